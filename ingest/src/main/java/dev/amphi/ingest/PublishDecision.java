@@ -1,0 +1,38 @@
+package dev.amphi.ingest;
+
+import dev.amphi.media.MediaSink;
+import java.util.Objects;
+
+/** The answer to a {@link PublishRequest}: accept into a sink, or reject with a reason. */
+public sealed interface PublishDecision {
+
+    /**
+     * Publishing is accepted.
+     *
+     * @param streamName the internal name of the stream (e.g. the room), used to detect a second
+     *                   publisher on the same stream and for logs
+     * @param sink       receives the publisher's packets on the I/O thread; it must not block
+     *                   (use a {@link dev.amphi.media.MediaFanout})
+     */
+    record Accept(String streamName, MediaSink sink) implements PublishDecision {
+        public Accept {
+            Objects.requireNonNull(streamName, "streamName");
+            Objects.requireNonNull(sink, "sink");
+        }
+    }
+
+    /** Publishing is refused; {@code reason} is sent to the client and logged. */
+    record Reject(String reason) implements PublishDecision {
+        public Reject {
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    static PublishDecision accept(String streamName, MediaSink sink) {
+        return new Accept(streamName, sink);
+    }
+
+    static PublishDecision reject(String reason) {
+        return new Reject(reason);
+    }
+}

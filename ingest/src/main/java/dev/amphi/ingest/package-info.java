@@ -1,0 +1,8 @@
+/**
+ * Protocol-neutral ingest contracts: a publisher asks a {@link dev.amphi.ingest.PublishAuthorizer}
+ * whether it may publish under a stream key, and on acceptance its packets flow into the
+ * {@link dev.amphi.media.MediaSink} the decision names. Protocol servers live in sub-packages
+ * ({@code rtmp}, later {@code whip}). The authorizer is called on the protocol's I/O thread and
+ * must answer without blocking.
+ */
+package dev.amphi.ingest;

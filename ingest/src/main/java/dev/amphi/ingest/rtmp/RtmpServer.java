@@ -1,0 +1,74 @@
+package dev.amphi.ingest.rtmp;
+
+import dev.amphi.ingest.PublishAuthorizer;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * An RTMP (and optionally RTMPS) ingest server. Create with {@link #builder()}, then
+ * {@link #start()}; {@link #close()} sends every publisher a close and releases the ports.
+ *
+ * <p>Threads: Netty event loops own all connections; packets reach the authorizer's sinks on them.
+ */
+public interface RtmpServer extends AutoCloseable {
+
+    /** What happens when a second publisher arrives on a stream that is already live. */
+    enum DuplicatePolicy {
+        /** The newcomer takes over; the stale connection is closed (a reconnecting encoder need not wait). */
+        TAKE_OVER,
+        /** The newcomer is refused with NetStream.Publish.BadName. */
+        REFUSE
+    }
+
+    static Builder builder() {
+        return new RtmpServerBuilder();
+    }
+
+    /** Binds the ports; returns when they are bound. */
+    RtmpServer start() throws InterruptedException;
+
+    /** The bound RTMP port (useful after binding port 0). */
+    int port();
+
+    /** The bound RTMPS port, or -1 when TLS is not configured. */
+    int tlsPort();
+
+    /** Number of publishers currently publishing. */
+    int activePublishers();
+
+    /** Closes every publisher and unbinds; waits up to a few seconds. */
+    @Override
+    void close();
+
+    /** Builder; every setter validates its argument and names a bad value. */
+    interface Builder {
+        Builder bind(String host);
+
+        /** 0 picks a free port. Default 1935. */
+        Builder port(int port);
+
+        /** Enables RTMPS on {@code port} (0 = free port) with a PEM certificate chain and PKCS#8 key. */
+        Builder tls(int port, Path certificateChain, Path privateKey);
+
+        Builder authorizer(PublishAuthorizer authorizer);
+
+        Builder duplicatePolicy(DuplicatePolicy policy);
+
+        /** Largest RTMP message accepted, default 8 MiB. */
+        Builder maxMessageSize(int bytes);
+
+        /** Largest chunk size a peer may set, default 1 MiB (the protocol allows up to 2^31-1). */
+        Builder maxChunkSize(int bytes);
+
+        /** Time allowed for the handshake, default 10 s. */
+        Builder handshakeTimeout(Duration timeout);
+
+        /** Time without any inbound byte before a connection is closed, default 30 s. */
+        Builder idleTimeout(Duration timeout);
+
+        /** Optional observer for metrics (connections, bytes, errors). */
+        Builder listener(RtmpListener listener);
+
+        RtmpServer build();
+    }
+}

@@ -1,0 +1,7 @@
+package dev.amphi.media;
+
+/** The kind of track a packet belongs to. */
+public enum MediaKind {
+    VIDEO,
+    AUDIO
+}

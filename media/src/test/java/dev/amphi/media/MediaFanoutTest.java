@@ -1,0 +1,106 @@
+package dev.amphi.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import org.junit.jupiter.api.Test;
+
+class MediaFanoutTest {
+
+    private static final AvcConfig AVC = AvcConfig.parse(java.util.HexFormat.of().parseHex(
+            "0164001effe100196764001eacd940a02ff9610000030001000003003c8f162d9601000668ebe3cb22c0"));
+    private static final AacConfig AAC = AacConfig.lc(48000, 2);
+
+    /** An executor that runs tasks only when the test says so: a consumer that is "slow". */
+    static final class ManualExecutor implements Executor {
+        final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public void execute(Runnable r) {
+            tasks.add(r);
+        }
+
+        void runAll() {
+            Runnable r;
+            while ((r = tasks.poll()) != null) {
+                r.run();
+            }
+        }
+    }
+
+    static MediaPacket video(long dts, boolean key) {
+        return new MediaPacket(MediaKind.VIDEO, AVC, dts, 0, key, new byte[10]);
+    }
+
+    static MediaPacket audio(long dts) {
+        return new MediaPacket(MediaKind.AUDIO, AAC, dts, 0, true, new byte[5]);
+    }
+
+    @Test
+    void slowConsumerLosesVideoUntilNextKeyframeButNotAudioAndFastOneLosesNothing() {
+        MediaFanout fanout = MediaFanout.create();
+        List<MediaPacket> fast = new ArrayList<>();
+        List<MediaPacket> slow = new ArrayList<>();
+        ManualExecutor slowExec = new ManualExecutor();
+        MediaFanout.Subscription fastSub = fanout.subscribe("fast", fast::add, Runnable::run, 4);
+        MediaFanout.Subscription slowSub = fanout.subscribe("slow", slow::add, slowExec, 4);
+
+        fanout.onPacket(video(0, true));
+        for (int i = 1; i <= 5; i++) {
+            fanout.onPacket(video(i * 3000, false)); // slow queue fills at 4, the rest dropped
+        }
+        fanout.onPacket(audio(100));                  // audio still fits (below 2x capacity)
+        slowExec.runAll();                            // the slow consumer catches up
+        fanout.onPacket(video(18000, false));         // still skipping: no keyframe yet
+        fanout.onPacket(video(21000, true));          // the keyframe resumes video
+        slowExec.runAll();
+
+        assertThat(fast).hasSize(9);
+        assertThat(fastSub.droppedVideo()).isZero();
+        assertThat(slow).extracting(MediaPacket::dts).containsExactly(0L, 3000L, 6000L, 9000L, 100L, 21000L);
+        assertThat(slowSub.droppedVideo()).isEqualTo(3);
+        assertThat(slowSub.droppedAudio()).isZero();
+    }
+
+    @Test
+    void endReachesConsumersInOrderAndClosedSubscriptionGetsNothing() {
+        MediaFanout fanout = MediaFanout.create();
+        List<String> events = new ArrayList<>();
+        MediaSink sink = new MediaSink() {
+            @Override
+            public void onPacket(MediaPacket p) {
+                events.add("p" + p.dts());
+            }
+
+            @Override
+            public void onEnd() {
+                events.add("end");
+            }
+        };
+        MediaFanout.Subscription sub = fanout.subscribe("s", sink, Runnable::run, 8);
+        fanout.onPacket(audio(1));
+        fanout.onEnd();
+        sub.close();
+        fanout.onPacket(audio(2));
+        assertThat(events).containsExactly("p1", "end");
+        assertThat(fanout.subscriberCount()).isZero();
+    }
+
+    @Test
+    void failingConsumerDoesNotStopLaterPackets() {
+        MediaFanout fanout = MediaFanout.create();
+        List<Long> seen = new ArrayList<>();
+        fanout.subscribe("flaky", p -> {
+            if (p.dts() == 1) {
+                throw new IllegalStateException("boom");
+            }
+            seen.add(p.dts());
+        }, Runnable::run, 8);
+        fanout.onPacket(audio(1));
+        fanout.onPacket(audio(2));
+        assertThat(seen).containsExactly(2L);
+    }
+}
