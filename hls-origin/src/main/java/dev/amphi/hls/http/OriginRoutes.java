@@ -1,0 +1,145 @@
+package dev.amphi.hls.http;
+
+import dev.amphi.hls.store.StoredObject;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The origin's HTTP routes: {@code GET/HEAD /live/{name}/master.m3u8} and
+ * {@code /live/{name}/{video|audio}/{index.m3u8|init-*.mp4|seg-*.m4s}}, with CORS for any origin
+ * (and its preflight), conditional requests (ETag, Last-Modified, 304), single byte ranges (206,
+ * 416) and short plain-text 404s. Every handler answers from memory on the event loop and never
+ * blocks.
+ */
+public final class OriginRoutes {
+
+    /** Stream names: what {@code sink(name)} accepts and the routes serve. */
+    public static final Pattern STREAM_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    /** File names below a rendition. */
+    public static final Pattern FILE_NAME =
+            Pattern.compile("index\\.m3u8|init-[0-9a-z-]{1,40}\\.mp4|seg-[0-9a-z-]{1,40}\\.m4s");
+
+    static final String EXPOSED = "Content-Length, Content-Range, Accept-Ranges, ETag, Last-Modified, Cache-Control";
+    private static final String TEXT = "text/plain; charset=utf-8";
+
+    private final ObjectResolver resolver;
+
+    private OriginRoutes(ObjectResolver resolver) {
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+    }
+
+    /** Mounts the routes of {@code resolver} on {@code router}. */
+    public static void mount(Router router, ObjectResolver resolver) {
+        OriginRoutes routes = new OriginRoutes(resolver);
+        router.route(HttpMethod.OPTIONS, "/live/*").handler(routes::preflight);
+        router.route("/live/:name/master.m3u8").method(HttpMethod.GET).method(HttpMethod.HEAD)
+                .handler(ctx -> routes.serve(ctx, "master.m3u8"));
+        router.route("/live/:name/:rendition/:file").method(HttpMethod.GET).method(HttpMethod.HEAD)
+                .handler(routes::serveRendition);
+        router.route("/live/*").method(HttpMethod.GET).method(HttpMethod.HEAD)
+                .handler(ctx -> routes.text(ctx, 404, "not found"));
+    }
+
+    private void serveRendition(RoutingContext ctx) {
+        String rendition = ctx.pathParam("rendition");
+        String file = ctx.pathParam("file");
+        if (!("video".equals(rendition) || "audio".equals(rendition)) || file == null
+                || !FILE_NAME.matcher(file).matches()) {
+            text(ctx, 404, "not found");
+            return;
+        }
+        serve(ctx, rendition + "/" + file);
+    }
+
+    private void serve(RoutingContext ctx, String path) {
+        String name = ctx.pathParam("name");
+        if (name == null || !STREAM_NAME.matcher(name).matches()) {
+            text(ctx, 400, "bad stream name");
+            return;
+        }
+        ObjectResolver.Lookup lookup = resolver.lookup(name, path);
+        if (lookup.object() == null) {
+            text(ctx, 404, lookup.notFound());
+            return;
+        }
+        respond(ctx, lookup.object());
+    }
+
+    private void respond(RoutingContext ctx, StoredObject o) {
+        HttpServerRequest req = ctx.request();
+        HttpServerResponse res = ctx.response();
+        cors(res);
+        res.putHeader(HttpHeaders.ETAG, o.etag());
+        res.putHeader(HttpHeaders.LAST_MODIFIED, HttpDates.format(o.lastModified()));
+        res.putHeader(HttpHeaders.CACHE_CONTROL, o.cacheControl());
+        res.putHeader(HttpHeaders.ACCEPT_RANGES, "bytes");
+        if (Conditional.notModified(req, o)) {
+            res.setStatusCode(304).end();
+            return;
+        }
+        res.putHeader(HttpHeaders.CONTENT_TYPE, o.contentType());
+        res.putHeader("X-Content-Type-Options", "nosniff");
+        int length = o.size();
+        Buffer body = o.body();
+        ByteRange range = Conditional.rangeApplies(req, o) ? ByteRange.parse(req.getHeader("Range"), length) : null;
+        if (range == ByteRange.UNSATISFIABLE) {
+            res.setStatusCode(416).putHeader(HttpHeaders.CONTENT_RANGE, "bytes */" + length)
+                    .putHeader(HttpHeaders.CONTENT_LENGTH, "0").end();
+            return;
+        }
+        if (range != null) {
+            res.setStatusCode(206).putHeader(HttpHeaders.CONTENT_RANGE,
+                    "bytes " + range.first() + "-" + range.last() + "/" + length);
+            body = body.slice((int) range.first(), (int) range.last() + 1);
+        }
+        res.putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()));
+        if (req.method() == HttpMethod.HEAD) {
+            res.end();
+        } else {
+            res.end(body);
+        }
+    }
+
+    private void preflight(RoutingContext ctx) {
+        HttpServerResponse res = ctx.response();
+        cors(res);
+        res.putHeader("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
+        String asked = ctx.request().getHeader("Access-Control-Request-Headers");
+        res.putHeader("Access-Control-Allow-Headers",
+                asked != null && asked.length() < 512 ? asked : "Range, If-None-Match, If-Modified-Since");
+        res.putHeader("Access-Control-Max-Age", "86400");
+        res.setStatusCode(204).end();
+    }
+
+    private void text(RoutingContext ctx, int status, String message) {
+        HttpServerResponse res = ctx.response();
+        cors(res);
+        Buffer body = Buffer.buffer((message + "\n").getBytes(StandardCharsets.UTF_8));
+        res.setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, TEXT)
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+                .putHeader("X-Content-Type-Options", "nosniff")
+                .putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()));
+        if (ctx.request().method() == HttpMethod.HEAD) {
+            res.end();
+        } else {
+            res.end(body);
+        }
+    }
+
+    private static void cors(HttpServerResponse res) {
+        // never compressed on the fly: segments are already compressed, byte ranges and
+        // Content-Length must refer to the stored bytes, and a CDN compresses playlists itself
+
+        res.putHeader("Access-Control-Allow-Origin", "*");
+        res.putHeader("Access-Control-Expose-Headers", EXPOSED);
+    }
+}

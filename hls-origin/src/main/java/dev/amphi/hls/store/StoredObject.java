@@ -1,0 +1,52 @@
+package dev.amphi.hls.store;
+
+import io.vertx.core.buffer.Buffer;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Objects;
+import java.util.zip.CRC32C;
+
+/**
+ * An immutable HTTP object of the origin (segment, init segment or playlist): its body, type,
+ * validators and cache policy. The body buffer is shared by every response and never written to.
+ *
+ * @param body         the bytes
+ * @param contentType  Content-Type
+ * @param etag         strong entity tag, quoted
+ * @param lastModified Last-Modified, whole seconds
+ * @param cacheControl Cache-Control
+ */
+public record StoredObject(Buffer body, String contentType, String etag, Instant lastModified, String cacheControl) {
+
+    /** Content type of playlists. */
+    public static final String PLAYLIST_TYPE = "application/vnd.apple.mpegurl";
+    /** Content type of init and media segments. */
+    public static final String MP4_TYPE = "video/mp4";
+    /** Cache policy of objects that never change once published. */
+    public static final String IMMUTABLE = "public, max-age=31536000, immutable";
+
+    public StoredObject {
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(contentType, "contentType");
+        Objects.requireNonNull(etag, "etag");
+        Objects.requireNonNull(cacheControl, "cacheControl");
+        lastModified = lastModified.truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    /** An object whose ETag is derived from its content. */
+    public static StoredObject of(byte[] bytes, String contentType, Instant lastModified, String cacheControl) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        String etag = "\"" + Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(bytes.length) + "\"";
+        return new StoredObject(Buffer.buffer(bytes), contentType, etag, lastModified, cacheControl);
+    }
+
+    /** Whether the object never changes under its name (segments and init segments). */
+    public boolean immutable() {
+        return IMMUTABLE.equals(cacheControl);
+    }
+
+    public int size() {
+        return body.length();
+    }
+}
