@@ -2,7 +2,6 @@ package dev.amphi.hls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
 import dev.amphi.media.MediaSink;
 import io.vertx.core.Vertx;
@@ -195,9 +194,5 @@ class HlsPlaybackTest {
         System.arraycopy(a, 0, out, 0, a.length);
         System.arraycopy(b, 0, out, a.length, b.length);
         return out;
-    }
-
-    static boolean isVideo(MediaPacket p) {
-        return p.kind() == MediaKind.VIDEO;
     }
 }

@@ -138,7 +138,7 @@ public final class OriginRoutes {
     private static void cors(HttpServerResponse res) {
         // never compressed on the fly: segments are already compressed, byte ranges and
         // Content-Length must refer to the stored bytes, and a CDN compresses playlists itself
-
+        res.putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
         res.putHeader("Access-Control-Allow-Origin", "*");
         res.putHeader("Access-Control-Expose-Headers", EXPOSED);
     }
