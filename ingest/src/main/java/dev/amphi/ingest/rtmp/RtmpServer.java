@@ -69,6 +69,12 @@ public interface RtmpServer extends AutoCloseable {
         /** Optional observer for metrics (connections, bytes, errors). */
         Builder listener(RtmpListener listener);
 
+        /** Event-loop threads for connections; 0 (default) lets Netty pick (2 x cores). */
+        Builder ioThreads(int threads);
+
+        /** Clock for the handshake's time field; default the system UTC clock. */
+        Builder clock(java.time.Clock clock);
+
         RtmpServer build();
     }
 }

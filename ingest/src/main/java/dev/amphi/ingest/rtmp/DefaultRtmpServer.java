@@ -1,0 +1,161 @@
+package dev.amphi.ingest.rtmp;
+
+import dev.amphi.ingest.rtmp.chunk.ChunkStreamDecoder;
+import dev.amphi.ingest.rtmp.chunk.ChunkStreamEncoder;
+import dev.amphi.ingest.rtmp.command.CommandHandler;
+import dev.amphi.ingest.rtmp.command.IngestContext;
+import dev.amphi.ingest.rtmp.handshake.HandshakeHandler;
+import dev.amphi.ingest.rtmp.publish.PublishRegistry;
+import dev.amphi.ingest.rtmp.publish.PublishSession;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Netty RTMP(S) server. Pipeline per connection: [SslHandler] → TrafficMeter → IdleStateHandler
+ * → HandshakeHandler (removes itself) → ChunkStreamEncoder / ChunkStreamDecoder → CommandHandler
+ * → ConnectionGuard.
+ */
+final class DefaultRtmpServer implements RtmpServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultRtmpServer.class);
+
+    private final RtmpServerBuilder config;
+    private final PublishRegistry registry = new PublishRegistry();
+    private final IngestContext context;
+    private final SslContext sslContext;
+    private final Random random = new SecureRandom();
+    private EventLoopGroup boss;
+    private EventLoopGroup workers;
+    private ChannelGroup channels;
+    private Channel plainChannel;
+    private Channel tlsChannel;
+    private boolean closed;
+
+    DefaultRtmpServer(RtmpServerBuilder config) {
+        this.config = config;
+        this.context = new IngestContext(config.authorizer, registry,
+                config.duplicatePolicy == DuplicatePolicy.TAKE_OVER, config.listener);
+        if (config.tlsPort >= 0) {
+            try {
+                sslContext = SslContextBuilder.forServer(config.certificateChain.toFile(), config.privateKey.toFile()).build();
+            } catch (SSLException | IllegalArgumentException e) {
+                throw new IllegalArgumentException("cannot load RTMPS certificate " + config.certificateChain
+                        + " and key " + config.privateKey + ": " + e.getMessage(), e);
+            }
+        } else {
+            sslContext = null;
+        }
+    }
+
+    @Override
+    public synchronized RtmpServer start() throws InterruptedException {
+        if (boss != null) {
+            throw new IllegalStateException("RTMP server already started");
+        }
+        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("amphi-rtmp-accept"), NioIoHandler.newFactory());
+        workers = new MultiThreadIoEventLoopGroup(config.ioThreads, new DefaultThreadFactory("amphi-rtmp-io"),
+                NioIoHandler.newFactory());
+        channels = new DefaultChannelGroup("rtmp", GlobalEventExecutor.INSTANCE);
+        try {
+            plainChannel = bind(config.port, false);
+            if (sslContext != null) {
+                tlsChannel = bind(config.tlsPort, true);
+            }
+        } catch (InterruptedException | RuntimeException e) {
+            close();
+            throw e;
+        }
+        LOG.info("RTMP listening on {}:{}{}", config.host, port(), tlsChannel != null ? ", RTMPS on port " + tlsPort() : "");
+        return this;
+    }
+
+    private Channel bind(int port, boolean tls) throws InterruptedException {
+        ServerBootstrap b = new ServerBootstrap()
+                .group(boss, workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_BACKLOG, 256)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        channels.add(ch);
+                        ChannelPipeline p = ch.pipeline();
+                        if (tls) {
+                            p.addLast("tls", sslContext.newHandler(ch.alloc()));
+                        }
+                        p.addLast("meter", new ConnectionGuard.TrafficMeter(config.listener));
+                        p.addLast("idle", new IdleStateHandler(config.idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+                        p.addLast("handshake", new HandshakeHandler(config.handshakeTimeout, config.clock, random));
+                        p.addLast("chunk-encoder", new ChunkStreamEncoder());
+                        p.addLast("chunk-decoder", new ChunkStreamDecoder(config.maxMessageSize, config.maxChunkSize));
+                        p.addLast("commands", new CommandHandler(context, tls));
+                        p.addLast("guard", new ConnectionGuard(config.listener));
+                    }
+                });
+        Channel ch = b.bind(new InetSocketAddress(config.host, port)).sync().channel();
+        channels.add(ch);
+        return ch;
+    }
+
+    @Override
+    public int port() {
+        return plainChannel == null ? -1 : ((InetSocketAddress) plainChannel.localAddress()).getPort();
+    }
+
+    @Override
+    public int tlsPort() {
+        return tlsChannel == null ? -1 : ((InetSocketAddress) tlsChannel.localAddress()).getPort();
+    }
+
+    @Override
+    public int activePublishers() {
+        return registry.size();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed || boss == null) {
+            closed = true;
+            return;
+        }
+        closed = true;
+        List<Future<Void>> ends = new ArrayList<>();
+        for (PublishSession s : registry.sessions()) {
+            ends.add(s.kick("server shutting down"));
+        }
+        for (Future<Void> f : ends) {
+            f.awaitUninterruptibly(3, TimeUnit.SECONDS);
+        }
+        channels.close().awaitUninterruptibly(3, TimeUnit.SECONDS);
+        Future<?> b = boss.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        Future<?> w = workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+        b.awaitUninterruptibly(3, TimeUnit.SECONDS);
+        w.awaitUninterruptibly(3, TimeUnit.SECONDS);
+        LOG.info("RTMP server closed");
+    }
+}

@@ -1,0 +1,39 @@
+package dev.amphi.ingest.rtmp.testing;
+
+import dev.amphi.ingest.rtmp.RtmpListener;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** An {@link RtmpListener} that records what it is told. */
+public final class RecordingListener implements RtmpListener {
+    public final AtomicInteger opened = new AtomicInteger();
+    public final AtomicInteger closed = new AtomicInteger();
+    public final AtomicLong bytes = new AtomicLong();
+    public final List<String> errors = new CopyOnWriteArrayList<>();
+    public final List<String> started = new CopyOnWriteArrayList<>();
+    public final List<String> stopped = new CopyOnWriteArrayList<>();
+
+    @Override public void connectionOpened() { opened.incrementAndGet(); }
+    @Override public void connectionClosed() { closed.incrementAndGet(); }
+    @Override public void protocolError(String reason) { errors.add(reason); }
+    @Override public void bytesReceived(long n) { bytes.addAndGet(n); }
+    @Override public void publishStarted(String s) { started.add(s); }
+    @Override public void publishStopped(String s) { stopped.add(s); }
+
+    /** Waits until an error containing {@code text} was reported; returns it. */
+    public String awaitError(String text, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (String e : errors) {
+                if (e.contains(text)) {
+                    return e;
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no protocol error containing '" + text + "' within " + timeout + "; got " + errors);
+    }
+}
