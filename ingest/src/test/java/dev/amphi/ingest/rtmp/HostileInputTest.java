@@ -36,7 +36,7 @@ class HostileInputTest {
     void start() throws InterruptedException {
         server = RtmpServer.builder().bind("127.0.0.1").port(0).authorizer(authorizer).listener(listener)
                 .maxMessageSize(64 * 1024).maxChunkSize(64 * 1024)
-                .handshakeTimeout(Duration.ofMillis(2000)).idleTimeout(Duration.ofSeconds(3))
+                .handshakeTimeout(Duration.ofMillis(3000)).idleTimeout(Duration.ofSeconds(4))
                 .build().start();
     }
 
@@ -94,7 +94,7 @@ class HostileInputTest {
     void aHandshakeThatNeverCompletesTimesOut() throws Exception {
         try (RawRtmpClient c = RawRtmpClient.open(server.port())) {
             c.sendRaw(new byte[] {3, 0, 0});
-            assertRefused(c, "handshake not completed within 2000 ms");
+            assertRefused(c, "handshake not completed within 3000 ms");
         }
     }
 
