@@ -1,0 +1,140 @@
+package dev.amphi.core.room;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The configured rooms and which of them are live. The set of rooms is fixed at construction;
+ * live state changes at run time.
+ *
+ * <p>Stream keys are looked up through their SHA-256 digest and then compared in constant time,
+ * so the time a lookup takes says nothing about how much of a guessed key was right.
+ *
+ * <p>Thread-safe; every method is non-blocking and cheap enough for an event loop.
+ */
+public final class RoomRegistry {
+
+    /** Name of the default room. */
+    public static final String LOBBY = "lobby";
+
+    /** Notified when a room goes live or stops being live (on the thread that changed it). */
+    @FunctionalInterface
+    public interface LiveListener {
+        void liveChanged(Room room, boolean live);
+    }
+
+    private final Map<String, Room> byName;
+    private final Map<String, Room> byKeyDigest;
+    private final Set<String> live = ConcurrentHashMap.newKeySet();
+    private final List<LiveListener> listeners = new CopyOnWriteArrayList<>();
+
+    private RoomRegistry(Map<String, Room> byName, Map<String, Room> byKeyDigest) {
+        this.byName = byName;
+        this.byKeyDigest = byKeyDigest;
+    }
+
+    /**
+     * A registry of {@code rooms}, in the given order.
+     *
+     * @throws IllegalArgumentException when two rooms share a name or a stream key
+     */
+    public static RoomRegistry of(Collection<Room> rooms) {
+        Objects.requireNonNull(rooms, "rooms");
+        Map<String, Room> byName = new LinkedHashMap<>();
+        Map<String, Room> byKey = new HashMap<>();
+        for (Room room : rooms) {
+            Objects.requireNonNull(room, "room");
+            if (byName.putIfAbsent(room.name(), room) != null) {
+                throw new IllegalArgumentException("room " + room.name() + " is configured twice");
+            }
+            Room other = byKey.putIfAbsent(digest(room.streamKey()), room);
+            if (other != null) {
+                throw new IllegalArgumentException("rooms " + other.name() + " and " + room.name()
+                        + " have the same stream key");
+            }
+        }
+        return new RoomRegistry(Collections.unmodifiableMap(byName), byKey);
+    }
+
+    /** The room a publisher with {@code streamKey} may publish to. */
+    public Optional<Room> byStreamKey(String streamKey) {
+        if (streamKey == null || streamKey.isEmpty()) {
+            return Optional.empty();
+        }
+        Room candidate = byKeyDigest.get(digest(streamKey));
+        if (candidate == null) {
+            return Optional.empty();
+        }
+        boolean same = MessageDigest.isEqual(candidate.streamKey().getBytes(StandardCharsets.UTF_8),
+                streamKey.getBytes(StandardCharsets.UTF_8));
+        return same ? Optional.of(candidate) : Optional.empty();
+    }
+
+    public Optional<Room> byName(String name) {
+        return name == null ? Optional.empty() : Optional.ofNullable(byName.get(name));
+    }
+
+    /** Every room, in configuration order. */
+    public List<Room> rooms() {
+        return List.copyOf(byName.values());
+    }
+
+    public boolean isLive(String name) {
+        return live.contains(name);
+    }
+
+    /** Names of the rooms that are live now, in configuration order. */
+    public List<String> liveRooms() {
+        List<String> names = new ArrayList<>();
+        for (String name : byName.keySet()) {
+            if (live.contains(name)) {
+                names.add(name);
+            }
+        }
+        return names;
+    }
+
+    /**
+     * Marks a room live or not; listeners hear about actual changes only.
+     *
+     * @throws IllegalArgumentException for an unknown room
+     */
+    public void setLive(String name, boolean isLive) {
+        Room room = byName.get(name);
+        if (room == null) {
+            throw new IllegalArgumentException("no room named '" + name + "'");
+        }
+        boolean changed = isLive ? live.add(name) : live.remove(name);
+        if (changed) {
+            for (LiveListener l : listeners) {
+                l.liveChanged(room, isLive);
+            }
+        }
+    }
+
+    public void addLiveListener(LiveListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+    }
+
+    private static String digest(String key) {
+        try {
+            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

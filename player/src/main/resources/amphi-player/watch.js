@@ -1,0 +1,169 @@
+// Plays /live/{room}/master.m3u8 with hls.js (or the browser's own HLS) and keeps trying:
+// an offline room shows "not live yet" and starts by itself, a publisher drop shows
+// "reconnecting" and recovers. The page's state is in <body data-state="...">:
+// loading | offline | playing | reconnecting | missing.
+(function () {
+  'use strict';
+  var POLL_MS = 2000;
+  var STALL_MS = 15000;
+
+  var parts = location.pathname.split('/').filter(Boolean);
+  var room = decodeURIComponent(parts[parts.length - 1] || '');
+  var master = '/live/' + encodeURIComponent(room) + '/master.m3u8';
+  var video = document.getElementById('video');
+  var overlay = document.getElementById('overlay');
+  var overlayTitle = document.getElementById('overlay-title');
+  var overlayDetail = document.getElementById('overlay-detail');
+  var unmute = document.getElementById('unmute');
+  var roomTitle = room;
+  var hls = null;
+  var nativeHls = false;
+  var pollTimer = null;
+  var lastTime = -1;
+  var lastProgress = Date.now();
+
+  function setState(state, title, detail) {
+    document.body.dataset.state = state;
+    overlay.hidden = state === 'playing';
+    overlayTitle.textContent = title || '';
+    overlayDetail.textContent = detail || '';
+  }
+
+  function offline() {
+    setState('offline', roomTitle + ' is not live yet',
+      'Playback starts by itself when the stream begins.');
+  }
+
+  function reconnecting() {
+    setState('reconnecting', 'Reconnecting…', 'The stream was interrupted; it resumes by itself.');
+  }
+
+  // Live means: the master playlist exists and its first media playlist has segments and no end.
+  function probe() {
+    return fetch(master, { cache: 'no-store' }).then(function (r) {
+      if (!r.ok) return false;
+      return r.text().then(function (text) {
+        var uri = text.split(/\r?\n/).map(function (l) { return l.trim(); })
+          .find(function (l) { return l && l.charAt(0) !== '#'; });
+        if (!uri) return false;
+        return fetch(new URL(uri, new URL(master, location.href)), { cache: 'no-store' }).then(function (m) {
+          if (!m.ok) return false;
+          return m.text().then(function (media) {
+            return media.indexOf('#EXTINF') >= 0 && media.indexOf('#EXT-X-ENDLIST') < 0;
+          });
+        });
+      });
+    }).catch(function () { return false; });
+  }
+
+  function poll() {
+    clearTimeout(pollTimer);
+    probe().then(function (live) {
+      if (live) {
+        play();
+      } else {
+        pollTimer = setTimeout(poll, POLL_MS);
+      }
+    });
+  }
+
+  function stop() {
+    if (hls) {
+      hls.destroy();
+      hls = null;
+    }
+    video.removeAttribute('src');
+    video.load();
+  }
+
+  function dropped() {
+    if (document.body.dataset.state === 'reconnecting') return;
+    stop();
+    reconnecting();
+    pollTimer = setTimeout(poll, POLL_MS);
+  }
+
+  function startVideo() {
+    var p = video.play();
+    if (p && p.catch) {
+      p.catch(function (e) {
+        if (!e || e.name !== 'NotAllowedError') return; // an interrupted load: the error handlers decide
+        // Even muted autoplay was refused: let a click start it.
+        setState('paused', 'Click to play', '');
+        overlay.addEventListener('click', function () { video.play(); }, { once: true });
+      });
+    }
+  }
+
+  function play() {
+    stop();
+    nativeHls = false;
+    lastProgress = Date.now();
+    if (window.Hls && window.Hls.isSupported()) {
+      var Hls = window.Hls;
+      hls = new Hls({ liveDurationInfinity: true });
+      hls.on(Hls.Events.MANIFEST_PARSED, startVideo);
+      hls.on(Hls.Events.ERROR, function (event, data) {
+        if (!data.fatal) return;
+        if (data.type === Hls.ErrorTypes.MEDIA_ERROR && hls) {
+          hls.recoverMediaError();
+        } else {
+          dropped();
+        }
+      });
+      hls.loadSource(master);
+      hls.attachMedia(video);
+    } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
+      nativeHls = true;
+      video.src = master;
+      startVideo();
+    } else {
+      setState('unsupported', 'This browser cannot play HLS', 'Try a current Chrome, Firefox, Edge or Safari.');
+    }
+  }
+
+  video.addEventListener('playing', function () {
+    if (document.body.dataset.state !== 'playing') setState('playing');
+    unmute.hidden = !video.muted;
+  });
+  video.addEventListener('ended', dropped);
+  video.addEventListener('error', function () { if (nativeHls) dropped(); });
+  video.addEventListener('volumechange', function () { unmute.hidden = !video.muted; });
+  unmute.addEventListener('click', function () {
+    video.muted = false;
+    video.volume = 1;
+  });
+
+  // A live stream whose clock stops moving for long has dropped even if no event said so.
+  setInterval(function () {
+    if (video.currentTime !== lastTime) {
+      lastTime = video.currentTime;
+      lastProgress = Date.now();
+    } else if (document.body.dataset.state === 'playing' && !video.paused && Date.now() - lastProgress > STALL_MS) {
+      dropped();
+    }
+  }, 1000);
+
+  fetch('/api/rooms/' + encodeURIComponent(room), { cache: 'no-store' }).then(function (r) {
+    if (r.status === 404) {
+      document.title = 'Amphi: no such room';
+      setState('missing', 'There is no room called “' + room + '”', '');
+      return;
+    }
+    return r.ok && r.json().then(function (info) {
+      roomTitle = info.title || room;
+      document.title = 'Amphi: ' + roomTitle;
+      document.getElementById('title').textContent = roomTitle;
+    });
+  }).catch(function () { /* the stream may still play */ }).finally(function () {
+    if (document.body.dataset.state === 'missing') return;
+    probe().then(function (live) {
+      if (live) {
+        play();
+      } else {
+        offline();
+        pollTimer = setTimeout(poll, POLL_MS);
+      }
+    });
+  });
+})();

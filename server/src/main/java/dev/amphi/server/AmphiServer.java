@@ -1,0 +1,222 @@
+package dev.amphi.server;
+
+import dev.amphi.core.room.Room;
+import dev.amphi.core.room.RoomRegistry;
+import dev.amphi.core.room.StreamKeyStore;
+import dev.amphi.hls.HlsOrigin;
+import dev.amphi.ingest.rtmp.RtmpServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Amphi: rooms, RTMP ingest, HLS origin, HTTP front end, metrics. {@link #start} binds
+ * everything or fails (releasing what it had started); {@link #close} shuts down in order: RTMP
+ * first (publishers get a close and the origin their end of stream), then the origin workers,
+ * the origin, Vert.x and the metrics.
+ */
+public final class AmphiServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AmphiServer.class);
+
+    private final ServerConfig config;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private RoomRegistry rooms;
+    private String lobbyKey;
+    private ServerMetrics metrics;
+    private ExecutorService worker;
+    private HlsOrigin origin;
+    private Vertx vertx;
+    private HttpServer http;
+    private RtmpServer rtmp;
+    private volatile boolean rtmpUp;
+    private boolean closed;
+
+    private AmphiServer(ServerConfig config) {
+        this.config = config;
+    }
+
+    /** Starts a server; on failure nothing stays bound. */
+    public static AmphiServer start(ServerConfig config) throws Exception {
+        AmphiServer s = new AmphiServer(config);
+        try {
+            s.startAll();
+            return s;
+        } catch (Exception | Error e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        lobbyKey = config.lobbyKey().isPresent() ? config.lobbyKey().get() : lobbyKeyFromDataDir();
+        List<Room> all = new ArrayList<>();
+        all.add(new Room(RoomRegistry.LOBBY, "Lobby", lobbyKey));
+        all.addAll(config.rooms());
+        rooms = RoomRegistry.of(all);
+        rooms.addLiveListener((room, live) -> LOG.info("room {} is {}", room.name(), live ? "live" : "offline"));
+
+        metrics = new ServerMetrics();
+        worker = workerPool();
+        origin = HlsOrigin.builder()
+                .targetDuration(config.segmentDuration())
+                .windowSize(config.playlistWindow())
+                .maxStoreBytes(config.segmentStoreBytes())
+                .build();
+        RoomPublishing publishing = new RoomPublishing(rooms, config.duplicatePolicy(), origin::sink, worker);
+        started.add(publishing);
+
+        vertx = Vertx.vertx();
+        var router = HttpFrontend.router(vertx, rooms, origin, metrics,
+                new HttpFrontend.RtmpStatus(() -> rtmpUp, this::rtmpPort, this::rtmpsPort), this::httpPort);
+        try {
+            http = vertx.createHttpServer(new HttpServerOptions().setHost(config.bind()).setPort(config.httpPort()).setCompressionSupported(true))
+                    .requestHandler(router)
+                    .listen()
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException("cannot listen for HTTP on " + config.bind() + ":" + config.httpPort() + ": " + e.getCause().getMessage(), e.getCause());
+        }
+
+        RtmpServer.Builder b = RtmpServer.builder()
+                .bind(config.bind())
+                .port(config.rtmpPort())
+                .authorizer(publishing)
+                .duplicatePolicy(config.duplicatePolicy())
+                .maxMessageSize(config.limits().maxMessageSize())
+                .maxChunkSize(config.limits().maxChunkSize())
+                .handshakeTimeout(config.limits().handshakeTimeout())
+                .idleTimeout(config.limits().idleTimeout())
+                .ioThreads(config.limits().ioThreads())
+                .listener(metrics);
+        config.tls().ifPresent(t -> b.tls(t.port(), t.certificateChain(), t.privateKey()));
+        try {
+            rtmp = b.build().start();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // Netty rethrows a BindException undeclared
+            throw new IOException("cannot listen for RTMP on " + config.bind() + ":" + config.rtmpPort()
+                    + config.tls().map(t -> " / RTMPS port " + t.port()).orElse("") + ": " + e.getMessage(), e);
+        }
+        rtmpUp = true;
+        metrics.bindRooms(rooms, publishing, rtmp::activePublishers);
+        LOG.info("Amphi started: RTMP {}:{}{}, HTTP {}:{}, {} room(s)", config.bind(), rtmpPort(),
+                rtmpsPort() >= 0 ? ", RTMPS " + rtmpsPort() : "", config.bind(), httpPort(), all.size());
+    }
+
+    private String lobbyKeyFromDataDir() throws IOException {
+        try {
+            return StreamKeyStore.in(config.dataDir()).keyFor(RoomRegistry.LOBBY);
+        } catch (IOException e) {
+            throw new IOException("cannot keep the lobby's stream key in --data-dir " + config.dataDir().toAbsolutePath()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ExecutorService workerPool() {
+        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "amphi-hls-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public RoomRegistry rooms() {
+        return rooms;
+    }
+
+    public String lobbyKey() {
+        return lobbyKey;
+    }
+
+    public int httpPort() {
+        return http == null ? -1 : http.actualPort();
+    }
+
+    public int rtmpPort() {
+        return rtmp == null ? -1 : rtmp.port();
+    }
+
+    public int rtmpsPort() {
+        return rtmp == null ? -1 : rtmp.tlsPort();
+    }
+
+    /** The host printed in URLs. */
+    public String publicHost() {
+        return config.publicHost().orElseGet(() -> PublicHost.forBind(config.bind()));
+    }
+
+    /** Prints the publish and watch URLs, one per line. */
+    public void printUrls(PrintStream out) {
+        String host = publicHost();
+        out.println("RTMP publish: rtmp://" + host + ":" + rtmpPort() + "/live/" + lobbyKey);
+        if (rtmpsPort() >= 0) {
+            out.println("RTMPS publish: rtmps://" + host + ":" + rtmpsPort() + "/live/" + lobbyKey);
+        }
+        out.println("Watch: http://" + host + ":" + httpPort() + "/watch/" + RoomRegistry.LOBBY);
+        if (!config.rooms().isEmpty()) {
+            out.println("Rooms: " + config.rooms().size() + " more configured, listed at http://" + host + ":" + httpPort() + "/api/rooms");
+        }
+        out.flush();
+    }
+
+    /** Shuts down in order; safe to call twice. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        rtmpUp = false;
+        if (rtmp != null) {
+            quietly("RTMP server", rtmp::close);
+        }
+        if (worker != null) {
+            worker.shutdown();
+            try {
+                if (!worker.awaitTermination(5, TimeUnit.SECONDS)) {
+                    LOG.warn("HLS workers still busy after 5 s; stopping them");
+                    worker.shutdownNow();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                worker.shutdownNow();
+            }
+        }
+        for (AutoCloseable c : started) {
+            quietly(c.toString(), c::close);
+        }
+        if (origin != null) {
+            quietly("HLS origin", origin::close);
+        }
+        if (vertx != null) {
+            quietly("Vert.x", () -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        }
+        if (metrics != null) {
+            quietly("metrics", metrics::close);
+        }
+        LOG.info("Amphi stopped");
+    }
+
+    private static void quietly(String what, AutoCloseable action) {
+        try {
+            action.close();
+        } catch (Exception e) {
+            LOG.warn("closing {} failed: {}", what, e.toString());
+        }
+    }
+}

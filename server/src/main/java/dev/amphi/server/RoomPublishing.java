@@ -1,0 +1,158 @@
+package dev.amphi.server;
+
+import dev.amphi.core.room.Room;
+import dev.amphi.core.room.RoomRegistry;
+import dev.amphi.ingest.PublishAuthorizer;
+import dev.amphi.ingest.PublishDecision;
+import dev.amphi.ingest.PublishRequest;
+import dev.amphi.ingest.rtmp.RtmpServer.DuplicatePolicy;
+import dev.amphi.media.MediaFanout;
+import dev.amphi.media.MediaPacket;
+import dev.amphi.media.MediaSink;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Backs ingest's {@link PublishAuthorizer} with the room registry: a stream key names a room, and
+ * the publisher's packets go into that room's {@link MediaFanout}, whose consumer feeds the HLS
+ * origin on the worker executor (one serial consumer per room).
+ *
+ * <p>Each accepted publisher gets its own session sink. The first packet of a new session makes it
+ * the room's current one (the room goes live; a session it displaces is ended first, so the origin
+ * sees one end and a fresh timeline); packets of a displaced session are dropped; the current
+ * session's end makes the room not live. So a take-over works whatever order the two connections'
+ * event loops run in. Sessions are called on Netty event loops and only take a short,
+ * uncontended per-room lock.
+ */
+final class RoomPublishing implements PublishAuthorizer, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RoomPublishing.class);
+
+    /** Packets queued per room before the origin consumer drops video (about 15 s at 30 fps + audio). */
+    static final int QUEUE_CAPACITY = 1024;
+
+    private final RoomRegistry registry;
+    private final DuplicatePolicy policy;
+    private final Map<String, RoomStream> streams = new LinkedHashMap<>();
+
+    RoomPublishing(RoomRegistry registry, DuplicatePolicy policy, Function<String, MediaSink> originSinks, Executor worker) {
+        this.registry = registry;
+        this.policy = policy;
+        for (Room room : registry.rooms()) {
+            streams.put(room.name(), new RoomStream(room, originSinks.apply(room.name()), worker));
+        }
+    }
+
+    @Override
+    public PublishDecision authorize(PublishRequest request) {
+        String app = request.app().replaceFirst("[?].*$", "").replaceFirst("/+$", "");
+        if (!"live".equals(app)) {
+            return PublishDecision.reject("unknown application '" + bounded(request.app()) + "': publish to rtmp://HOST:PORT/live/KEY");
+        }
+        Optional<Room> room = registry.byStreamKey(request.streamKey());
+        if (room.isEmpty()) {
+            LOG.info("refused publisher {}: unknown stream key", request.remote());
+            return PublishDecision.reject("unknown stream key");
+        }
+        RoomStream stream = streams.get(room.get().name());
+        if (policy == DuplicatePolicy.REFUSE && stream.isLive()) {
+            LOG.info("refused publisher {} for room {}: it is already live", request.remote(), room.get().name());
+            return PublishDecision.reject("room " + room.get().name() + " is already live");
+        }
+        LOG.info("publisher {} accepted for room {}{}", request.remote(), room.get().name(), request.secure() ? " (RTMPS)" : "");
+        return PublishDecision.accept(room.get().name(), stream.newSession());
+    }
+
+    @Override
+    public void unpublished(PublishRequest request, String streamName) {
+        LOG.info("publisher {} left room {}", request.remote(), streamName);
+    }
+
+    /** The per-room fan-outs' consumers, for drop metrics. */
+    Collection<RoomStream> streams() {
+        return streams.values();
+    }
+
+    @Override
+    public void close() {
+        for (RoomStream s : streams.values()) {
+            s.toOrigin.close();
+        }
+    }
+
+    private static String bounded(String s) {
+        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
+    }
+
+    /** One room's publishing state. */
+    final class RoomStream {
+        final Room room;
+        final MediaFanout fanout = MediaFanout.create();
+        final MediaFanout.Subscription toOrigin;
+        private Session current; // guarded by this
+
+        RoomStream(Room room, MediaSink origin, Executor worker) {
+            this.room = room;
+            this.toOrigin = fanout.subscribe("hls:" + room.name(), origin, worker, QUEUE_CAPACITY);
+        }
+
+        synchronized boolean isLive() {
+            return current != null;
+        }
+
+        MediaSink newSession() {
+            return new Session(this);
+        }
+
+        synchronized void packet(Session session, MediaPacket packet) {
+            if (current != session) {
+                if (session.ended) {
+                    return;
+                }
+                if (current != null) {
+                    current.ended = true;
+                    fanout.onEnd();
+                    LOG.info("room {}: a new publisher took over", room.name());
+                }
+                current = session;
+                registry.setLive(room.name(), true);
+            }
+            fanout.onPacket(packet);
+        }
+
+        synchronized void end(Session session) {
+            session.ended = true;
+            if (current == session) {
+                current = null;
+                fanout.onEnd();
+                registry.setLive(room.name(), false);
+            }
+        }
+    }
+
+    /** One accepted publisher's sink. */
+    static final class Session implements MediaSink {
+        private final RoomStream stream;
+        boolean ended; // guarded by stream
+
+        Session(RoomStream stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        public void onPacket(MediaPacket packet) {
+            stream.packet(this, packet);
+        }
+
+        @Override
+        public void onEnd() {
+            stream.end(this);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.amphi.server;
+
+import dev.amphi.core.room.Room;
+import dev.amphi.ingest.rtmp.RtmpServer.DuplicatePolicy;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything the server needs to start, validated. Ports may be 0 (a free port, for tests).
+ *
+ * @param bind              address both listeners bind, e.g. {@code 0.0.0.0}
+ * @param httpPort          HTTP port (player, API, HLS, health, metrics)
+ * @param rtmpPort          RTMP port
+ * @param tls               RTMPS settings, empty when RTMPS is off
+ * @param dataDir           where generated stream keys are kept
+ * @param lobbyKey          the lobby's stream key; empty: generated once and kept in {@code dataDir}
+ * @param rooms             extra rooms besides the lobby
+ * @param duplicatePolicy   what a second publisher on a live room gets
+ * @param segmentDuration   HLS target segment duration
+ * @param playlistWindow    segments per live playlist
+ * @param segmentStoreBytes bytes of segments kept in memory
+ * @param limits            RTMP limits
+ * @param publicHost        host printed in URLs; empty: derived from {@code bind}
+ */
+public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls> tls, Path dataDir,
+                           Optional<String> lobbyKey, List<Room> rooms, DuplicatePolicy duplicatePolicy,
+                           Duration segmentDuration, int playlistWindow, long segmentStoreBytes,
+                           RtmpLimits limits, Optional<String> publicHost) {
+
+    public ServerConfig {
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(tls, "tls");
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(lobbyKey, "lobbyKey");
+        Objects.requireNonNull(duplicatePolicy, "duplicatePolicy");
+        Objects.requireNonNull(segmentDuration, "segmentDuration");
+        Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(publicHost, "publicHost");
+        rooms = List.copyOf(rooms);
+        if (bind.isBlank()) {
+            throw new IllegalArgumentException("--bind must not be blank");
+        }
+        checkPort("--http-port", httpPort);
+        checkPort("--rtmp-port", rtmpPort);
+        lobbyKey.ifPresent(key -> Room.of("lobby", key));
+        for (Room room : rooms) {
+            if (room.name().equals("lobby")) {
+                throw new IllegalArgumentException("--room lobby=...: the lobby's key is set with --lobby-key");
+            }
+        }
+        if (segmentDuration.compareTo(Duration.ofMillis(500)) < 0 || segmentDuration.compareTo(Duration.ofSeconds(30)) > 0) {
+            throw new IllegalArgumentException("--segment-duration must be between 0.5 s and 30 s, was " + segmentDuration);
+        }
+        if (playlistWindow < 3 || playlistWindow > 1000) {
+            throw new IllegalArgumentException("--playlist-window must be between 3 and 1000 segments, was " + playlistWindow);
+        }
+        if (segmentStoreBytes < 1 << 20) {
+            throw new IllegalArgumentException("--segment-store-size must be at least 1 MiB, was " + segmentStoreBytes + " bytes");
+        }
+    }
+
+    static void checkPort(String flag, int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException(flag + " must be between 0 and 65535, was " + port);
+        }
+    }
+
+    /** RTMPS: a port, a PEM certificate chain and its PKCS#8 PEM private key. */
+    public record Tls(int port, Path certificateChain, Path privateKey) {
+        public Tls {
+            Objects.requireNonNull(certificateChain, "certificateChain");
+            Objects.requireNonNull(privateKey, "privateKey");
+            checkPort("--rtmps-port", port);
+        }
+    }
+
+    /**
+     * RTMP limits and sizing, passed to the RTMP server's builder (which validates them).
+     *
+     * @param ioThreads event-loop threads for RTMP connections; 0: Netty's default (2 x cores)
+     */
+    public record RtmpLimits(int maxMessageSize, int maxChunkSize, Duration handshakeTimeout, Duration idleTimeout,
+                             int ioThreads) {
+        public RtmpLimits {
+            Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            if (ioThreads < 0 || ioThreads > 1024) {
+                throw new IllegalArgumentException("--rtmp-threads must be between 0 (automatic) and 1024, was " + ioThreads);
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package dev.amphi.server;
+
+import dev.amphi.core.room.RoomRegistry;
+import dev.amphi.ingest.rtmp.RtmpListener;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntSupplier;
+
+/**
+ * The server's Micrometer registry (scraped as Prometheus text at {@code /metrics}): JVM and
+ * process metrics, RTMP connections, bytes and errors (as an {@link RtmpListener}, called on Netty
+ * event loops: counters only), fan-out drops per room, live rooms and HTTP requests.
+ */
+final class ServerMetrics implements RtmpListener, AutoCloseable {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final Counter connections;
+    private final Counter bytes;
+    private final Counter errors;
+    private final Counter publishes;
+
+    ServerMetrics() {
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        Gauge.builder("amphi.rtmp.connections.open", openConnections, AtomicInteger::get)
+                .description("RTMP connections open now").register(registry);
+        connections = Counter.builder("amphi.rtmp.connections").description("RTMP connections accepted").register(registry);
+        bytes = Counter.builder("amphi.rtmp.received").baseUnit("bytes").description("Bytes received from RTMP clients").register(registry);
+        errors = Counter.builder("amphi.rtmp.protocol.errors").description("RTMP connections closed for bad input").register(registry);
+        publishes = Counter.builder("amphi.rtmp.publishes").description("Publish sessions started").register(registry);
+    }
+
+    PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Prometheus text exposition of every meter. */
+    String scrape() {
+        return registry.scrape();
+    }
+
+    void bindRooms(RoomRegistry rooms, RoomPublishing publishing, IntSupplier activePublishers) {
+        Gauge.builder("amphi.rooms.live", rooms, r -> r.liveRooms().size()).description("Rooms live now").register(registry);
+        Gauge.builder("amphi.rtmp.publishers", activePublishers, IntSupplier::getAsInt)
+                .description("RTMP publishers publishing now").register(registry);
+        for (RoomPublishing.RoomStream s : publishing.streams()) {
+            FunctionCounter.builder("amphi.fanout.dropped", s.toOrigin, sub -> sub.droppedVideo())
+                    .tags("room", s.room.name(), "kind", "video").description("Packets dropped before the HLS origin because it fell behind")
+                    .register(registry);
+            FunctionCounter.builder("amphi.fanout.dropped", s.toOrigin, sub -> sub.droppedAudio())
+                    .tags("room", s.room.name(), "kind", "audio").description("Packets dropped before the HLS origin because it fell behind")
+                    .register(registry);
+        }
+    }
+
+    /** Records one finished HTTP request; {@code route} is a small fixed set (live, api, player, ...). */
+    void httpRequest(String method, String route, int status, Duration elapsed) {
+        Timer.builder("amphi.http.requests").description("HTTP requests served")
+                .tags("method", method, "route", route, "status", Integer.toString(status))
+                .register(registry).record(elapsed);
+    }
+
+    @Override
+    public void connectionOpened() {
+        openConnections.incrementAndGet();
+        connections.increment();
+    }
+
+    @Override
+    public void connectionClosed() {
+        openConnections.decrementAndGet();
+    }
+
+    @Override
+    public void protocolError(String reason) {
+        errors.increment();
+    }
+
+    @Override
+    public void bytesReceived(long n) {
+        bytes.increment(n);
+    }
+
+    @Override
+    public void publishStarted(String streamName) {
+        publishes.increment();
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

@@ -1,0 +1,108 @@
+package dev.amphi.server;
+
+import dev.amphi.core.room.Room;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
+
+/** Parsers for configuration values (durations, byte sizes, rooms), as picocli converters. */
+final class Values {
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min|h)?");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmg]i?b?|b)?");
+
+    private Values() {
+    }
+
+    /** {@code 2s}, {@code 500ms}, {@code 1.5s}, {@code 2m}, {@code 1h}, a bare number of seconds, or ISO-8601 {@code PT2S}. */
+    static Duration duration(String text) {
+        String s = text.strip().toLowerCase(Locale.ROOT);
+        if (s.startsWith("pt")) {
+            try {
+                return Duration.parse(s.toUpperCase(Locale.ROOT));
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("not a duration: '" + text + "'");
+            }
+        }
+        Matcher m = DURATION.matcher(s);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a duration: '" + text + "' (examples: 2s, 500ms, 1.5s, 2m)");
+        }
+        double n = Double.parseDouble(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        double millis = switch (unit) {
+            case "ms" -> n;
+            case "s" -> n * 1000;
+            case "m", "min" -> n * 60_000;
+            default -> n * 3_600_000;
+        };
+        return Duration.ofMillis(Math.round(millis));
+    }
+
+    /** Bytes: {@code 8MiB}, {@code 512k}, {@code 1g}, a bare number of bytes (powers of 1024). */
+    static long size(String text) {
+        Matcher m = SIZE.matcher(text.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a size: '" + text + "' (examples: 8MiB, 512KiB, 1048576)");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "b" : m.group(2);
+        int shift = switch (unit.charAt(0)) {
+            case 'k' -> 10;
+            case 'm' -> 20;
+            case 'g' -> 30;
+            default -> 0;
+        };
+        if (n > (Long.MAX_VALUE >> shift)) {
+            throw new IllegalArgumentException("size too large: '" + text + "'");
+        }
+        return n << shift;
+    }
+
+    /** {@code NAME=KEY} or {@code NAME=KEY=Title}. */
+    static Room room(String text) {
+        String[] parts = text.strip().split("=", 3);
+        if (parts.length < 2) {
+            throw new IllegalArgumentException("a room is NAME=KEY, was '" + text + "'");
+        }
+        String title = parts.length == 3 && !parts[2].isBlank() ? parts[2] : parts[0];
+        return new Room(parts[0], title, parts[1]);
+    }
+
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return duration(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class SizeConverter implements ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            try {
+                return size(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class RoomConverter implements ITypeConverter<Room> {
+        @Override
+        public Room convert(String value) {
+            try {
+                return room(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

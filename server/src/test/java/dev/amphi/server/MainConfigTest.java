@@ -1,0 +1,152 @@
+package dev.amphi.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.amphi.core.room.Room;
+import dev.amphi.ingest.rtmp.RtmpServer.DuplicatePolicy;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class MainConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private static ServerConfig parse(Map<String, String> env, String... args) {
+        return Main.parse(args, env, new PrintStream(new ByteArrayOutputStream())).orElseThrow();
+    }
+
+    @Test
+    void defaultsMatchTheDocumentation() {
+        ServerConfig c = parse(Map.of());
+        assertThat(c.httpPort()).isEqualTo(8080);
+        assertThat(c.rtmpPort()).isEqualTo(1935);
+        assertThat(c.bind()).isEqualTo("0.0.0.0");
+        assertThat(c.dataDir()).isEqualTo(Path.of("./amphi-data"));
+        assertThat(c.lobbyKey()).isEmpty();
+        assertThat(c.rooms()).isEmpty();
+        assertThat(c.tls()).isEmpty();
+        assertThat(c.duplicatePolicy()).isEqualTo(DuplicatePolicy.TAKE_OVER);
+        assertThat(c.segmentDuration()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.playlistWindow()).isEqualTo(8);
+        assertThat(c.segmentStoreBytes()).isEqualTo(512L << 20);
+        assertThat(c.limits()).isEqualTo(new ServerConfig.RtmpLimits(8 << 20, 1 << 20, Duration.ofSeconds(10), Duration.ofSeconds(30), 0));
+        assertThat(c.publicHost()).isEmpty();
+    }
+
+    @Test
+    void flagsBeatEnvironmentWhichBeatsConfigFileWhichBeatsDefaults() throws IOException {
+        Path file = dir.resolve("amphi.properties");
+        Files.writeString(file, String.join("\n",
+                "http-port=1111", "rtmp-port=2222", "bind=10.0.0.1", "playlist-window=5", "segment-duration=4s"));
+        Map<String, String> env = Map.of("AMPHI_CONFIG", file.toString(), "AMPHI_HTTP_PORT", "3333", "AMPHI_RTMP_PORT", "4444");
+
+        ServerConfig c = parse(env, "--http-port", "5555");
+
+        assertThat(c.httpPort()).as("flag").isEqualTo(5555);
+        assertThat(c.rtmpPort()).as("environment").isEqualTo(4444);
+        assertThat(c.bind()).as("config file").isEqualTo("10.0.0.1");
+        assertThat(c.playlistWindow()).as("config file").isEqualTo(5);
+        assertThat(c.segmentDuration()).as("config file").isEqualTo(Duration.ofSeconds(4));
+        assertThat(c.limits().idleTimeout()).as("default").isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void configFlagNamesTheFileAndBeatsTheEnvironmentsFile() throws IOException {
+        Path envFile = dir.resolve("env.properties");
+        Path flagFile = dir.resolve("flag.properties");
+        Files.writeString(envFile, "http-port=1111\n");
+        Files.writeString(flagFile, "http-port=2222\n");
+        assertThat(parse(Map.of("AMPHI_CONFIG", envFile.toString()), "--config", flagFile.toString()).httpPort()).isEqualTo(2222);
+        assertThat(parse(Map.of("AMPHI_CONFIG", envFile.toString()), "--config=" + flagFile).httpPort()).isEqualTo(2222);
+        assertThat(parse(Map.of("AMPHI_CONFIG", envFile.toString())).httpPort()).isEqualTo(1111);
+    }
+
+    @Test
+    void missingConfigFileIsNamed() {
+        Path missing = dir.resolve("nope.properties");
+        assertThatThrownBy(() -> parse(Map.of(), "--config", missing.toString()))
+                .hasMessageContaining("cannot read config file " + missing);
+    }
+
+    @Test
+    void roomsAreRepeatableAndCommaSeparatedOutsideFlags() {
+        ServerConfig flags = parse(Map.of("AMPHI_ROOM", "env-room=envkey"), "--room", "a=k1", "--room", "b=k2=Room B");
+        assertThat(flags.rooms()).containsExactly(Room.of("a", "k1"), new Room("b", "Room B", "k2"));
+
+        ServerConfig env = parse(Map.of("AMPHI_ROOM", "r1=k1,r2=k2"));
+        assertThat(env.rooms()).extracting(Room::name).containsExactly("r1", "r2");
+    }
+
+    @Test
+    void badRoomsAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> parse(Map.of(), "--room", "Bad_Name=k"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("[a-z0-9-]{1,64}");
+        assertThatThrownBy(() -> parse(Map.of(), "--room", "nokey"))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("NAME=KEY");
+        assertThatThrownBy(() -> parse(Map.of(), "--room", "a="))
+                .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("stream key");
+        assertThatThrownBy(() -> parse(Map.of(), "--room", "lobby=k"))
+                .hasMessageContaining("--lobby-key");
+    }
+
+    @Test
+    void tlsNeedsCertificateAndKey() {
+        assertThatThrownBy(() -> parse(Map.of(), "--tls-cert", "c.pem")).hasMessageContaining("both --tls-cert and --tls-key");
+        ServerConfig c = parse(Map.of(), "--tls-cert", "c.pem", "--tls-key", "k.pem", "--rtmps-port", "4443");
+        assertThat(c.tls()).contains(new ServerConfig.Tls(4443, Path.of("c.pem"), Path.of("k.pem")));
+    }
+
+    @Test
+    void parsesPolicyDurationsAndSizes() {
+        ServerConfig c = parse(Map.of("AMPHI_MAX_MESSAGE_SIZE", "512KiB"), "--duplicate-publisher", "refuse",
+                "--segment-duration", "1500ms", "--handshake-timeout", "PT5S", "--max-chunk-size", "65536",
+                "--lobby-key", "my-key", "--public-host", "live.example.org");
+        assertThat(c.duplicatePolicy()).isEqualTo(DuplicatePolicy.REFUSE);
+        assertThat(c.segmentDuration()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.limits().handshakeTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.limits().maxMessageSize()).isEqualTo(512 * 1024);
+        assertThat(c.limits().maxChunkSize()).isEqualTo(65536);
+        assertThat(parse(Map.of("AMPHI_RTMP_THREADS", "4")).limits().ioThreads()).isEqualTo(4);
+        assertThat(c.lobbyKey()).contains("my-key");
+        assertThat(c.publicHost()).contains("live.example.org");
+    }
+
+    @Test
+    void badValuesNameTheOption() {
+        assertThatThrownBy(() -> parse(Map.of(), "--http-port", "70000")).hasMessageContaining("--http-port").hasMessageContaining("70000");
+        assertThatThrownBy(() -> parse(Map.of(), "--duplicate-publisher", "maybe")).hasMessageContaining("--duplicate-publisher");
+        assertThatThrownBy(() -> parse(Map.of(), "--segment-duration", "soon")).hasMessageContaining("not a duration: 'soon'");
+        assertThatThrownBy(() -> parse(Map.of(), "--segment-duration", "100ms")).hasMessageContaining("--segment-duration");
+        assertThatThrownBy(() -> parse(Map.of(), "--max-message-size", "lots")).hasMessageContaining("not a size: 'lots'");
+        assertThatThrownBy(() -> parse(Map.of("AMPHI_PLAYLIST_WINDOW", "1"))).hasMessageContaining("--playlist-window");
+        assertThatThrownBy(() -> parse(Map.of(), "--lobby-key", "has space")).hasMessageContaining("stream key");
+        assertThatThrownBy(() -> parse(Map.of(), "--rtmp-threads", "-1")).hasMessageContaining("--rtmp-threads");
+        assertThatThrownBy(() -> parse(Map.of(), "--no-such-flag")).isInstanceOf(CommandLine.ParameterException.class);
+    }
+
+    @Test
+    void versionNamesTheBundledFfmpeg() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(Main.parse(new String[] {"--version"}, Map.of(), new PrintStream(out))).isEmpty();
+        assertThat(out.toString()).contains("Amphi ").containsPattern("FFmpeg \\d+\\.\\d");
+    }
+
+    @Test
+    void helpListsEveryOptionAndItsEnvironmentVariableRule() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(Main.parse(new String[] {"--help"}, Map.of(), new PrintStream(out))).isEmpty();
+        assertThat(out.toString()).contains("--http-port", "--rtmp-port", "--bind", "--data-dir", "--lobby-key", "--room",
+                "--rtmps-port", "--tls-cert", "--tls-key", "--duplicate-publisher", "--segment-duration", "--playlist-window",
+                "--public-host", "--config", "AMPHI_HTTP_PORT");
+    }
+}

@@ -1,0 +1,176 @@
+package dev.amphi.server;
+
+import static dev.amphi.server.TestSupport.httpUrl;
+import static dev.amphi.server.TestSupport.rtmpUrl;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The player in Debian's headless Chromium (driven by Selenium through Debian's chromedriver, so
+ * nothing is downloaded): an offline room says so, and a room starts playing by itself when a
+ * publisher begins, with {@code video.currentTime} advancing; a publisher drop shows "reconnecting"
+ * and playback resumes when the publisher is back.
+ */
+class WatchPageBrowserTest {
+
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    @TempDir
+    static Path dataDir;
+    @TempDir
+    static Path profile;
+    static AmphiServer server;
+    /** One browser for the class: starting Chromium is the slow part on a small machine. */
+    static WebDriver browser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
+                .as("the browser tests need Debian's chromium and chromium-driver (%s, %s); bin/test installs them, "
+                        + "or run: apt-get install -y chromium chromium-driver", CHROMIUM, CHROMEDRIVER)
+                .isTrue();
+        SyntheticPublisher.warmUp();
+        server = TestSupport.start(dataDir, "--lobby-key", "browser-test-key", "--room", "quiet=quiet-key",
+                "--room", "drop=drop-key");
+        openBrowser();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static void openBrowser() {
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--autoplay-policy=no-user-gesture-required", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run", "--mute-audio",
+                "--user-data-dir=" + profile);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
+    }
+
+    @AfterEach
+    void leavePage() {
+        browser.get("about:blank");
+    }
+
+    private Object js(String script) {
+        return ((JavascriptExecutor) browser).executeScript(script);
+    }
+
+    private String state() {
+        return browser.findElement(By.tagName("body")).getAttribute("data-state");
+    }
+
+    private double currentTime() {
+        return ((Number) js("return document.getElementById('video').currentTime;")).doubleValue();
+    }
+
+    @Test
+    void offlineRoomSaysItIsNotLiveYet() {
+        browser.get(httpUrl(server, "/watch/quiet"));
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(b -> "offline".equals(state()));
+        assertThat(browser.findElement(By.id("overlay")).isDisplayed()).isTrue();
+        assertThat(browser.findElement(By.id("overlay")).getText()).contains("not live yet");
+    }
+
+    @Test
+    void roomStartsPlayingByItselfWhenThePublisherBegins() throws Exception {
+        browser.get(httpUrl(server, "/watch/lobby"));
+        assertThat(js("return MediaSource.isTypeSupported('video/mp4; codecs=\"avc1.64000d\"')"))
+                .as("this Chromium decodes H.264 in MSE").isEqualTo(true);
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(b -> "offline".equals(state()));
+
+        AtomicBoolean stop = new AtomicBoolean();
+        CompletableFuture<Integer> publisher = publishInBackground("browser-test-key", 90, stop);
+        try {
+            awaitPlayingAndAdvancing("publisher started");
+            assertThat(browser.findElement(By.id("overlay")).isDisplayed()).isFalse();
+            assertThat(browser.findElement(By.id("unmute")).isDisplayed()).as("unmute button while muted").isTrue();
+
+            browser.get(httpUrl(server, "/"));
+            new WebDriverWait(browser, Duration.ofSeconds(15)).withMessage(() -> "the room list shows the live lobby")
+                    .until(b -> !b.findElements(By.cssSelector("#rooms a[href='/watch/lobby']")).isEmpty());
+            assertThat(browser.findElements(By.cssSelector("#rooms a[href='/watch/quiet']"))).as("offline rooms").isEmpty();
+        } finally {
+            stop.set(true);
+            publisher.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private CompletableFuture<Integer> publishInBackground(String key, int brightness, AtomicBoolean stop) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return SyntheticPublisher.publish(rtmpUrl(server, key), 60 * SyntheticPublisher.FPS, brightness, true, stop);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private void awaitPlayingAndAdvancing(String when) {
+        new WebDriverWait(browser, Duration.ofSeconds(45)).withMessage(() -> when + ": page state " + state())
+                .until(b -> "playing".equals(state()) && currentTime() > 0);
+        double first = currentTime();
+        new WebDriverWait(browser, Duration.ofSeconds(20)).withMessage(() -> when + ": currentTime stuck near " + first)
+                .until(b -> currentTime() > first + 2);
+    }
+
+    @Test
+    void publisherDropShowsReconnectingAndPlaybackResumes() throws Exception {
+        AtomicBoolean stopFirst = new AtomicBoolean();
+        CompletableFuture<Integer> first = publishInBackground("drop-key", 60, stopFirst);
+        AtomicBoolean stopSecond = new AtomicBoolean();
+        CompletableFuture<Integer> second = null;
+        try {
+            browser.get(httpUrl(server, "/watch/drop"));
+            awaitPlayingAndAdvancing("first publisher");
+
+            stopFirst.set(true);
+            first.get(30, TimeUnit.SECONDS);
+            new WebDriverWait(browser, Duration.ofSeconds(40)).withMessage(() -> "after the drop: page state " + state())
+                    .until(b -> "reconnecting".equals(state()));
+            assertThat(browser.findElement(By.id("overlay")).getText()).contains("Reconnecting");
+
+            second = publishInBackground("drop-key", 200, stopSecond);
+            awaitPlayingAndAdvancing("publisher back");
+            assertThat(browser.findElement(By.id("overlay")).isDisplayed()).isFalse();
+        } finally {
+            stopFirst.set(true);
+            stopSecond.set(true);
+            first.get(30, TimeUnit.SECONDS);
+            if (second != null) {
+                second.get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
