@@ -449,7 +449,9 @@ run_one() {
     heap_live=$(heap_used_kib "$SERVER_MAIN")
   fi
   local files_kib=0   # nginx's HLS fragments live in files (page cache / tmpfs), outside its RSS
-  [ -d "$dir/hls" ] && files_kib=$(du -sk "$dir/hls" | cut -f1)
+  # nginx deletes old fragments while du walks the directory: du then fails (pipefail) though its total is right
+  [ -d "$dir/hls" ] && files_kib=$(du -sk "$dir/hls" 2>/dev/null | cut -f1 || true)
+  [[ "$files_kib" =~ ^[0-9]+$ ]] || files_kib=0
 
   local speeds
   speeds=$(awk -v w="$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')" -v thr="$REALTIME_MIN" '

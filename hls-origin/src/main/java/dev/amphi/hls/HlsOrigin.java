@@ -43,8 +43,18 @@ public interface HlsOrigin extends AutoCloseable {
         /** Segments listed in a live playlist, default 8. */
         Builder windowSize(int segments);
 
-        /** Bytes of segments kept in memory, default 512 MiB; never evicts what a playlist lists. */
+        /**
+         * Upper bound on the bytes of segments kept after they left the playlist, default 512 MiB;
+         * what a playlist lists is never evicted and does not count.
+         */
         Builder maxStoreBytes(long bytes);
+
+        /**
+         * How long a segment stays fetchable after it left the playlist (late players, CDN misses).
+         * Default: (window size + 1) × target duration, the minimum RFC 8216 section 6.2.2 asks for
+         * (18 s with the defaults). The byte bound of {@link #maxStoreBytes} applies as well.
+         */
+        Builder retention(Duration retention);
 
         /** Wall clock for EXT-X-PROGRAM-DATE-TIME and Last-Modified; default the system UTC clock. */
         Builder clock(Clock clock);

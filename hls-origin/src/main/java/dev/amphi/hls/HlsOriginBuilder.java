@@ -11,12 +11,18 @@ final class HlsOriginBuilder implements HlsOrigin.Builder {
     static final Duration MAX_TARGET = Duration.ofSeconds(60);
     static final int MAX_WINDOW = 1000;
 
-    /** Validated settings of one origin. */
-    record Settings(Duration targetDuration, int windowSize, long maxStoreBytes, Clock clock) { }
+    /**
+     * Validated settings of one origin.
+     *
+     * @param retention how long a segment stays in the store after it left the playlist
+     */
+    record Settings(Duration targetDuration, int windowSize, long maxStoreBytes, Duration retention, Clock clock) { }
 
     private Duration targetDuration = Duration.ofSeconds(2);
     private int windowSize = 8;
     private long maxStoreBytes = 512L * 1024 * 1024;
+    /** Null: derived from the target duration and window, see {@link HlsOrigin.Builder#retention}. */
+    private Duration retention;
     private Clock clock = Clock.systemUTC();
 
     @Override
@@ -50,6 +56,16 @@ final class HlsOriginBuilder implements HlsOrigin.Builder {
     }
 
     @Override
+    public HlsOrigin.Builder retention(Duration retention) {
+        Objects.requireNonNull(retention, "retention");
+        if (retention.isNegative() || retention.isZero()) {
+            throw new IllegalArgumentException("retention must be positive, was " + retention);
+        }
+        this.retention = retention;
+        return this;
+    }
+
+    @Override
     public HlsOrigin.Builder clock(Clock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         return this;
@@ -57,6 +73,8 @@ final class HlsOriginBuilder implements HlsOrigin.Builder {
 
     @Override
     public HlsOrigin build() {
-        return new LiveOrigin(new Settings(targetDuration, windowSize, maxStoreBytes, clock));
+        // RFC 8216 6.2.2: a removed segment stays available for its duration plus the playlist's
+        Duration keep = retention != null ? retention : targetDuration.multipliedBy(windowSize + 1L);
+        return new LiveOrigin(new Settings(targetDuration, windowSize, maxStoreBytes, keep, clock));
     }
 }

@@ -19,7 +19,7 @@ final class LiveOrigin implements HlsOrigin, ObjectResolver {
 
     LiveOrigin(HlsOriginBuilder.Settings settings) {
         this.settings = settings;
-        this.store = new SegmentStore(settings.maxStoreBytes());
+        this.store = new SegmentStore(settings.maxStoreBytes(), settings.retention(), settings.clock());
     }
 
     @Override

@@ -152,6 +152,8 @@ class PlaylistTest {
         assertThatThrownBy(() -> HlsOrigin.builder().windowSize(0)).hasMessageContaining("was 0");
         assertThatThrownBy(() -> HlsOrigin.builder().targetDuration(Duration.ofMillis(5))).hasMessageContaining("PT0.005S");
         assertThatThrownBy(() -> HlsOrigin.builder().maxStoreBytes(-1)).hasMessageContaining("was -1");
+        assertThatThrownBy(() -> HlsOrigin.builder().retention(Duration.ZERO)).hasMessageContaining("retention")
+                .hasMessageContaining("PT0S");
         assertThatThrownBy(() -> origin.sink("../etc")).hasMessageContaining("'../etc'");
     }
 }

@@ -43,13 +43,31 @@ public final class MediaFanout implements MediaSink {
      * @param capacity packets queued before video is dropped; at least 1
      */
     public Subscription subscribe(String name, MediaSink sink, Executor executor, int capacity) {
+        return subscribe(name, sink, executor, capacity, 1);
+    }
+
+    /**
+     * Adds a consumer that is woken per batch rather than per packet: while the stream has video,
+     * up to {@code batch - 1} packets wait in its queue before its thread is woken; a video
+     * keyframe, the end of the stream or the {@code batch}-th waiting packet wakes it (order is
+     * kept, nothing else changes: capacity and drops count waiting packets as queued). For
+     * consumers that act at keyframes (HLS packaging cuts segments there) this saves a thread
+     * wake-up per packet; waiting packets are delayed by at most {@code batch} packet intervals.
+     * Streams without video are delivered packet by packet, as with {@code batch} 1.
+     *
+     * @param batch 1 (every packet wakes the consumer) to 64
+     */
+    public Subscription subscribe(String name, MediaSink sink, Executor executor, int capacity, int batch) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(sink, "sink");
         Objects.requireNonNull(executor, "executor");
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1, was " + capacity);
         }
-        Sub s = new Sub(name, sink, executor, capacity);
+        if (batch < 1 || batch > 64) {
+            throw new IllegalArgumentException("batch must be between 1 and 64, was " + batch);
+        }
+        Sub s = new Sub(name, sink, executor, capacity, batch);
         subs.add(s);
         return s;
     }
@@ -94,6 +112,7 @@ public final class MediaFanout implements MediaSink {
         private final MediaSink sink;
         private final Executor executor;
         private final int capacity;
+        private final int batch;
         private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
         private final AtomicInteger size = new AtomicInteger();
         private final AtomicBoolean scheduled = new AtomicBoolean();
@@ -102,12 +121,17 @@ public final class MediaFanout implements MediaSink {
         private volatile boolean closed;
         /** Producer-side only: drop video until the next keyframe. */
         private boolean skipToKeyframe;
+        /** Producer-side only: the stream has sent video since its start or last end. */
+        private boolean sawVideo;
+        /** Producer-side only: packets queued without waking the consumer. */
+        private int waiting;
 
-        Sub(String name, MediaSink sink, Executor executor, int capacity) {
+        Sub(String name, MediaSink sink, Executor executor, int capacity, int batch) {
             this.name = name;
             this.sink = sink;
             this.executor = executor;
             this.capacity = capacity;
+            this.batch = batch;
         }
 
         void offer(Object item) {
@@ -127,13 +151,21 @@ public final class MediaFanout implements MediaSink {
                         return;
                     }
                     skipToKeyframe = false;
+                    sawVideo = true;
                 } else if (queued >= 2 * capacity) {
                     droppedAudio.incrementAndGet();
                     return;
                 }
+                if (sawVideo && !(p.keyframe() && p.kind() == MediaKind.VIDEO) && ++waiting < batch) {
+                    queue.add(item);
+                    size.incrementAndGet();
+                    return; // delivered with the next batch or keyframe
+                }
             } else {
                 skipToKeyframe = false;
+                sawVideo = false;
             }
+            waiting = 0;
             queue.add(item);
             size.incrementAndGet();
             if (scheduled.compareAndSet(false, true)) {

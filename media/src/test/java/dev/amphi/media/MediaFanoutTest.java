@@ -103,4 +103,62 @@ class MediaFanoutTest {
         fanout.onPacket(audio(2));
         assertThat(seen).containsExactly(2L);
     }
+
+    @Test
+    void batchedConsumerIsWokenAtKeyframesAndFullBatchesAndGetsEveryPacketInOrder() {
+        MediaFanout fanout = MediaFanout.create();
+        List<Long> seen = new ArrayList<>();
+        ManualExecutor exec = new ManualExecutor();
+        fanout.subscribe("hls", p -> seen.add(p.dts()), exec, 64, 4);
+
+        fanout.onPacket(audio(1));                    // no video yet: delivered at once
+        exec.runAll();
+        assertThat(seen).containsExactly(1L);
+        fanout.onPacket(video(3000, true));           // a keyframe wakes it at once
+        assertThat(exec.tasks).hasSize(1);
+        exec.runAll();
+        fanout.onPacket(audio(3001));
+        fanout.onPacket(video(6000, false));
+        fanout.onPacket(audio(6001));
+        assertThat(exec.tasks).isEmpty();             // three packets wait
+        fanout.onPacket(video(9000, false));          // the 4th waiting packet wakes it
+        assertThat(exec.tasks).hasSize(1);
+        exec.runAll();
+        assertThat(seen).containsExactly(1L, 3000L, 3001L, 6000L, 6001L, 9000L);
+        fanout.onPacket(audio(9001));
+        fanout.onPacket(video(12000, true));          // the keyframe brings the waiting audio along
+        exec.runAll();
+        assertThat(seen).endsWith(9001L, 12000L);
+    }
+
+    @Test
+    void batchedConsumerGetsWaitingAudioBeforeTheEndOfTheStream() {
+        MediaFanout fanout = MediaFanout.create();
+        List<String> events = new ArrayList<>();
+        fanout.subscribe("hls", new MediaSink() {
+            @Override
+            public void onPacket(MediaPacket p) {
+                events.add("p" + p.dts());
+            }
+
+            @Override
+            public void onEnd() {
+                events.add("end");
+            }
+        }, Runnable::run, 64, 8);
+        fanout.onPacket(video(0, true));
+        fanout.onPacket(audio(1));
+        assertThat(events).containsExactly("p0");
+        fanout.onEnd();
+        assertThat(events).containsExactly("p0", "p1", "end");
+        fanout.onPacket(audio(2));                    // a new session starts without video: at once
+        assertThat(events).containsExactly("p0", "p1", "end", "p2");
+    }
+
+    @Test
+    void batchOutsideItsRangeIsRefusedByName() {
+        MediaFanout fanout = MediaFanout.create();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> fanout.subscribe("x", p -> { }, Runnable::run, 8, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch").hasMessageContaining("0");
+    }
 }

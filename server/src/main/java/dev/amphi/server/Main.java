@@ -75,7 +75,7 @@ public final class Main {
     int playlistWindow;
 
     @Option(names = "--segment-store-size", defaultValue = "512MiB", converter = Values.SizeConverter.class, paramLabel = "SIZE",
-            description = "Memory for HLS segments. Default: ${DEFAULT-VALUE}.")
+            description = "Upper bound on the memory for HLS segments that left the playlist (kept (window + 1) x segment duration, as RFC 8216 asks, for late players and CDNs); segments a playlist lists are always kept. Default: ${DEFAULT-VALUE}.")
     long segmentStoreBytes;
 
     @Option(names = "--max-message-size", defaultValue = "8MiB", converter = Values.SizeConverter.class, paramLabel = "SIZE",

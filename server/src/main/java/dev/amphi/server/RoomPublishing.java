@@ -36,6 +36,13 @@ final class RoomPublishing implements PublishAuthorizer, AutoCloseable {
 
     /** Packets queued per room before the origin consumer drops video (about 15 s at 30 fps + audio). */
     static final int QUEUE_CAPACITY = 1024;
+    /**
+     * Packets that may wait in the origin's queue before its worker is woken (a keyframe always
+     * wakes it): the packager only cuts segments at keyframes, so waiting ~0.2 s costs nothing
+     * and saves a thread wake-up per packet (see {@link MediaFanout#subscribe(String, MediaSink,
+     * Executor, int, int)}).
+     */
+    static final int WAKE_BATCH = 16;
 
     private final RoomRegistry registry;
     private final DuplicatePolicy policy;
@@ -99,7 +106,7 @@ final class RoomPublishing implements PublishAuthorizer, AutoCloseable {
 
         RoomStream(Room room, MediaSink origin, Executor worker) {
             this.room = room;
-            this.toOrigin = fanout.subscribe("hls:" + room.name(), origin, worker, QUEUE_CAPACITY);
+            this.toOrigin = fanout.subscribe("hls:" + room.name(), origin, worker, QUEUE_CAPACITY, WAKE_BATCH);
         }
 
         synchronized boolean isLive() {

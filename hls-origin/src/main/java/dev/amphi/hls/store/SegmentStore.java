@@ -2,17 +2,21 @@ package dev.amphi.hls.store;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * In-memory segment store in two tiers. Objects a live playlist lists are <em>pinned</em>: held
  * strongly, never evicted. When a segment slides out of every playlist it is <em>retired</em> into
- * a Caffeine cache bounded by bytes (weigher = body size), where it stays for late readers and CDN
- * misses until the byte bound evicts it. Memory is therefore bounded by what the windows list plus
- * {@code maxRetiredBytes}.
+ * a Caffeine cache, where it stays for late readers and CDN misses for a retention time (RFC 8216
+ * 6.2.2 asks for the segment's duration plus the playlist's after it leaves the playlist) or until
+ * the byte bound (weigher = body size) evicts it, whichever comes first. Memory is therefore about
+ * twice what the windows list, and never more than that plus {@code maxRetiredBytes}.
  *
  * <p>Thread-safe: the streams' worker threads publish and retire, the HTTP event loops read; no
  * call blocks.
@@ -23,16 +27,33 @@ public final class SegmentStore {
     private final AtomicLong pinnedBytes = new AtomicLong();
     private final Cache<String, StoredObject> retired;
 
-    /** @param maxRetiredBytes bytes of retired segments kept, at least 0 */
+    /** A store whose retired objects are only bounded by bytes. @param maxRetiredBytes at least 0 */
     public SegmentStore(long maxRetiredBytes) {
+        this(maxRetiredBytes, null, Clock.systemUTC());
+    }
+
+    /**
+     * @param maxRetiredBytes bytes of retired segments kept, at least 0
+     * @param retention       how long a retired object stays after it left every playlist; null: until
+     *                        the byte bound evicts it
+     * @param clock           measures the retention
+     */
+    public SegmentStore(long maxRetiredBytes, Duration retention, Clock clock) {
         if (maxRetiredBytes < 0) {
             throw new IllegalArgumentException("max store bytes must not be negative, was " + maxRetiredBytes);
         }
-        this.retired = Caffeine.newBuilder()
+        if (retention != null && (retention.isNegative() || retention.isZero())) {
+            throw new IllegalArgumentException("retention must be positive, was " + retention);
+        }
+        Objects.requireNonNull(clock, "clock");
+        Caffeine<String, StoredObject> b = Caffeine.newBuilder()
                 .maximumWeight(maxRetiredBytes)
                 .weigher((String key, StoredObject o) -> o.size())
-                .executor(Runnable::run)
-                .build();
+                .executor(Runnable::run);
+        if (retention != null) {
+            b.expireAfterWrite(retention).ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()));
+        }
+        this.retired = b.build();
     }
 
     /** Publishes an object under {@code key}, pinned until {@link #retire}. Keys are never reused. */

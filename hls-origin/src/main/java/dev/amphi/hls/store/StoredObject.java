@@ -1,6 +1,8 @@
 package dev.amphi.hls.store;
 
+import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
@@ -33,12 +35,18 @@ public record StoredObject(Buffer body, String contentType, String etag, Instant
         lastModified = lastModified.truncatedTo(ChronoUnit.SECONDS);
     }
 
-    /** An object whose ETag is derived from its content. */
+    /**
+     * An object whose ETag is derived from its content. Takes ownership of {@code bytes}: the body
+     * wraps the array without copying it (a segment is half a megabyte), so the caller must not
+     * change it afterwards.
+     */
     public static StoredObject of(byte[] bytes, String contentType, Instant lastModified, String cacheControl) {
         CRC32C crc = new CRC32C();
         crc.update(bytes);
         String etag = "\"" + Long.toHexString(crc.getValue()) + "-" + Integer.toHexString(bytes.length) + "\"";
-        return new StoredObject(Buffer.buffer(bytes), contentType, etag, lastModified, cacheControl);
+        // wraps the array, no copy: the caller hands over a fresh array and never writes to it again
+        return new StoredObject(BufferInternal.buffer(Unpooled.wrappedBuffer(bytes)), contentType, etag, lastModified,
+                cacheControl);
     }
 
     /** Whether the object never changes under its name (segments and init segments). */

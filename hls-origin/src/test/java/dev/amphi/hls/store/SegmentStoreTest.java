@@ -2,7 +2,11 @@ package dev.amphi.hls.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class SegmentStoreTest {
@@ -67,5 +71,54 @@ class SegmentStoreTest {
         assertThat(store.get("a/video/y")).isNull();
         assertThat(store.get("b/video/x")).isNotNull();
         assertThat(store.pinnedBytes()).isEqualTo(10);
+    }
+
+    @Test
+    void retiredObjectsExpireAfterTheRetentionButPinnedOnesNever() {
+        MutableClock clock = new MutableClock();
+        SegmentStore store = new SegmentStore(10_000, Duration.ofSeconds(18), clock);
+        store.pin("s/video/old.m4s", object(100));
+        store.pin("s/video/live.m4s", object(100));
+        store.retire("s/video/old.m4s");
+        clock.advance(Duration.ofSeconds(17));
+        assertThat(store.get("s/video/old.m4s")).isNotNull();
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(store.get("s/video/old.m4s")).isNull();
+        assertThat(store.retiredBytes()).isZero();
+        clock.advance(Duration.ofDays(1));
+        assertThat(store.get("s/video/live.m4s")).isNotNull();
+    }
+
+    @Test
+    void bodyIsTheCallersBytesAndServesThemUnchanged() {
+        byte[] bytes = {1, 2, 3, 4};
+        StoredObject o = StoredObject.of(bytes, StoredObject.MP4_TYPE, Instant.EPOCH, StoredObject.IMMUTABLE);
+        assertThat(o.body().getBytes()).containsExactly(1, 2, 3, 4);
+        assertThat(o.size()).isEqualTo(4);
+        assertThat(o.body().getBytes(1, 3)).containsExactly(2, 3);
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 }
