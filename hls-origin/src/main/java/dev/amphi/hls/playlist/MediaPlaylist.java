@@ -12,8 +12,10 @@ import java.util.Objects;
 /**
  * The sliding window of one rendition's media playlist (RFC 8216bis, version 7): keeps the last
  * {@code windowSize} segments, counts the media and discontinuity sequence numbers of what slid
- * out, keeps {@code EXT-X-TARGETDURATION} at the ceiling of the longest segment ever listed (so it
- * never shrinks), and renders the text.
+ * out, keeps {@code EXT-X-TARGETDURATION} at the longest segment ever listed rounded to the nearest
+ * second (RFC 8216 4.3.3.1 bounds the rounded EXTINF, so an audio segment of 2.005 s keeps a
+ * 2 s target and players reload as often as the video needs; it never shrinks), and renders the
+ * text.
  *
  * <p>Not thread-safe: owned by the stream's worker thread; the rendered text is immutable.
  */
@@ -74,7 +76,7 @@ public final class MediaPlaylist {
         Entry e = new Entry(nextSequence++, uri, duration, timescale, discontinuity, programDateTime, mapUri, bytes);
         window.addLast(e);
         ended = false;
-        targetDuration = (int) Math.max(targetDuration, (duration + timescale - 1) / timescale);
+        targetDuration = (int) Math.max(targetDuration, (duration + timescale / 2) / timescale);
         List<Entry> removed = new ArrayList<>(1);
         while (window.size() > windowSize) {
             Entry old = window.removeFirst();
