@@ -39,6 +39,21 @@ class MediaFanoutTest {
         return new MediaPacket(MediaKind.AUDIO, AAC, dts, 0, true, new byte[5]);
     }
 
+    /** A sink that records "p{dts}" for each packet and "end" for the end of the stream. */
+    static MediaSink recorder(List<String> events) {
+        return new MediaSink() {
+            @Override
+            public void onPacket(MediaPacket p) {
+                events.add("p" + p.dts());
+            }
+
+            @Override
+            public void onEnd() {
+                events.add("end");
+            }
+        };
+    }
+
     @Test
     void slowConsumerLosesVideoUntilNextKeyframeButNotAudioAndFastOneLosesNothing() {
         MediaFanout fanout = MediaFanout.create();
@@ -69,17 +84,7 @@ class MediaFanoutTest {
     void endReachesConsumersInOrderAndClosedSubscriptionGetsNothing() {
         MediaFanout fanout = MediaFanout.create();
         List<String> events = new ArrayList<>();
-        MediaSink sink = new MediaSink() {
-            @Override
-            public void onPacket(MediaPacket p) {
-                events.add("p" + p.dts());
-            }
-
-            @Override
-            public void onEnd() {
-                events.add("end");
-            }
-        };
+        MediaSink sink = recorder(events);
         MediaFanout.Subscription sub = fanout.subscribe("s", sink, Runnable::run, 8);
         fanout.onPacket(audio(1));
         fanout.onEnd();
@@ -135,17 +140,7 @@ class MediaFanoutTest {
     void batchedConsumerGetsWaitingAudioBeforeTheEndOfTheStream() {
         MediaFanout fanout = MediaFanout.create();
         List<String> events = new ArrayList<>();
-        fanout.subscribe("hls", new MediaSink() {
-            @Override
-            public void onPacket(MediaPacket p) {
-                events.add("p" + p.dts());
-            }
-
-            @Override
-            public void onEnd() {
-                events.add("end");
-            }
-        }, Runnable::run, 64, 8);
+        fanout.subscribe("hls", recorder(events), Runnable::run, 64, 8);
         fanout.onPacket(video(0, true));
         fanout.onPacket(audio(1));
         assertThat(events).containsExactly("p0");

@@ -2,11 +2,13 @@ package dev.amphi.ingest.rtmp.flv;
 
 import dev.amphi.media.AacConfig;
 import dev.amphi.media.AvcConfig;
+import dev.amphi.media.CodecConfig;
 import dev.amphi.media.MediaKind;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.CorruptedFrameException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
  * Parses FLV audio and video tag bodies (FLV spec v10.1, E.4.2/E.4.3, and the "enhanced RTMP"
@@ -95,29 +97,12 @@ public final class FlvTagParser {
     }
 
     private static FlvTag avc(int packetType, boolean keyframe, int cto, ByteBuf in) {
-        switch (packetType) {
-            case 0 -> {
-                try {
-                    return new FlvTag.SequenceHeader(AvcConfig.parse(ByteBufUtil.getBytes(in)));
-                } catch (IllegalArgumentException e) {
-                    throw new CorruptedFrameException("bad AVC sequence header: " + e.getMessage());
-                } finally {
-                    in.skipBytes(in.readableBytes());
-                }
-            }
-            case 1 -> {
-                if (!in.isReadable()) {
-                    return new FlvTag.Skip("empty AVC frame");
-                }
-                byte[] data = new byte[in.readableBytes()];
-                in.readBytes(data);
-                return new FlvTag.Frame(MediaKind.VIDEO, keyframe, cto, data);
-            }
-            case 2 -> {
-                return new FlvTag.Skip("end of sequence");
-            }
+        return switch (packetType) {
+            case 0 -> sequenceHeader(in, "AVC", AvcConfig::parse);
+            case 1 -> frame(in, "AVC", MediaKind.VIDEO, keyframe, cto);
+            case 2 -> new FlvTag.Skip("end of sequence");
             default -> throw new CorruptedFrameException("AVC packet type " + packetType + ", expected 0, 1 or 2");
-        }
+        };
     }
 
     public static FlvTag parseAudio(ByteBuf in) {
@@ -169,26 +154,11 @@ public final class FlvTagParser {
     }
 
     private static FlvTag aac(int packetType, ByteBuf in) {
-        switch (packetType) {
-            case 0 -> {
-                try {
-                    return new FlvTag.SequenceHeader(AacConfig.parse(ByteBufUtil.getBytes(in)));
-                } catch (IllegalArgumentException e) {
-                    throw new CorruptedFrameException("bad AAC sequence header: " + e.getMessage());
-                } finally {
-                    in.skipBytes(in.readableBytes());
-                }
-            }
-            case 1 -> {
-                if (!in.isReadable()) {
-                    return new FlvTag.Skip("empty AAC frame");
-                }
-                byte[] data = new byte[in.readableBytes()];
-                in.readBytes(data);
-                return new FlvTag.Frame(MediaKind.AUDIO, true, 0, data);
-            }
+        return switch (packetType) {
+            case 0 -> sequenceHeader(in, "AAC", AacConfig::parse);
+            case 1 -> frame(in, "AAC", MediaKind.AUDIO, true, 0);
             default -> throw new CorruptedFrameException("AAC packet type " + packetType + ", expected 0 or 1");
-        }
+        };
     }
 
     private static String fourCc(ByteBuf in) {
@@ -210,5 +180,26 @@ public final class FlvTagParser {
             throw new CorruptedFrameException("truncated " + what + ": need " + n + " bytes, "
                     + in.readableBytes() + " left");
         }
+    }
+
+    /** The whole remaining body is a codec configuration record. */
+    private static FlvTag sequenceHeader(ByteBuf in, String codec, Function<byte[], ? extends CodecConfig> parse) {
+        try {
+            return new FlvTag.SequenceHeader(parse.apply(ByteBufUtil.getBytes(in)));
+        } catch (IllegalArgumentException e) {
+            throw new CorruptedFrameException("bad " + codec + " sequence header: " + e.getMessage());
+        } finally {
+            in.skipBytes(in.readableBytes());
+        }
+    }
+
+    /** The whole remaining body is one access unit, copied once into the packet's array. */
+    private static FlvTag frame(ByteBuf in, String codec, MediaKind kind, boolean keyframe, int cto) {
+        if (!in.isReadable()) {
+            return new FlvTag.Skip("empty " + codec + " frame");
+        }
+        byte[] data = new byte[in.readableBytes()];
+        in.readBytes(data);
+        return new FlvTag.Frame(kind, keyframe, cto, data);
     }
 }
