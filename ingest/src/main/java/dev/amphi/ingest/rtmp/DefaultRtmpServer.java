@@ -16,6 +16,11 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -49,6 +54,7 @@ final class DefaultRtmpServer implements RtmpServer {
     private final IngestContext context;
     private final SslContext sslContext;
     private final Random random = new SecureRandom();
+    private Class<? extends ServerChannel> serverChannelClass;
     private EventLoopGroup boss;
     private EventLoopGroup workers;
     private ChannelGroup channels;
@@ -77,9 +83,14 @@ final class DefaultRtmpServer implements RtmpServer {
         if (boss != null) {
             throw new IllegalStateException("RTMP server already started");
         }
-        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("amphi-rtmp-accept"), NioIoHandler.newFactory());
-        workers = new MultiThreadIoEventLoopGroup(config.ioThreads, new DefaultThreadFactory("amphi-rtmp-io"),
-                NioIoHandler.newFactory());
+        boolean epoll = config.nativeTransport && Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        serverChannelClass = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+        if (config.nativeTransport && !epoll) {
+            LOG.info("RTMP uses Java NIO: native epoll unavailable ({})", String.valueOf(Epoll.unavailabilityCause()));
+        }
+        boss = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("amphi-rtmp-accept"), io);
+        workers = new MultiThreadIoEventLoopGroup(config.ioThreads, new DefaultThreadFactory("amphi-rtmp-io"), io);
         channels = new DefaultChannelGroup("rtmp", GlobalEventExecutor.INSTANCE);
         try {
             plainChannel = bind(config.port, false);
@@ -97,7 +108,7 @@ final class DefaultRtmpServer implements RtmpServer {
     private Channel bind(int port, boolean tls) throws InterruptedException {
         ServerBootstrap b = new ServerBootstrap()
                 .group(boss, workers)
-                .channel(NioServerSocketChannel.class)
+                .channel(serverChannelClass)
                 .option(ChannelOption.SO_BACKLOG, 256)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {

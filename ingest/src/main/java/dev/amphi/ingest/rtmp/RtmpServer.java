@@ -72,6 +72,13 @@ public interface RtmpServer extends AutoCloseable {
         /** Event-loop threads for connections; 0 (default) lets Netty pick (2 x cores). */
         Builder ioThreads(int threads);
 
+        /**
+         * Whether to use Netty's native epoll transport where it is available (Linux x86-64),
+         * default true; false, or another platform, uses Java NIO. Same behaviour either way,
+         * epoll costs fewer system calls and less CPU per connection.
+         */
+        Builder nativeTransport(boolean enabled);
+
         /** Clock for the handshake's time field; default the system UTC clock. */
         Builder clock(java.time.Clock clock);
 

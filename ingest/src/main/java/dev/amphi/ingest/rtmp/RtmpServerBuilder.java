@@ -26,6 +26,7 @@ final class RtmpServerBuilder implements RtmpServer.Builder {
     Duration idleTimeout = Duration.ofSeconds(30);
     RtmpListener listener = new RtmpListener() { };
     int ioThreads = 0;
+    boolean nativeTransport = true;
     Clock clock = Clock.systemUTC();
 
     @Override
@@ -114,6 +115,12 @@ final class RtmpServerBuilder implements RtmpServer.Builder {
             throw new IllegalArgumentException("ioThreads must be in 0..256 (0 = 2 x cores), was " + threads);
         }
         this.ioThreads = threads;
+        return this;
+    }
+
+    @Override
+    public RtmpServer.Builder nativeTransport(boolean enabled) {
+        this.nativeTransport = enabled;
         return this;
     }
 

@@ -125,6 +125,21 @@ class FfmpegPublishTest {
     }
 
     @Test
+    void theQueryOfThePublishNameReachesTheAuthorizerAndIsNotPartOfTheKey() throws Exception {
+        try (FfmpegPublisher p = new FfmpegPublisher(url("secret?name=Ada%20Lovelace&role=speaker")).start()) {
+            p.push(10);
+            p.stop();
+        }
+        authorizer.sink("lobby").awaitEnds(1, WAIT);
+        assertThat(authorizer.requests).singleElement().satisfies(r -> {
+            assertThat(r.streamKey()).isEqualTo("secret");
+            assertThat(r.parameter("name")).contains("Ada Lovelace");
+            assertThat(r.parameter("role")).contains("speaker");
+            assertThat(r.parameter("missing")).isEmpty();
+        });
+    }
+
+    @Test
     void aSecondPublisherTakesOverAndTheStaleOneEndsFirst() throws Exception {
         CapturingSink sink = authorizer.sink("lobby");
         try (FfmpegPublisher stale = new FfmpegPublisher(url("secret")).start()) {

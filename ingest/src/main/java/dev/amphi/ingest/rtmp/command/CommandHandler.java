@@ -216,12 +216,14 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         if (session != null) {
             throw new CorruptedFrameException("second publish on one connection");
         }
-        String key = stripQuery(nameArg instanceof String s ? s : "");
+        String publishName = nameArg instanceof String s ? s : "";
+        String key = stripQuery(publishName);
+        String query = publishName.length() > key.length() ? publishName.substring(key.length() + 1) : "";
         if (key.isEmpty()) {
             badName(ctx, streamId, "empty stream key");
             return;
         }
-        PublishRequest request = new PublishRequest(app, key, remote(ctx), secure);
+        PublishRequest request = new PublishRequest(app, key, remote(ctx), secure, query);
         PublishDecision decision;
         try {
             decision = context.authorizer().authorize(request);
