@@ -262,7 +262,7 @@ start_amphi() {
   for ((i = 1; i <= n; i++)); do rooms+=(--room "bench$i=key$i"); done
   # shellcheck disable=SC2086  # JAVA_OPTS is a list of flags
   java $JAVA_OPTS -jar "$AMPHI_JAR" --bind 127.0.0.1 --http-port "$http" --rtmp-port "$rtmp" \
-    --data-dir "$dir/data" "${rooms[@]}" > "$dir/amphi.log" 2>&1 &
+    --data-dir "$dir/data" --room-mode passthrough "${rooms[@]}" > "$dir/amphi.log" 2>&1 &
   SERVER_MAIN=$!
   CHILDREN+=("$SERVER_MAIN")
   if ! wait_listening "$SERVER_MAIN" 60 "$rtmp" "$http"; then

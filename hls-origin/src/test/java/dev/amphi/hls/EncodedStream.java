@@ -37,6 +37,7 @@ final class EncodedStream {
     static final int SAMPLE_RATE = 44100;
 
     private static List<MediaPacket> packets;
+    private static final java.util.Map<String, List<MediaPacket>> VIDEO_ONLY = new java.util.HashMap<>();
 
     static {
         avutil.av_log_set_level(avutil.AV_LOG_ERROR); // keep FFmpeg's banners out of the build log
@@ -48,25 +49,41 @@ final class EncodedStream {
     /** About ten seconds of interleaved video and audio packets, in decode order. */
     static synchronized List<MediaPacket> packets() throws Exception {
         if (packets == null) {
-            Path dir = Files.createTempDirectory("amphi-hls-test");
-            Path flv = dir.resolve("synthetic.flv");
-            try {
-                encode(flv);
-                packets = List.copyOf(read(flv));
-            } finally {
-                Files.deleteIfExists(flv);
-                Files.deleteIfExists(dir);
-            }
+            packets = encodeAndRead(WIDTH, HEIGHT, true);
         }
         return packets;
+    }
+
+    /**
+     * Video only at another size, with the same encoder settings (keyframes every 2 s, at the same
+     * frames as {@link #packets()}): another rung of a ladder.
+     */
+    static synchronized List<MediaPacket> video(int width, int height) throws Exception {
+        String key = width + "x" + height;
+        if (!VIDEO_ONLY.containsKey(key)) {
+            VIDEO_ONLY.put(key, encodeAndRead(width, height, false));
+        }
+        return VIDEO_ONLY.get(key);
+    }
+
+    private static List<MediaPacket> encodeAndRead(int width, int height, boolean audio) throws Exception {
+        Path dir = Files.createTempDirectory("amphi-hls-test");
+        Path flv = dir.resolve("synthetic.flv");
+        try {
+            encode(flv, width, height, audio);
+            return List.copyOf(read(flv));
+        } finally {
+            Files.deleteIfExists(flv);
+            Files.deleteIfExists(dir);
+        }
     }
 
     static long videoCount(List<MediaPacket> list) {
         return list.stream().filter(p -> p.kind() == MediaKind.VIDEO).count();
     }
 
-    private static void encode(Path file) throws Exception {
-        FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toFile(), WIDTH, HEIGHT, 2);
+    private static void encode(Path file, int width, int height, boolean audio) throws Exception {
+        FFmpegFrameRecorder rec = new FFmpegFrameRecorder(file.toFile(), width, height, audio ? 2 : 0);
         try {
             rec.setFormat("flv");
             rec.setVideoCodec(avcodec.AV_CODEC_ID_H264);
@@ -77,19 +94,21 @@ final class EncodedStream {
             rec.setVideoOption("preset", "veryfast");
             rec.setVideoOption("profile", "high");
             rec.setVideoOption("x264-params", "bframes=2:scenecut=0:keyint=" + FPS * 2 + ":min-keyint=" + FPS * 2);
-            rec.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
-            rec.setSampleRate(SAMPLE_RATE);
-            rec.setAudioChannels(2);
-            rec.setAudioBitrate(96_000);
+            if (audio) {
+                rec.setAudioCodec(avcodec.AV_CODEC_ID_AAC);
+                rec.setSampleRate(SAMPLE_RATE);
+                rec.setAudioChannels(2);
+                rec.setAudioBitrate(96_000);
+            }
             rec.start();
-            Frame frame = new Frame(WIDTH, HEIGHT, Frame.DEPTH_UBYTE, 3);
+            Frame frame = new Frame(width, height, Frame.DEPTH_UBYTE, 3);
             int samplesPerFrame = SAMPLE_RATE / FPS;
             long sampleIndex = 0;
             for (int i = 0; i < FPS * SECONDS; i++) {
                 ByteBuffer img = (ByteBuffer) frame.image[0];
                 int stride = frame.imageStride;
-                for (int y = 0; y < HEIGHT; y++) {
-                    for (int x = 0; x < WIDTH; x++) {
+                for (int y = 0; y < height; y++) {
+                    for (int x = 0; x < width; x++) {
                         int o = y * stride + x * 3;
                         img.put(o, (byte) (x + i * 4));
                         img.put(o + 1, (byte) (y + i * 2));
@@ -97,6 +116,9 @@ final class EncodedStream {
                     }
                 }
                 rec.record(frame);
+                if (!audio) {
+                    continue;
+                }
                 ShortBuffer pcm = ShortBuffer.allocate(samplesPerFrame * 2);
                 for (int s = 0; s < samplesPerFrame; s++, sampleIndex++) {
                     short v = (short) (Math.sin(2 * Math.PI * 440 * sampleIndex / SAMPLE_RATE) * 8000);

@@ -4,9 +4,12 @@ import dev.amphi.media.AacConfig;
 import dev.amphi.media.AvcConfig;
 import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import org.jcodec.codecs.h264.H264Utils;
+import org.jcodec.codecs.h264.io.model.SeqParameterSet;
 
 /**
  * Synthetic packets for unit tests: a real 320x240 High-profile SPS/PPS (from libx264) with
@@ -43,6 +46,47 @@ public final class Synthetic {
             }
         }
         return out;
+    }
+
+    /**
+     * The configuration of {@link #AVC} with its SPS rewritten (by jcodec) for {@code width} x
+     * {@code height} (even), so that ladder rungs of different sizes can be told apart.
+     */
+    public static AvcConfig avc(int width, int height) {
+        byte[] nal = AVC.sps().get(0);
+        ByteBuffer rbsp = ByteBuffer.wrap(nal, 1, nal.length - 1).slice();
+        H264Utils.unescapeNAL(rbsp);
+        SeqParameterSet sps = SeqParameterSet.read(rbsp);
+        int mbsWide = (width + 15) / 16;
+        int mbsHigh = (height + 15) / 16;
+        sps.picWidthInMbsMinus1 = mbsWide - 1;
+        sps.picHeightInMapUnitsMinus1 = mbsHigh - 1;
+        sps.frameMbsOnlyFlag = true;
+        sps.frameCroppingFlag = mbsWide * 16 != width || mbsHigh * 16 != height;
+        sps.frameCropLeftOffset = 0;
+        sps.frameCropTopOffset = 0;
+        sps.frameCropRightOffset = (mbsWide * 16 - width) / 2;
+        sps.frameCropBottomOffset = (mbsHigh * 16 - height) / 2;
+        ByteBuffer raw = ByteBuffer.allocate(nal.length + 64);
+        sps.write(raw);
+        raw.flip();
+        ByteBuffer escaped = ByteBuffer.allocate(raw.remaining() * 2);
+        H264Utils.escapeNAL(raw, escaped);
+        escaped.flip();
+        byte[] newSps = new byte[escaped.remaining() + 1];
+        newSps[0] = nal[0];
+        escaped.get(newSps, 1, newSps.length - 1);
+        byte[] pps = AVC.pps().get(0);
+        ByteBuffer record = ByteBuffer.allocate(11 + newSps.length + pps.length);
+        record.put((byte) 1).put(newSps[1]).put(newSps[2]).put(newSps[3]).put((byte) 0xff).put((byte) 0xe1)
+                .putShort((short) newSps.length).put(newSps).put((byte) 1).putShort((short) pps.length).put(pps);
+        return AvcConfig.parse(record.array());
+    }
+
+    /** {@code packets} with every video packet carrying {@code config} instead. */
+    public static List<MediaPacket> withConfig(List<MediaPacket> packets, AvcConfig config) {
+        return packets.stream().map(p -> p.kind() != MediaKind.VIDEO ? p
+                : new MediaPacket(p.kind(), config, p.dts(), p.compositionOffset(), p.keyframe(), p.data())).toList();
     }
 
     private static long audioDts(long start, int index) {

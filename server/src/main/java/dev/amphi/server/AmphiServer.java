@@ -13,7 +13,11 @@ import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +41,9 @@ public final class AmphiServer implements AutoCloseable {
     private String lobbyKey;
     private ServerMetrics metrics;
     private ExecutorService worker;
+    private ExecutorService decoders;
+    private ScheduledExecutorService timer;
+    private List<ProgramRoom> programRooms = List.of();
     private HlsOrigin origin;
     private Vertx vertx;
     private HttpServer http;
@@ -75,8 +82,41 @@ public final class AmphiServer implements AutoCloseable {
                 .windowSize(config.playlistWindow())
                 .maxStoreBytes(config.segmentStoreBytes())
                 .build();
-        RoomPublishing publishing = new RoomPublishing(rooms, config.duplicatePolicy(), origin::sink, worker);
+        Map<String, ProgramRoom> programs = new LinkedHashMap<>();
+        for (Room room : rooms.rooms()) {
+            if (config.program().modeOf(room.name()) == ProgramConfig.RoomMode.COMPOSITE) {
+                if (decoders == null) {
+                    decoders = namedPool("amphi-decode-", Math.max(1, Runtime.getRuntime().availableProcessors()));
+                    timer = Executors.newScheduledThreadPool(1, r -> {
+                        Thread t = new Thread(r, "amphi-timer");
+                        t.setDaemon(true);
+                        return t;
+                    });
+                }
+                programs.put(room.name(), new ProgramRoom(room, rooms, origin, config.program(), config.segmentDuration(), decoders, timer));
+            }
+        }
+        programRooms = List.copyOf(programs.values());
+        RoomPublishing publishing = new RoomPublishing(rooms, config.duplicatePolicy(), origin::sink, worker, programs);
         started.add(publishing);
+        if (config.program().demoSpeakers() > 0) {
+            ProgramRoom lobby = programs.get(RoomRegistry.LOBBY);
+            if (lobby == null) {
+                throw new IllegalArgumentException("--demo needs the lobby in composite mode (it is passthrough)");
+            }
+            lobby.startDemo(config.program().demoSpeakers());
+        }
+        if (timer != null) {
+            timer.scheduleWithFixedDelay(() -> {
+                for (ProgramRoom p : programRooms) {
+                    try {
+                        p.idleCheck(System.nanoTime());
+                    } catch (RuntimeException e) {
+                        LOG.warn("idle check of {} failed: {}", p, e.toString());
+                    }
+                }
+            }, 5, 5, TimeUnit.SECONDS);
+        }
 
         vertx = Vertx.vertx();
         var router = HttpFrontend.router(vertx, rooms, origin, metrics,
@@ -126,13 +166,21 @@ public final class AmphiServer implements AutoCloseable {
     }
 
     private static ExecutorService workerPool() {
-        int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+        return namedPool("amphi-hls-", Math.max(2, Runtime.getRuntime().availableProcessors()));
+    }
+
+    private static ExecutorService namedPool(String prefix, int threads) {
         AtomicInteger n = new AtomicInteger();
         return new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "amphi-hls-" + n.incrementAndGet());
+            Thread t = new Thread(r, prefix + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** The composited rooms (empty when every room passes through). */
+    List<ProgramRoom> programRooms() {
+        return programRooms;
     }
 
     public RoomRegistry rooms() {
@@ -184,6 +232,15 @@ public final class AmphiServer implements AutoCloseable {
         rtmpUp = false;
         if (rtmp != null) {
             quietly("RTMP server", rtmp::close);
+        }
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        for (ProgramRoom p : programRooms) {
+            quietly(p.toString(), p::close);
+        }
+        if (decoders != null) {
+            decoders.shutdownNow();
         }
         if (worker != null) {
             worker.shutdown();

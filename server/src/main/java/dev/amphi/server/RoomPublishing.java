@@ -9,6 +9,7 @@ import dev.amphi.ingest.rtmp.RtmpServer.DuplicatePolicy;
 import dev.amphi.media.MediaFanout;
 import dev.amphi.media.MediaPacket;
 import dev.amphi.media.MediaSink;
+import dev.amphi.transcode.RoomProgram;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -47,12 +48,23 @@ final class RoomPublishing implements PublishAuthorizer, AutoCloseable {
     private final RoomRegistry registry;
     private final DuplicatePolicy policy;
     private final Map<String, RoomStream> streams = new LinkedHashMap<>();
+    private final Map<String, ProgramRoom> programs;
 
+    /** Every room passes its publisher through. */
     RoomPublishing(RoomRegistry registry, DuplicatePolicy policy, Function<String, MediaSink> originSinks, Executor worker) {
+        this(registry, policy, originSinks, worker, Map.of());
+    }
+
+    /** Rooms in {@code programs} composite their speakers; the others pass their publisher through. */
+    RoomPublishing(RoomRegistry registry, DuplicatePolicy policy, Function<String, MediaSink> originSinks, Executor worker,
+                   Map<String, ProgramRoom> programs) {
         this.registry = registry;
         this.policy = policy;
+        this.programs = Map.copyOf(programs);
         for (Room room : registry.rooms()) {
-            streams.put(room.name(), new RoomStream(room, originSinks.apply(room.name()), worker));
+            if (!programs.containsKey(room.name())) {
+                streams.put(room.name(), new RoomStream(room, originSinks.apply(room.name()), worker));
+            }
         }
     }
 
@@ -66,6 +78,17 @@ final class RoomPublishing implements PublishAuthorizer, AutoCloseable {
         if (room.isEmpty()) {
             LOG.info("refused publisher {}: unknown stream key", request.remote());
             return PublishDecision.reject("unknown stream key");
+        }
+        ProgramRoom program = programs.get(room.get().name());
+        if (program != null) {
+            try {
+                ProgramRoom.Accepted speaker = program.newSession(request);
+                LOG.info("publisher {} accepted as speaker {}{}", request.remote(), speaker.streamName(), request.secure() ? " (RTMPS)" : "");
+                return PublishDecision.accept(speaker.streamName(), speaker.sink());
+            } catch (RoomProgram.RoomFullException | IllegalStateException e) {
+                LOG.info("refused publisher {} for room {}: {}", request.remote(), room.get().name(), e.getMessage());
+                return PublishDecision.reject(e.getMessage());
+            }
         }
         RoomStream stream = streams.get(room.get().name());
         if (policy == DuplicatePolicy.REFUSE && stream.isLive()) {

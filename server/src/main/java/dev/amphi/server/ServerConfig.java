@@ -24,11 +24,12 @@ import java.util.Optional;
  * @param segmentStoreBytes bytes of segments kept in memory
  * @param limits            RTMP limits
  * @param publicHost        host printed in URLs; empty: derived from {@code bind}
+ * @param program           how rooms composite their speakers (or pass one publisher through)
  */
 public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls> tls, Path dataDir,
                            Optional<String> lobbyKey, List<Room> rooms, DuplicatePolicy duplicatePolicy,
                            Duration segmentDuration, int playlistWindow, long segmentStoreBytes,
-                           RtmpLimits limits, Optional<String> publicHost) {
+                           RtmpLimits limits, Optional<String> publicHost, ProgramConfig program) {
 
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
@@ -39,6 +40,7 @@ public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls
         Objects.requireNonNull(segmentDuration, "segmentDuration");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(publicHost, "publicHost");
+        Objects.requireNonNull(program, "program");
         rooms = List.copyOf(rooms);
         if (bind.isBlank()) {
             throw new IllegalArgumentException("--bind must not be blank");

@@ -63,6 +63,20 @@ final class Values {
         return n << shift;
     }
 
+    /** A bitrate in bit/s: digits with an optional {@code k} (x1000) or {@code m} (x1000000) suffix. */
+    static long parseBitrate(String flag, String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})([kKmM]?)").matcher(text.strip());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(flag + " must be a bitrate like 128k or 128000, was '" + text + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+            case "k" -> n * 1000;
+            case "m" -> n * 1_000_000;
+            default -> n;
+        };
+    }
+
     /** {@code NAME=KEY} or {@code NAME=KEY=Title}. */
     static Room room(String text) {
         String[] parts = text.strip().split("=", 3);

@@ -2,6 +2,7 @@ package dev.amphi.server;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_GRAY8;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
@@ -50,7 +51,24 @@ final class SyntheticPublisher {
      */
     static int publish(String url, int frames, int brightness, boolean realTime, AtomicBoolean stop)
             throws FFmpegFrameRecorder.Exception {
+        return publish(url, frames, -brightness - 1, 440, realTime, stop);
+    }
+
+    /**
+     * Publishes {@code frames} frames of a flat colour {@code rgb} (0xRRGGBB) with a moving white
+     * bar, and a tone of {@code toneHz}.
+     */
+    static int publishColour(String url, int frames, int rgb, int toneHz, boolean realTime, AtomicBoolean stop)
+            throws FFmpegFrameRecorder.Exception {
+        return publish(url, frames, rgb & 0xffffff, toneHz, realTime, stop);
+    }
+
+    /** {@code look} >= 0: an RGB colour; < 0: grey of brightness -look-1. */
+    private static int publish(String url, int frames, int look, int toneHz, boolean realTime, AtomicBoolean stop)
+            throws FFmpegFrameRecorder.Exception {
         warmUp();
+        boolean colour = look >= 0;
+        int brightness = colour ? 0 : -look - 1;
         FFmpegFrameRecorder rec = new FFmpegFrameRecorder(url, WIDTH, HEIGHT, CHANNELS);
         rec.setFormat("flv");
         rec.setVideoCodec(AV_CODEC_ID_H264);
@@ -69,7 +87,7 @@ final class SyntheticPublisher {
         int sent = 0;
         try {
             rec.start();
-            Frame picture = new Frame(WIDTH, HEIGHT, Frame.DEPTH_UBYTE, 1);
+            Frame picture = new Frame(WIDTH, HEIGHT, Frame.DEPTH_UBYTE, colour ? 3 : 1);
             ByteBuffer pixels = (ByteBuffer) picture.image[0];
             int stride = picture.imageStride;
             int samplesPerFrame = SAMPLE_RATE / FPS;
@@ -80,12 +98,20 @@ final class SyntheticPublisher {
                 int bar = (i * 4) % WIDTH;
                 for (int y = 0; y < HEIGHT; y++) {
                     for (int x = 0; x < WIDTH; x++) {
-                        pixels.put(y * stride + x, (byte) (x >= bar && x < bar + 16 && y > HEIGHT / 2 ? 255 : brightness));
+                        if (!colour) {
+                            pixels.put(y * stride + x, (byte) (x >= bar && x < bar + 16 && y > HEIGHT / 2 ? 255 : brightness));
+                        } else {
+                            boolean white = x >= bar && x < bar + 16 && y > HEIGHT * 7 / 8;
+                            int o = y * stride + 3 * x;
+                            pixels.put(o, (byte) (white ? 255 : look & 0xff));
+                            pixels.put(o + 1, (byte) (white ? 255 : (look >> 8) & 0xff));
+                            pixels.put(o + 2, (byte) (white ? 255 : (look >> 16) & 0xff));
+                        }
                     }
                 }
-                rec.record(picture, AV_PIX_FMT_GRAY8);
+                rec.record(picture, colour ? AV_PIX_FMT_BGR24 : AV_PIX_FMT_GRAY8);
                 for (int s = 0; s < samplesPerFrame; s++, sample++) {
-                    short v = (short) (Math.sin(2 * Math.PI * 440 * sample / SAMPLE_RATE) * 8000);
+                    short v = (short) (Math.sin(2 * Math.PI * toneHz * sample / SAMPLE_RATE) * 8000);
                     pcm[2 * s] = v;
                     pcm[2 * s + 1] = v;
                 }

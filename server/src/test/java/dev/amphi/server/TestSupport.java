@@ -22,10 +22,14 @@ final class TestSupport {
     private TestSupport() {
     }
 
-    /** A server on 127.0.0.1 with free ports and {@code dataDir}, plus {@code extraArgs}. */
+    /**
+     * A server on 127.0.0.1 with free ports and {@code dataDir}, plus {@code extraArgs}. Rooms pass
+     * their publisher through unless {@code extraArgs} sets {@code --room-mode}.
+     */
     static AmphiServer start(Path dataDir, String... extraArgs) throws Exception {
         List<String> args = new ArrayList<>(List.of(extraArgs));
-        List<String> defaults = List.of("--bind", "127.0.0.1", "--http-port", "0", "--rtmp-port", "0", "--data-dir", dataDir.toString());
+        List<String> defaults = List.of("--bind", "127.0.0.1", "--http-port", "0", "--rtmp-port", "0", "--data-dir", dataDir.toString(),
+                "--room-mode", "passthrough");
         for (int i = 0; i < defaults.size(); i += 2) {
             if (!args.contains(defaults.get(i))) {
                 args.add(defaults.get(i));

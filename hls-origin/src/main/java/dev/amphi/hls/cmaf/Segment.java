@@ -9,7 +9,10 @@ import java.util.Objects;
  * A finished CMAF media segment of one rendition, as the segmenter hands it out. Immutable (the
  * data array is never modified after construction).
  *
- * @param kind            which rendition
+ * @param kind            which track kind
+ * @param track           index of the video track (a ladder's rendition, see
+ *                        {@link StreamSegmenter#StreamSegmenter(String, int, long, java.time.Clock, SegmentListener)});
+ *                        0 for audio and for a stream with one video track
  * @param config          the decoder configuration its init segment describes
  * @param initVersion     1-based version of the rendition's init segment this segment needs
  * @param data            {@code styp+moof+mdat}
@@ -21,7 +24,7 @@ import java.util.Objects;
  *                        encoding parameters)
  * @param programDateTime wall-clock time of the first sample
  */
-public record Segment(MediaKind kind, CodecConfig config, int initVersion, byte[] data, long baseTime,
+public record Segment(MediaKind kind, int track, CodecConfig config, int initVersion, byte[] data, long baseTime,
                       long duration, int timescale, int sampleCount, boolean discontinuity,
                       Instant programDateTime) {
 
@@ -30,6 +33,9 @@ public record Segment(MediaKind kind, CodecConfig config, int initVersion, byte[
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(programDateTime, "programDateTime");
+        if (track < 0) {
+            throw new IllegalArgumentException("track index must not be negative, was " + track);
+        }
         if (timescale <= 0 || duration < 0 || sampleCount <= 0 || initVersion < 1) {
             throw new IllegalArgumentException("bad segment: timescale " + timescale + ", duration " + duration
                     + ", samples " + sampleCount + ", init version " + initVersion);

@@ -18,6 +18,11 @@ final class Session {
     boolean frozen;
     boolean videoSeen;
     boolean audioSeen;
+    /** Raw dts of the first keyframe any video track of the session started with; valid when {@link #videoOriginSet}. */
+    long videoOrigin;
+    boolean videoOriginSet;
+    /** Every video track of the session ended on its own while audio goes on. */
+    boolean videoStopped;
 
     Session(Instant wall, long firstRawDts, long timelineEnd90k) {
         this.wallAtFirstPacket = wall;

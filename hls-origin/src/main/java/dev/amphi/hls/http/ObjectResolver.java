@@ -10,8 +10,9 @@ public interface ObjectResolver {
 
     /**
      * Looks up {@code path} (e.g. {@code master.m3u8}, {@code video/index.m3u8},
-     * {@code audio/seg-x-3.m4s}) of stream {@code stream}. Both are already validated against
-     * {@link OriginRoutes#STREAM_NAME} and {@link OriginRoutes#FILE_NAME}.
+     * {@code 720p/index.m3u8}, {@code audio/seg-x-3.m4s}) of stream {@code stream}. Both are already
+     * validated against {@link OriginRoutes#STREAM_NAME}, {@link OriginRoutes#RENDITION_NAME} and
+     * {@link OriginRoutes#FILE_NAME}.
      */
     Lookup lookup(String stream, String path);
 

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * The origin's HTTP routes: {@code GET/HEAD /live/{name}/master.m3u8} and
- * {@code /live/{name}/{video|audio}/{index.m3u8|init-*.mp4|seg-*.m4s}}, with CORS for any origin
+ * {@code /live/{name}/{rendition}/{index.m3u8|init-*.mp4|seg-*.m4s}} (rendition {@code video} and
+ * {@code audio} of a passthrough stream, a ladder's rung names and {@code audio}), with CORS for any origin
  * (and its preflight), conditional requests (ETag, Last-Modified, 304), single byte ranges (206,
  * 416) and short plain-text 404s. Every handler answers from memory on the event loop and never
  * blocks.
@@ -23,6 +24,8 @@ public final class OriginRoutes {
 
     /** Stream names: what {@code sink(name)} accepts and the routes serve. */
     public static final Pattern STREAM_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    /** Rendition directories: {@code video}, {@code audio}, a ladder's rung names such as {@code 720p}. */
+    public static final Pattern RENDITION_NAME = Pattern.compile("[a-z0-9]{1,32}");
     /** File names below a rendition. */
     public static final Pattern FILE_NAME =
             Pattern.compile("index\\.m3u8|init-[0-9a-z-]{1,40}\\.mp4|seg-[0-9a-z-]{1,40}\\.m4s");
@@ -51,7 +54,7 @@ public final class OriginRoutes {
     private void serveRendition(RoutingContext ctx) {
         String rendition = ctx.pathParam("rendition");
         String file = ctx.pathParam("file");
-        if (!("video".equals(rendition) || "audio".equals(rendition)) || file == null
+        if (rendition == null || !RENDITION_NAME.matcher(rendition).matches() || file == null
                 || !FILE_NAME.matcher(file).matches()) {
             text(ctx, 404, "not found");
             return;

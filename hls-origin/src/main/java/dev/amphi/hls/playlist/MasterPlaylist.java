@@ -3,11 +3,13 @@ package dev.amphi.hls.playlist;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
- * Renders the multivariant (master) playlist of a stream: one variant (the video rendition, or the
- * audio rendition when there is no video) and, with both tracks, the audio rendition as an
- * {@code EXT-X-MEDIA TYPE=AUDIO} group the variant refers to. Pure function; any thread.
+ * Renders the multivariant (master) playlist of a stream: one variant per video rendition (one for
+ * a passthrough stream, one per rung of a ladder, in the order given: players start with the
+ * first), or the audio rendition when there is no video; with audio, the audio rendition as an
+ * {@code EXT-X-MEDIA TYPE=AUDIO} group every variant refers to. Pure function; any thread.
  */
 public final class MasterPlaylist {
 
@@ -45,8 +47,31 @@ public final class MasterPlaylist {
     }
 
     public static String render(Variant v) {
-        StringBuilder sb = new StringBuilder(512);
+        return render(List.of(v));
+    }
+
+    /**
+     * The master of several variants sharing one audio rendition (a ladder): the
+     * {@code EXT-X-MEDIA} line comes from the first variant, and every variant must name the same
+     * audio playlist (or none).
+     */
+    public static String render(List<Variant> variants) {
+        if (variants.isEmpty()) {
+            throw new IllegalArgumentException("a master playlist needs at least one variant");
+        }
+        Variant first = variants.get(0);
+        for (Variant v : variants) {
+            if (!Objects.equals(v.audioUri(), first.audioUri())) {
+                throw new IllegalArgumentException("variants share one audio rendition, got " + first.audioUri()
+                        + " and " + v.audioUri());
+            }
+            if (variants.size() > 1 && v.videoUri() == null) {
+                throw new IllegalArgumentException("only a single variant may be audio-only");
+            }
+        }
+        StringBuilder sb = new StringBuilder(256 + 256 * variants.size());
         sb.append("#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-INDEPENDENT-SEGMENTS\n");
+        Variant v = first;
         boolean audioGroup = v.videoUri() != null && v.audioUri() != null;
         if (audioGroup) {
             sb.append("#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID=\"").append(AUDIO_GROUP)
@@ -56,6 +81,13 @@ public final class MasterPlaylist {
             }
             sb.append(",URI=\"").append(v.audioUri()).append("\"\n");
         }
+        for (Variant each : variants) {
+            streamInf(sb, each, audioGroup);
+        }
+        return sb.toString();
+    }
+
+    private static void streamInf(StringBuilder sb, Variant v, boolean audioGroup) {
         List<String> codecs = new ArrayList<>(2);
         if (v.videoCodec() != null) {
             codecs.add(v.videoCodec());
@@ -76,6 +108,5 @@ public final class MasterPlaylist {
             sb.append(",AUDIO=\"").append(AUDIO_GROUP).append('"');
         }
         sb.append('\n').append(v.videoUri() != null ? v.videoUri() : v.audioUri()).append('\n');
-        return sb.toString();
     }
 }

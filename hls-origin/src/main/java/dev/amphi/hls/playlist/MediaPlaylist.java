@@ -88,6 +88,26 @@ public final class MediaPlaylist {
         return removed;
     }
 
+    /**
+     * Numbers the first segment {@code sequence} instead of 0, so that a rendition that starts
+     * after the others of a ladder keeps its media sequence numbers in step with theirs. Only
+     * while nothing is listed yet.
+     */
+    public void startAt(long sequence) {
+        if (!window.isEmpty() || nextSequence != 0) {
+            throw new IllegalStateException("the playlist has already listed segments up to " + (nextSequence - 1));
+        }
+        if (sequence < 0) {
+            throw new IllegalArgumentException("media sequence must not be negative, was " + sequence);
+        }
+        nextSequence = sequence;
+    }
+
+    /** The media sequence number the next {@link #add} gets. */
+    public long nextSequence() {
+        return nextSequence;
+    }
+
     /** Marks the playlist complete ({@code EXT-X-ENDLIST}) until the next {@link #add}. */
     public void end() {
         ended = true;

@@ -154,4 +154,98 @@ class StreamSegmenterTest {
         assertThat(of(MediaKind.VIDEO)).extracting(Segment::programDateTime)
                 .containsExactly(T0, T0.plus(Duration.ofSeconds(2)), T0.plus(Duration.ofSeconds(4)));
     }
+
+    /** A segmenter with {@code tracks} video tracks whose segments land in {@link #segments}. */
+    private StreamSegmenter ladder(int tracks) {
+        return new StreamSegmenter("l", tracks, 2 * 90_000L, Clock.fixed(T0, ZoneOffset.UTC), new SegmentListener() {
+            @Override
+            public void onSegment(Segment segment) {
+                segments.add(segment);
+            }
+
+            @Override
+            public void onSessionEnd() {
+                sessionEnds++;
+            }
+        });
+    }
+
+    private List<Long> starts(int track) {
+        return of(MediaKind.VIDEO).stream().filter(s -> s.track() == track).map(Segment::baseTime).toList();
+    }
+
+    private static List<MediaPacket> video(double seconds, int gop, long start) {
+        return Synthetic.stream(seconds, gop, start, true, false);
+    }
+
+    /** Feeds packets of several tracks in time order; {@code tracks[i]} goes to video track {@code index[i]}. */
+    private static void interleave(StreamSegmenter s, List<MediaPacket> audio, List<List<MediaPacket>> tracks) {
+        List<Object[]> all = new ArrayList<>();
+        audio.forEach(p -> all.add(new Object[] {0, p}));
+        for (int i = 0; i < tracks.size(); i++) {
+            int track = i;
+            tracks.get(i).forEach(p -> all.add(new Object[] {track, p}));
+        }
+        all.sort(java.util.Comparator.comparingLong(o -> ((MediaPacket) o[1]).dts()));
+        all.forEach(o -> s.onPacket((Integer) o[0], (MediaPacket) o[1]));
+    }
+
+    @Test
+    void cutsEveryVideoTrackAtTheSameTimesWithTheSameTfdt() {
+        StreamSegmenter s = ladder(3);
+        List<MediaPacket> late = video(9, 60, 90_000);
+        interleave(s, Synthetic.stream(9, 60, 90_000, false, true),
+                List.of(video(9, 60, 90_000), video(9, 60, 90_000), late.subList(1, late.size())));
+        s.onEnd();
+        assertThat(starts(0)).containsExactly(0L, 180_000L, 360_000L, 540_000L, 720_000L);
+        assertThat(starts(1)).isEqualTo(starts(0));
+        assertThat(starts(2)).as("missed its first keyframe, joins at the next").isEqualTo(starts(0).subList(1, 5));
+        for (Segment v : of(MediaKind.VIDEO)) {
+            assertThat(Boxes.tfdt(v.data())).isEqualTo(v.baseTime());
+        }
+        assertThat(sessionEnds).isEqualTo(1);
+    }
+
+    @Test
+    void aTrackThatEndsAndResumesRejoinsTheOthersCutsAtItsNextKeyframe() {
+        StreamSegmenter s = ladder(2);
+        interleave(s, List.of(), List.of(video(6, 60, 0), video(6, 60, 0)));
+        s.onTrackEnd(MediaKind.VIDEO, 1);
+        assertThat(s.inSession()).isTrue();
+        List<MediaPacket> restarted = video(5, 30, 630_000); // a new encoder: IDR at 7 s, then on the 1 s grid
+        interleave(s, List.of(), List.of(video(6, 60, 540_000), restarted));
+        s.onEnd();
+        assertThat(starts(0)).containsExactly(0L, 180_000L, 360_000L, 540_000L, 720_000L, 900_000L);
+        assertThat(starts(1)).containsExactly(0L, 180_000L, 360_000L, 630_000L, 720_000L, 900_000L);
+        assertThat(of(MediaKind.VIDEO).stream().filter(v -> v.track() == 1 && v.discontinuity()))
+                .extracting(Segment::baseTime).containsExactly(630_000L);
+    }
+
+    @Test
+    void audioFollowsTheNextVideoTrackWhenTheFirstEndsAndItsOwnDurationWhenAllEnded() {
+        StreamSegmenter s = ladder(2);
+        interleave(s, Synthetic.stream(5, 60, 0, false, true), List.of(video(5, 60, 0), video(5, 60, 0)));
+        s.onTrackEnd(MediaKind.VIDEO, 0);
+        interleave(s, Synthetic.stream(6, 60, 450_000, false, true), List.of(List.of(), video(6, 60, 450_000)));
+        s.onTrackEnd(MediaKind.VIDEO, 1);
+        interleave(s, Synthetic.stream(5, 60, 990_000, false, true), List.of());
+        assertThat(s.inSession()).as("audio goes on").isTrue();
+        s.onTrackEnd(MediaKind.AUDIO, 0);
+        assertThat(s.inSession()).isFalse();
+        assertThat(sessionEnds).isEqualTo(1);
+
+        double frame = 1024.0 / 44_100;
+        List<Segment> audio = of(MediaKind.AUDIO);
+        for (Segment a : audio) {
+            assertThat(a.seconds()).as("audio segment at " + a.baseTime()).isLessThanOrEqualTo(2.0 + frame + 1e-9);
+        }
+        for (long videoStart : starts(1)) {
+            assertThat(audio).as("an audio segment starts with video segment " + videoStart)
+                    .anySatisfy(a -> assertThat(a.baseTime() / 44_100.0)
+                            .isCloseTo(videoStart / 90_000.0, org.assertj.core.data.Offset.offset(frame)));
+        }
+        Segment last = audio.get(audio.size() - 1);
+        assertThat((last.baseTime() + last.duration()) / 44_100.0).isCloseTo(16.0,
+                org.assertj.core.data.Offset.offset(2 * frame));
+    }
 }

@@ -1,0 +1,248 @@
+package dev.amphi.server;
+
+import dev.amphi.core.room.Room;
+import dev.amphi.core.room.RoomRegistry;
+import dev.amphi.hls.HlsOrigin;
+import dev.amphi.ingest.PublishRequest;
+import dev.amphi.media.MediaPacket;
+import dev.amphi.media.MediaSink;
+import dev.amphi.transcode.ProgramOutput;
+import dev.amphi.transcode.ProgramStats;
+import dev.amphi.transcode.RoomProgram;
+import dev.amphi.transcode.demo.DemoSpeaker;
+import dev.amphi.transcode.encode.Rung;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A composited room: every accepted publisher is a speaker of the room's {@link RoomProgram},
+ * whose ladder goes to the HLS origin as {@code /live/ROOM/master.m3u8}.
+ *
+ * <p>The program starts with the first speaker (or the demo speakers) and stops, ending the
+ * playlists, when no publisher has been connected for {@link #IDLE_STOP_NANOS}. A speaker is
+ * identified by the {@code name} query parameter of the stream key ({@code KEY?name=Ada}); the
+ * same name coming back gets the same tile, and a second publisher with a name already live takes
+ * over from the first (the stale connection's packets are dropped). Publishers without a name
+ * are guests, each a new speaker. Session sinks are called on Netty event loops and only take
+ * this object's short lock.
+ */
+final class ProgramRoom implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProgramRoom.class);
+    /** A program with no connected publisher stops after this long (its speakers' rejoin grace). */
+    static final long IDLE_STOP_NANOS = 60_000_000_000L;
+    private static final int MAX_NAME = 64;
+
+    private final Room room;
+    private final RoomRegistry registry;
+    private final HlsOrigin origin;
+    private final ProgramConfig config;
+    private final java.time.Duration segmentDuration;
+    private final ExecutorService decoders;
+    private final ScheduledExecutorService timer;
+
+    // guarded by this
+    private RoomProgram program;
+    private final Map<String, Session> current = new HashMap<>();
+    private final List<DemoSpeaker> demos = new ArrayList<>();
+    private long idleSince;
+    private int guests;
+    private boolean closed;
+
+    ProgramRoom(Room room, RoomRegistry registry, HlsOrigin origin, ProgramConfig config, java.time.Duration segmentDuration,
+                ExecutorService decoders, ScheduledExecutorService timer) {
+        this.segmentDuration = segmentDuration;
+        this.room = room;
+        this.registry = registry;
+        this.origin = origin;
+        this.config = config;
+        this.decoders = decoders;
+        this.timer = timer;
+    }
+
+    Room room() {
+        return room;
+    }
+
+    /** An accepted publisher: its stream name for ingest ({@code ROOM/SPEAKER}) and its sink. */
+    record Accepted(String streamName, MediaSink sink) {
+    }
+
+    /**
+     * A publisher's session. Its stream name is per speaker, so ingest's duplicate-publisher
+     * policy (take over or refuse) applies to one speaker, not to the whole room.
+     *
+     * @throws RoomProgram.RoomFullException when the room has no free speaker place
+     */
+    synchronized Accepted newSession(PublishRequest request) {
+        if (closed) {
+            throw new IllegalStateException("server is stopping");
+        }
+        Optional<String> name = request.parameter("name").map(ProgramRoom::cleanName).filter(n -> !n.isEmpty());
+        String id;
+        String display;
+        if (name.isPresent()) {
+            display = name.get();
+            id = display.toLowerCase(Locale.ROOT);
+        } else {
+            guests++;
+            display = "Guest " + guests;
+            id = "guest-" + guests;
+        }
+        MediaSink input = ensureProgram().join(id, display);
+        return new Accepted(room.name() + "/" + id, new Session(id, input));
+    }
+
+    /** Starts {@code n} demo speakers (the program starts with them and never idles out). */
+    synchronized void startDemo(int n) {
+        String[] names = {"Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Radia", "Tim",
+            "Margaret", "Dennis", "Hedy", "Linus", "Katherine", "John"};
+        RoomProgram p = ensureProgram();
+        for (int i = 0; i < n; i++) {
+            String name = i < names.length ? names[i] : "Demo " + (i + 1);
+            demos.add(DemoSpeaker.start(name, i, n, p.join("demo-" + (i + 1), name), timer));
+        }
+        LOG.info("room {}: {} demo speaker(s) started", room.name(), n);
+    }
+
+    /** Called every few seconds: stops a program nobody has published to for a while. */
+    synchronized void idleCheck(long nowNanos) {
+        if (program == null || !demos.isEmpty() || !current.isEmpty()) {
+            idleSince = 0;
+            return;
+        }
+        if (idleSince == 0) {
+            idleSince = nowNanos;
+        } else if (nowNanos - idleSince > IDLE_STOP_NANOS) {
+            LOG.info("room {}: no speaker for {} s, program stopped", room.name(), IDLE_STOP_NANOS / 1_000_000_000L);
+            stopProgram();
+        }
+    }
+
+    synchronized Optional<RoomProgram> program() {
+        return Optional.ofNullable(program);
+    }
+
+    synchronized Optional<ProgramStats> stats() {
+        return program == null ? Optional.empty() : Optional.of(program.stats());
+    }
+
+    synchronized boolean isLive() {
+        return program != null;
+    }
+
+    private RoomProgram ensureProgram() {
+        if (program == null) {
+            List<String> names = config.ladder().stream().map(Rung::name).toList();
+            HlsOrigin.Ladder ladder = origin.ladder(room.name(), names);
+            ProgramOutput out = new ProgramOutput() {
+                @Override
+                public MediaSink video(int index) {
+                    return ladder.video(index);
+                }
+
+                @Override
+                public MediaSink audio() {
+                    return ladder.audio();
+                }
+            };
+            program = config.apply(RoomProgram.builder(room.name()))
+                    .segmentDuration(segmentDuration)
+                    .decodeExecutor(decoders)
+                    .output(out)
+                    .build()
+                    .start();
+            idleSince = 0;
+            registry.setLive(room.name(), true);
+        }
+        return program;
+    }
+
+    private void stopProgram() {
+        RoomProgram p = program;
+        program = null;
+        idleSince = 0;
+        if (p != null) {
+            p.close();
+            registry.setLive(room.name(), false);
+        }
+    }
+
+    @Override
+    public void close() {
+        List<DemoSpeaker> d;
+        synchronized (this) {
+            closed = true;
+            d = new ArrayList<>(demos);
+            demos.clear();
+        }
+        for (DemoSpeaker s : d) {
+            s.close();
+        }
+        synchronized (this) {
+            stopProgram();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "program of room " + room.name();
+    }
+
+    /** Control characters out, whitespace collapsed, at most 64 characters. */
+    static String cleanName(String raw) {
+        StringBuilder b = new StringBuilder();
+        raw.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) || Character.isWhitespace(c) ? ' ' : c));
+        String s = b.toString().strip().replaceAll(" {2,}", " ");
+        return s.length() <= MAX_NAME ? s : s.substring(0, MAX_NAME).strip();
+    }
+
+    /** One publisher of one speaker. */
+    private final class Session implements MediaSink {
+        private final String speakerId;
+        private final MediaSink input;
+        private boolean ended; // guarded by ProgramRoom.this
+
+        Session(String speakerId, MediaSink input) {
+            this.speakerId = speakerId;
+            this.input = input;
+        }
+
+        @Override
+        public void onPacket(MediaPacket packet) {
+            synchronized (ProgramRoom.this) {
+                if (current.get(speakerId) != this) {
+                    if (ended || closed) {
+                        return;
+                    }
+                    Session stale = current.put(speakerId, this);
+                    if (stale != null) {
+                        stale.ended = true;
+                        input.onEnd();
+                        LOG.info("room {}: a new publisher took over speaker {}", room.name(), speakerId);
+                    }
+                }
+                input.onPacket(packet);
+            }
+        }
+
+        @Override
+        public void onEnd() {
+            synchronized (ProgramRoom.this) {
+                ended = true;
+                if (current.get(speakerId) == this) {
+                    current.remove(speakerId);
+                    input.onEnd();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,447 @@
+package dev.amphi.transcode;
+
+import dev.amphi.media.MediaPacket;
+import dev.amphi.media.MediaSink;
+import dev.amphi.transcode.audio.ActiveSpeakerDetector;
+import dev.amphi.transcode.audio.AudioMixer;
+import dev.amphi.transcode.audio.SpeakerAudio;
+import dev.amphi.transcode.encode.AacEncoder;
+import dev.amphi.transcode.encode.EncoderSettings;
+import dev.amphi.transcode.encode.LadderEncoder;
+import dev.amphi.transcode.encode.PresetChooser;
+import dev.amphi.transcode.frame.Picture;
+import dev.amphi.transcode.layout.Layout;
+import dev.amphi.transcode.layout.LayoutEngine;
+import dev.amphi.transcode.layout.TilePlacement;
+import dev.amphi.transcode.video.Compositor;
+import dev.amphi.transcode.video.SpeakerVideo;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The program of one room; see {@link RoomProgram}. The program thread owns the compositor, the
+ * mixer, the audio encoder and the ladder; the speaker map is guarded by {@code this}.
+ */
+final class DefaultRoomProgram implements RoomProgram {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DefaultRoomProgram.class);
+    private static final int AUDIO_RATE = 48_000;
+    /** Most recent speakers remembered for the speaker layout's filmstrip. */
+    private static final int RECENT = 16;
+
+    private final RoomProgramBuilder cfg;
+    private final String room;
+    private final ExecutorService decoders;
+    private final boolean ownDecoders;
+    private final long gopFrames;
+    private final EncoderSettings encoderSettings;
+
+    // guarded by this
+    private final Map<String, Speaker> speakers = new LinkedHashMap<>();
+    private long joinCounter;
+    private volatile Layout layout;
+    private volatile boolean layoutDirty = true;
+
+    // program thread only
+    private Compositor compositor;
+    private AudioMixer mixer;
+    private ActiveSpeakerDetector detector;
+    private AacEncoder aac;
+    private LadderEncoder ladder;
+    private List<TilePlacement> placements = List.of();
+    private final List<String> recent = new ArrayList<>();
+    private float[] mixBuffer = new float[0];
+
+    private volatile long startNanos;
+    private volatile Thread thread;
+    private volatile boolean running;
+    private volatile String active;
+    private volatile Map<String, Double> levels = Map.of();
+    private volatile long frames;
+    private volatile long lateFrames;
+    private volatile int visible;
+
+    DefaultRoomProgram(RoomProgramBuilder cfg) {
+        this.cfg = cfg;
+        this.room = cfg.room;
+        this.layout = cfg.layout;
+        this.gopFrames = cfg.segmentDuration.toNanos() * cfg.fps / 1_000_000_000L;
+        String preset = cfg.preset != null ? cfg.preset : switch (cfg.codec) {
+            case LIBX264 -> PresetChooser.byCores().preset();
+            case OPENH264 -> "default";
+            case NVENC -> "p4";
+        };
+        this.encoderSettings = new EncoderSettings(cfg.codec, preset, cfg.fps, (int) gopFrames, 0);
+        if (cfg.decodeExecutor != null) {
+            this.decoders = cfg.decodeExecutor;
+            this.ownDecoders = false;
+        } else {
+            AtomicInteger n = new AtomicInteger();
+            int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+            this.decoders = Executors.newFixedThreadPool(threads, r -> {
+                Thread t = new Thread(r, "amphi-decode-" + room + "-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            this.ownDecoders = true;
+        }
+    }
+
+    @Override
+    public synchronized RoomProgram start() {
+        if (thread != null) {
+            throw new IllegalStateException("program of room " + room + " already started");
+        }
+        compositor = new Compositor(cfg.width, cfg.height);
+        mixer = new AudioMixer(cfg.mixLoudest);
+        detector = new ActiveSpeakerDetector();
+        aac = new AacEncoder(cfg.audioBitrate);
+        ladder = new LadderEncoder(cfg.width, cfg.height, cfg.ladder, encoderSettings,
+                (rung, packet) -> cfg.output.video(rung).onPacket(packet));
+        LOG.info("room {}: program {}x{} at {} fps, ladder {}, {} preset {}, audio {} kbit/s, layout {}", room, cfg.width,
+                cfg.height, cfg.fps, cfg.ladder, cfg.codec.ffmpegName(), encoderSettings.preset(), cfg.audioBitrate / 1000,
+                layout.spec());
+        startNanos = System.nanoTime();
+        running = true;
+        Thread t = new Thread(this::run, "amphi-program-" + room);
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+        return this;
+    }
+
+    @Override
+    public String room() {
+        return room;
+    }
+
+    /** Program time now, 90 kHz, from the wall clock (monotonic). */
+    long programNow() {
+        return (System.nanoTime() - startNanos) * 9 / 100_000;
+    }
+
+    @Override
+    public MediaSink join(String speakerId, String displayName) {
+        if (speakerId == null || speakerId.isBlank() || speakerId.length() > 128) {
+            throw new IllegalArgumentException("speaker id must be 1..128 characters, got '" + speakerId + "'");
+        }
+        String name = displayName == null || displayName.isBlank() ? speakerId : displayName;
+        List<String> changed;
+        Speaker s;
+        synchronized (this) {
+            s = speakers.get(speakerId);
+            if (s != null) {
+                s.displayName = name;
+                return s.input();
+            }
+            if (speakers.size() >= cfg.maxSpeakers) {
+                throw new RoomFullException("room " + room + " is full (" + cfg.maxSpeakers + " speakers)");
+            }
+            s = new Speaker(speakerId, name, joinCounter++, decoders, this::programNow,
+                    cfg.jitter.toNanos() * 9 / 100_000);
+            speakers.put(speakerId, s);
+            layoutDirty = true;
+            changed = List.copyOf(speakers.keySet());
+        }
+        LOG.info("room {}: speaker {} ('{}') joined, {} in the room", room, speakerId, name, changed.size());
+        cfg.listener.speakersChanged(room, changed);
+        return s.input();
+    }
+
+    @Override
+    public void leave(String speakerId) {
+        Speaker s;
+        List<String> changed;
+        synchronized (this) {
+            s = speakers.remove(speakerId);
+            if (s == null) {
+                return;
+            }
+            layoutDirty = true;
+            changed = List.copyOf(speakers.keySet());
+        }
+        retire(s);
+        LOG.info("room {}: speaker {} left, {} in the room", room, speakerId, changed.size());
+        cfg.listener.speakersChanged(room, changed);
+    }
+
+    /** Frees a removed speaker after the program thread has stopped drawing it (next frame). */
+    private void retire(Speaker s) {
+        Thread t = thread;
+        if (t == null || !running) {
+            s.close();
+            return;
+        }
+        synchronized (retired) {
+            retired.add(s);
+        }
+    }
+
+    private final List<Speaker> retired = new ArrayList<>();
+
+    @Override
+    public void layout(Layout layout) {
+        this.layout = java.util.Objects.requireNonNull(layout, "layout");
+        layoutDirty = true;
+        LOG.info("room {}: layout {}", room, layout.spec());
+    }
+
+    @Override
+    public Layout layout() {
+        return layout;
+    }
+
+    @Override
+    public synchronized List<String> speakers() {
+        return List.copyOf(speakers.keySet());
+    }
+
+    @Override
+    public Optional<String> activeSpeaker() {
+        return Optional.ofNullable(active);
+    }
+
+    @Override
+    public Map<String, Double> levels() {
+        return levels;
+    }
+
+    @Override
+    public ProgramStats stats() {
+        long decoded = 0;
+        long dropped = 0;
+        long hidden = 0;
+        long droppedAudio = 0;
+        int count;
+        synchronized (this) {
+            count = speakers.size();
+            for (Speaker s : speakers.values()) {
+                decoded += s.video.decodedFrames();
+                dropped += s.droppedVideo();
+                hidden += s.video.hiddenDrops();
+                droppedAudio += s.droppedAudio();
+            }
+        }
+        return new ProgramStats(frames, lateFrames, count, visible, decoded, dropped, hidden, droppedAudio);
+    }
+
+    // ---- program thread
+
+    private void run() {
+        long frameIndex = 0;
+        long lastLateLog = Long.MIN_VALUE;
+        try {
+            while (running) {
+                long due = startNanos + frameIndex * 1_000_000_000L / cfg.fps;
+                long now = System.nanoTime();
+                if (now < due) {
+                    LockSupport.parkNanos(due - now);
+                    continue;
+                }
+                long late = now - due;
+                if (late > 1_000_000_000L / cfg.fps) {
+                    lateFrames++;
+                    if (late > 1_000_000_000L && now - lastLateLog > 10_000_000_000L) {
+                        lastLateLog = now;
+                        LOG.warn("room {}: program is {} ms behind real time: the machine cannot keep up with this ladder"
+                                + " (try a faster preset or fewer rungs)", room, late / 1_000_000);
+                    }
+                }
+                tick(frameIndex);
+                frameIndex++;
+                frames = frameIndex;
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("room {}: program stopped by an error", room, e);
+        } finally {
+            finish();
+        }
+    }
+
+    /** Produces program frame {@code n}: layout, composite, mix, encode. */
+    void tick(long n) {
+        long pts = n * MediaPacket.TIMESCALE / cfg.fps;
+        freeRetired();
+        List<Speaker> all;
+        synchronized (this) {
+            expireDisconnected(pts);
+            all = new ArrayList<>(speakers.values());
+        }
+        if (layoutDirty) {
+            layoutDirty = false;
+            relayout(all);
+        }
+        Map<String, Speaker> byId = new LinkedHashMap<>();
+        for (Speaker s : all) {
+            byId.put(s.id, s);
+        }
+        Picture canvas = compositor.compose(placements, id -> {
+            Speaker s = byId.get(id);
+            return s == null ? null : s.video;
+        }, id -> {
+            Speaker s = byId.get(id);
+            return s == null ? id : s.displayName;
+        }, pts);
+
+        long s0 = n * AUDIO_RATE / cfg.fps;
+        int count = (int) ((n + 1) * AUDIO_RATE / cfg.fps - s0);
+        if (mixBuffer.length < count * 2) {
+            mixBuffer = new float[count * 2];
+        }
+        List<SpeakerAudio> audios = new ArrayList<>(all.size());
+        for (Speaker s : all) {
+            audios.add(s.audio);
+        }
+        mixer.mix(audios, s0, count, mixBuffer);
+        for (MediaPacket p : aac.encode(mixBuffer, 0, count, s0)) {
+            if (p.pts() >= 0) { // the encoder's priming frame sits before the program's start
+                cfg.output.audio().onPacket(p);
+            }
+        }
+        levels = Map.copyOf(mixer.levelsDbfs());
+        Optional<String> now = detector.update(levels, pts);
+        if (now.isPresent() && !now.get().equals(active)) {
+            active = now.get();
+            recent.remove(active);
+            recent.add(0, active);
+            if (recent.size() > RECENT) {
+                recent.remove(recent.size() - 1);
+            }
+            if (layout instanceof Layout.ActiveSpeaker || layout instanceof Layout.Presentation) {
+                relayout(all);
+            }
+            LOG.debug("room {}: active speaker {}", room, active);
+            cfg.listener.activeSpeakerChanged(room, active);
+        }
+        ladder.encode(canvas, pts, n % gopFrames == 0);
+    }
+
+    private void relayout(List<Speaker> all) {
+        List<String> ids = new ArrayList<>(all.size());
+        for (Speaker s : all) {
+            ids.add(s.id);
+        }
+        recent.retainAll(ids);
+        placements = LayoutEngine.place(layout, ids, active, List.copyOf(recent), cfg.width, cfg.height);
+        Set<String> shown = new HashSet<>();
+        for (TilePlacement t : placements) {
+            shown.add(t.speakerId());
+        }
+        for (Speaker s : all) {
+            if (!shown.contains(s.id)) {
+                s.video.target(0, 0);
+            }
+        }
+        for (TilePlacement t : placements) {
+            for (Speaker s : all) {
+                if (s.id.equals(t.speakerId())) {
+                    s.video.target(t.rect().width(), t.rect().height());
+                }
+            }
+        }
+        visible = placements.size();
+    }
+
+    /** Under this: speakers gone longer than the rejoin grace leave. */
+    private void expireDisconnected(long pts) {
+        long grace = cfg.rejoinGrace.toNanos() * 9 / 100_000;
+        var it = speakers.values().iterator();
+        while (it.hasNext()) {
+            Speaker s = it.next();
+            if (!s.connected && programNow() - s.disconnectedAt > grace) {
+                it.remove();
+                layoutDirty = true;
+                synchronized (retired) {
+                    retired.add(s);
+                }
+                LOG.info("room {}: speaker {} did not come back within {} s and left", room, s.id, cfg.rejoinGrace.toSeconds());
+            }
+        }
+    }
+
+    private void freeRetired() {
+        List<Speaker> done;
+        synchronized (retired) {
+            if (retired.isEmpty()) {
+                return;
+            }
+            done = new ArrayList<>(retired);
+            retired.clear();
+        }
+        // they are no longer in the speaker map, and the placements of the frame before were the last use
+        layoutDirty = true;
+        for (Speaker s : done) {
+            s.close();
+        }
+    }
+
+    private void finish() {
+        try {
+            if (ladder != null) {
+                ladder.close();
+            }
+            if (aac != null) {
+                for (MediaPacket p : aac.flush()) {
+                    cfg.output.audio().onPacket(p);
+                }
+                aac.close();
+            }
+            for (int i = 0; i < cfg.ladder.size(); i++) {
+                cfg.output.video(i).onEnd();
+            }
+            cfg.output.audio().onEnd();
+        } catch (RuntimeException e) {
+            LOG.warn("room {}: error while ending the program: {}", room, e.toString());
+        } finally {
+            if (compositor != null) {
+                compositor.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        List<Speaker> all;
+        synchronized (this) {
+            all = new ArrayList<>(speakers.values());
+            speakers.clear();
+        }
+        synchronized (retired) {
+            all.addAll(retired);
+            retired.clear();
+        }
+        for (Speaker s : all) {
+            s.close();
+        }
+        if (ownDecoders) {
+            decoders.shutdownNow();
+            try {
+                decoders.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

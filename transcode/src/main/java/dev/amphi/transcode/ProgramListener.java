@@ -1,0 +1,17 @@
+package dev.amphi.transcode;
+
+import java.util.List;
+
+/**
+ * Events of a room's program, called on the program thread: keep them short and never block.
+ */
+public interface ProgramListener {
+
+    /** The active speaker changed (after the detector's hold time); {@code speakerId} is never null. */
+    default void activeSpeakerChanged(String room, String speakerId) {
+    }
+
+    /** A speaker joined, came back, or left for good; {@code speakers} in join order. */
+    default void speakersChanged(String room, List<String> speakers) {
+    }
+}

@@ -1,0 +1,130 @@
+package dev.amphi.transcode;
+
+import dev.amphi.media.MediaSink;
+import dev.amphi.transcode.encode.Rung;
+import dev.amphi.transcode.encode.VideoCodec;
+import dev.amphi.transcode.layout.Layout;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * One room's composited program: every speaker's H.264/AAC is decoded, the visible speakers are
+ * drawn into one canvas, the loudest speakers are mixed into one audio track, and the canvas is
+ * encoded into a ladder of H.264 renditions plus one AAC rendition, all on the room's program
+ * clock (90 kHz, starting at 0 when the program starts).
+ *
+ * <p>Threads: the program runs on its own platform thread ({@code amphi-program-ROOM}) that ticks
+ * at the output frame rate; speakers' packets are decoded on the shared decode executor, one
+ * speaker at a time per speaker (bounded queue, video dropped up to the next keyframe when the
+ * decoders fall behind, audio never); the ladder encodes on its own threads. The sinks returned by
+ * {@link #join} may be called from any thread (e.g. Netty event loops) and never block.
+ */
+public interface RoomProgram extends AutoCloseable {
+
+    /** The most speakers a room admits. */
+    int MAX_SPEAKERS = 300;
+
+    static Builder builder(String room) {
+        return new RoomProgramBuilder(room);
+    }
+
+    /** Starts the program clock. */
+    RoomProgram start();
+
+    String room();
+
+    /**
+     * A speaker joins, or comes back: {@code speakerId} identifies the speaker across reconnects
+     * (a returning speaker gets the same tile). Returns the sink for the speaker's packets; its
+     * {@code onEnd} means the speaker's publisher is gone (the tile freezes, then shows the
+     * placeholder, and the speaker leaves the room if it does not come back within the rejoin
+     * grace period). Packets after an {@code onEnd} start a new timeline.
+     *
+     * @throws RoomFullException when the room already has its maximum of speakers
+     */
+    MediaSink join(String speakerId, String displayName);
+
+    /** The speaker leaves now (its tile goes away). Unknown ids are ignored. */
+    void leave(String speakerId);
+
+    /** Switches the layout at the next frame, without a glitch. */
+    void layout(Layout layout);
+
+    Layout layout();
+
+    /** Speakers in the room, in join order. */
+    List<String> speakers();
+
+    /** The current active speaker, if anyone has spoken yet. */
+    Optional<String> activeSpeaker();
+
+    /** Smoothed audio level per speaker in dBFS (-120 for silence), updated every frame. */
+    Map<String, Double> levels();
+
+    /** Counters for metrics and tests. */
+    ProgramStats stats();
+
+    /** Stops the clock, ends the outputs' playlists and frees every native resource. */
+    @Override
+    void close();
+
+    /** Thrown by {@link #join} when the room is full. */
+    final class RoomFullException extends RuntimeException {
+        public RoomFullException(String message) {
+            super(message);
+        }
+    }
+
+    /** Builder; every setter validates its argument and names a bad value. */
+    interface Builder {
+        /** Canvas size, default 1920x1080 (even, 160x90 .. 3840x2160). */
+        Builder canvas(int width, int height);
+
+        /** Output frame rate, default 30 (1..60). */
+        Builder fps(int fps);
+
+        /** Segment duration = GOP; every rung gets an IDR at each multiple of it. Default 2 s. */
+        Builder segmentDuration(Duration duration);
+
+        /** The video rungs, highest first; default {@link Rung#defaults()}. */
+        Builder ladder(List<Rung> rungs);
+
+        /** AAC bitrate of the audio rendition, default 128 kbit/s. */
+        Builder audioBitrate(int bitsPerSecond);
+
+        /** Encoder, default libx264. */
+        Builder codec(VideoCodec codec);
+
+        /** x264 preset; default chosen from the core count (see PresetChooser). */
+        Builder preset(String preset);
+
+        /** How many of the loudest speakers are mixed, default 3. */
+        Builder mixLoudest(int speakers);
+
+        /** Speakers admitted, default and maximum {@value #MAX_SPEAKERS}. */
+        Builder maxSpeakers(int speakers);
+
+        /** Initial layout, default gallery. */
+        Builder layout(Layout layout);
+
+        /** Delay between a packet's arrival and its presentation in the program, default 200 ms (less than the decoders' picture queue of 16 frames). */
+        Builder jitterBuffer(Duration delay);
+
+        /** How long a disconnected speaker keeps its tile waiting to come back, default 60 s. */
+        Builder rejoinGrace(Duration grace);
+
+        /** Executor that decodes speakers (shared by rooms); default a private pool of one thread per core. */
+        Builder decodeExecutor(ExecutorService executor);
+
+        /** Where the program goes. Required. */
+        Builder output(ProgramOutput output);
+
+        Builder listener(ProgramListener listener);
+
+        /** Builds the program (not started). */
+        RoomProgram build();
+    }
+}

@@ -1,0 +1,149 @@
+package dev.amphi.transcode;
+
+import dev.amphi.media.MediaFanout;
+import dev.amphi.media.MediaKind;
+import dev.amphi.media.MediaPacket;
+import dev.amphi.media.MediaSink;
+import dev.amphi.transcode.audio.SpeakerAudio;
+import dev.amphi.transcode.video.SpeakerVideo;
+import java.util.concurrent.Executor;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One speaker of a program: its bounded queue from the publisher, its decoders, and the mapping of
+ * its input timestamps onto the program clock.
+ *
+ * <p>The publisher side ({@link #input()}) may be called from any thread and only enqueues. The
+ * queue's consumer ({@link #onPacket}) runs serially on the decode executor: the first packet of
+ * each publish session anchors the session's timeline at "program now + jitter buffer", and audio
+ * and video share that anchor, so they stay in sync exactly as their input timestamps say. A
+ * timeline that drifts out of the window (a publisher's clock running fast or slow, a long stall)
+ * is re-anchored, with a log line.
+ */
+final class Speaker implements MediaSink {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Speaker.class);
+
+    /** Packets queued per speaker before video is dropped up to the next keyframe (~3 s). */
+    static final int QUEUE_CAPACITY = 256;
+    /** Packets that may wait before the decoder is woken (a keyframe always wakes it). */
+    static final int WAKE_BATCH = 3;
+    /** A mapped timestamp this far before "now" or after "now + 2 × jitter" re-anchors the timeline. */
+    private static final long DRIFT_LIMIT = MediaPacket.TIMESCALE;
+
+    final String id;
+    final long joinOrder;
+    volatile String displayName;
+    final SpeakerVideo video;
+    final SpeakerAudio audio;
+    private final MediaFanout fanout = MediaFanout.create();
+    private final MediaFanout.Subscription subscription;
+    private final LongSupplier programNow;
+    private final long jitter;
+
+    /** Publisher connected (between its first packet and its end). */
+    volatile boolean connected;
+    /** Program time the publisher went away, for the rejoin grace; valid when !connected. */
+    volatile long disconnectedAt;
+
+    // decode thread only, under this object's lock (close() takes it too, so native decoders are
+    // never freed while a decode is running)
+    private boolean closed;
+    private boolean anchored;
+    private long offset;
+    private long reanchors;
+
+    Speaker(String id, String displayName, long joinOrder, Executor decoder, LongSupplier programNow, long jitter) {
+        this.id = id;
+        this.displayName = displayName;
+        this.joinOrder = joinOrder;
+        this.programNow = programNow;
+        this.jitter = jitter;
+        this.video = new SpeakerVideo(id);
+        this.audio = new SpeakerAudio(id);
+        this.subscription = fanout.subscribe("speaker:" + id, this, decoder, QUEUE_CAPACITY, WAKE_BATCH);
+        this.disconnectedAt = programNow.getAsLong();
+    }
+
+    /** The publisher-facing sink: enqueues, never blocks. */
+    MediaSink input() {
+        return new MediaSink() {
+            @Override
+            public void onPacket(MediaPacket packet) {
+                connected = true;
+                fanout.onPacket(packet);
+            }
+
+            @Override
+            public void onEnd() {
+                connected = false;
+                disconnectedAt = programNow.getAsLong();
+                fanout.onEnd();
+            }
+        };
+    }
+
+    /** Decode thread: one packet of the publisher, in order. */
+    @Override
+    public synchronized void onPacket(MediaPacket p) {
+        if (closed) {
+            return;
+        }
+        long now = programNow.getAsLong();
+        if (!anchored) {
+            offset = now + jitter - p.dts();
+            anchored = true;
+        } else {
+            long mapped = p.dts() + offset;
+            if (mapped < now - DRIFT_LIMIT || mapped > now + 2 * jitter + DRIFT_LIMIT) {
+                offset = now + jitter - p.dts();
+                reanchors++;
+                LOG.info("speaker {}: input timeline drifted by {} ms against the program clock; re-anchored",
+                        id, (mapped - now - jitter) / 90);
+                video.discontinuity();
+                audio.discontinuity();
+            }
+        }
+        long pts = p.pts() + offset;
+        if (p.kind() == MediaKind.VIDEO) {
+            video.onPacket(p, pts);
+        } else {
+            audio.onPacket(p, pts);
+        }
+    }
+
+    /** Decode thread: the publisher is gone; the next packet starts a new timeline. */
+    @Override
+    public synchronized void onEnd() {
+        if (closed) {
+            return;
+        }
+        anchored = false;
+        video.discontinuity();
+        audio.discontinuity();
+    }
+
+    long droppedVideo() {
+        return subscription.droppedVideo() + video.droppedFrames();
+    }
+
+    long droppedAudio() {
+        return subscription.droppedAudio();
+    }
+
+    long reanchors() {
+        return reanchors;
+    }
+
+    /** Stops the queue; frees the decoders once the decode thread is done with them. */
+    void close() {
+        subscription.close();
+        synchronized (this) {
+            closed = true;
+            video.close();
+            audio.close();
+        }
+    }
+}

@@ -1,0 +1,317 @@
+package dev.amphi.transcode.audio;
+
+import dev.amphi.transcode.ffmpeg.FfmpegException;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
+import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_flush_buffers;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
+import static org.bytedeco.ffmpeg.global.avutil.av_mallocz;
+
+import dev.amphi.media.AacConfig;
+import dev.amphi.media.MediaKind;
+import dev.amphi.media.MediaPacket;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacpp.BytePointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One speaker's audio on the program clock: decodes the speaker's AAC packets (FFmpeg's native
+ * decoder), resamples them to 48 kHz stereo float ({@link Resampler}) and writes them into a ring
+ * buffer at program sample {@code programPts * 48000 / 90000}, from which the mixer reads.
+ *
+ * <p>Placement: consecutive frames are written back to back, so rounding and jitter in the
+ * packets' timestamps (RTMP carries milliseconds) never open one-sample gaps or overlaps. When a
+ * frame's program position is more than {@link #RESYNC_FRAMES} away from where the previous one
+ * ended, the stream resynchronises on the frame's own position: a jump forward leaves silence, a
+ * jump backward overwrites. A source clock drifting against the program clock is thus corrected
+ * in steps of at most that size (no resampling compensation yet).
+ *
+ * <p>Threads: {@link #onPacket} and {@link #discontinuity} run on the speaker's decode worker,
+ * {@link #read} on the mixer thread; they share only the ring, under a short lock. The native
+ * decoder and resampler are owned by this object and freed by {@link #close()}, which may be
+ * called from any thread (it waits for a running {@code onPacket}) and more than once.
+ */
+public final class SpeakerAudio implements AutoCloseable {
+
+    /** Default ring length: 4 s of program audio (about 1.7 MB of heap once the speaker has sent audio). */
+    public static final int DEFAULT_RING_MILLIS = 4000;
+    /** Largest distance, in program samples (50 ms), absorbed by writing frames back to back. */
+    public static final int RESYNC_FRAMES = AudioFormat.SAMPLE_RATE / 20;
+
+    private static final Logger LOG = LoggerFactory.getLogger(SpeakerAudio.class);
+
+    static {
+        avutil.av_log_set_level(avutil.AV_LOG_ERROR);
+    }
+
+    private final String speakerId;
+    private final ReentrantLock ringLock = new ReentrantLock();
+    private final AudioRing ring;
+    /** Guards the decoder side (decode worker vs. close). */
+    private final Object decodeLock = new Object();
+
+    private final AtomicLong decodedFrames = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong resyncs = new AtomicLong();
+
+    // decoder side, guarded by decodeLock
+    private AVCodecContext decoder;
+    private AacConfig decoderConfig;
+    private AVPacket packet;
+    private AVFrame frame;
+    private Resampler resampler;
+    private boolean synced;
+    private long nextSample;
+    private boolean closed;
+
+    /** A speaker with a {@link #DEFAULT_RING_MILLIS} ring. */
+    public SpeakerAudio(String speakerId) {
+        this(speakerId, DEFAULT_RING_MILLIS);
+    }
+
+    /**
+     * @param ringMillis how much program audio the ring holds, 100..60000 ms; it must cover the
+     *                   distance between the decode side's write position and the mixer's read
+     *                   position (jitter buffer + packet bursts)
+     */
+    public SpeakerAudio(String speakerId, int ringMillis) {
+        this.speakerId = Objects.requireNonNull(speakerId, "speakerId");
+        if (ringMillis < 100 || ringMillis > 60_000) {
+            throw new IllegalArgumentException("ringMillis must be within 100..60000, was " + ringMillis);
+        }
+        this.ring = new AudioRing((int) ((long) ringMillis * AudioFormat.SAMPLE_RATE / 1000));
+    }
+
+    public String speakerId() {
+        return speakerId;
+    }
+
+    /**
+     * Decodes one AAC frame placed at {@code programPts} (90 kHz, the packet's pts mapped onto the
+     * program clock). Never throws for bad input: corrupt frames and decoder failures are
+     * counted in {@link #errors()}, logged (rate-limited) and skipped. Packets after
+     * {@link #close()} are ignored.
+     */
+    public void onPacket(MediaPacket aac, long programPts) {
+        Objects.requireNonNull(aac, "aac");
+        synchronized (decodeLock) {
+            if (closed) {
+                return;
+            }
+            try {
+                if (aac.kind() != MediaKind.AUDIO || !(aac.config() instanceof AacConfig config)) {
+                    throw new IllegalArgumentException("not an AAC packet: " + aac + " with " + aac.config());
+                }
+                if (!config.equals(decoderConfig)) {
+                    openDecoder(config);
+                }
+                decode(aac.data(), programPts);
+            } catch (RuntimeException e) {
+                long n = errors.incrementAndGet();
+                if (isPowerOfTen(n)) {
+                    LOG.warn("speaker {}: audio frame skipped ({} so far): {}", speakerId, n, e.getMessage());
+                }
+            }
+        }
+    }
+
+    /**
+     * Copies program samples {@code [programSample, programSample + frames)} as interleaved
+     * stereo into {@code interleavedStereo[2 * offset ..]}, silence where nothing was written or
+     * where the samples are older than the ring, and consumes them. Audio decoded later for a
+     * position already read is dropped and counted in {@link #lateFrames()}: the mixer should
+     * read behind the decode side by at least the input jitter.
+     *
+     * @return how many of the frames were real audio
+     */
+    public int read(long programSample, float[] interleavedStereo, int offset, int frames) {
+        if (frames < 0 || offset < 0 || 2L * (offset + frames) > interleavedStereo.length) {
+            throw new IllegalArgumentException("cannot read " + frames + " frames at offset " + offset
+                    + " into " + interleavedStereo.length + " floats");
+        }
+        ringLock.lock();
+        try {
+            return ring.read(programSample, interleavedStereo, offset, frames);
+        } finally {
+            ringLock.unlock();
+        }
+    }
+
+    /**
+     * The publisher reconnected (or its timeline jumped): forget the decoder and resampler state
+     * and place the next frame at its own program position. Audio already in the ring stays.
+     */
+    public void discontinuity() {
+        synchronized (decodeLock) {
+            if (decoder != null) {
+                avcodec_flush_buffers(decoder);
+            }
+            if (resampler != null) {
+                resampler.reset();
+            }
+            synced = false;
+        }
+    }
+
+    /** AAC frames decoded so far. */
+    public long decodedFrames() {
+        return decodedFrames.get();
+    }
+
+    /** Packets skipped because they could not be decoded (corrupt data, wrong config, ...). */
+    public long errors() {
+        return errors.get();
+    }
+
+    /** Times the stream was re-placed because its timestamps left the back-to-back tolerance. */
+    public long resyncs() {
+        return resyncs.get();
+    }
+
+    /** Decoded frames dropped because they arrived after the mixer had read their position. */
+    public long lateFrames() {
+        ringLock.lock();
+        try {
+            return ring.lateFrames();
+        } finally {
+            ringLock.unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        synchronized (decodeLock) {
+            closed = true;
+            freeDecoder();
+            if (resampler != null) {
+                resampler.close();
+                resampler = null;
+            }
+        }
+    }
+
+    private void openDecoder(AacConfig config) {
+        freeDecoder();
+        AVCodec codec = avcodec_find_decoder(AV_CODEC_ID_AAC);
+        if (codec == null) {
+            throw new IllegalStateException("this FFmpeg build has no AAC decoder");
+        }
+        AVCodecContext ctx = avcodec_alloc_context3(codec);
+        if (ctx == null) {
+            throw new OutOfMemoryError("avcodec_alloc_context3 failed for the AAC decoder");
+        }
+        decoder = ctx;
+        byte[] asc = config.record();
+        BytePointer extradata = new BytePointer(av_mallocz(asc.length + AV_INPUT_BUFFER_PADDING_SIZE));
+        extradata.put(asc, 0, asc.length);
+        ctx.extradata(extradata).extradata_size(asc.length);
+        ctx.sample_rate(config.sampleRate());
+        FfmpegException.check(avcodec_open2(ctx, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null),
+                "avcodec_open2(aac) for " + config);
+        packet = av_packet_alloc();
+        frame = av_frame_alloc();
+        if (packet == null || frame == null) {
+            throw new OutOfMemoryError("av_packet_alloc/av_frame_alloc failed");
+        }
+        decoderConfig = config;
+        synced = false;
+    }
+
+    private void freeDecoder() {
+        if (decoder != null) {
+            avcodec_free_context(decoder);
+            decoder = null;
+        }
+        if (packet != null) {
+            av_packet_free(packet);
+            packet = null;
+        }
+        if (frame != null) {
+            av_frame_free(frame);
+            frame = null;
+        }
+        decoderConfig = null;
+    }
+
+    private void decode(byte[] data, long programPts) {
+        if (data.length == 0) {
+            throw new IllegalArgumentException("empty AAC packet");
+        }
+        FfmpegException.check(av_new_packet(packet, data.length), "av_new_packet");
+        packet.data().put(data, 0, data.length);
+        packet.pts(programPts).dts(programPts);
+        int rc = avcodec_send_packet(decoder, packet);
+        av_packet_unref(packet);
+        FfmpegException.check(rc, "avcodec_send_packet(aac)");
+        long placeAt = AudioFormat.sampleOf(programPts);
+        while (true) {
+            rc = avcodec_receive_frame(decoder, frame);
+            if (rc == AVERROR_EAGAIN() || rc == AVERROR_EOF()) {
+                return;
+            }
+            FfmpegException.check(rc, "avcodec_receive_frame(aac)");
+            try {
+                if (resampler == null) {
+                    resampler = new Resampler();
+                }
+                int frames = resampler.convert(frame);
+                float[] out = resampler.output();
+                decodedFrames.incrementAndGet();
+                place(placeAt, out, frames);
+                placeAt = nextSample;
+            } finally {
+                av_frame_unref(frame);
+            }
+        }
+    }
+
+    private void place(long target, float[] pcm, int frames) {
+        long start;
+        if (synced && Math.abs(target - nextSample) <= RESYNC_FRAMES) {
+            start = nextSample;
+        } else {
+            if (synced) {
+                resyncs.incrementAndGet();
+            }
+            start = target;
+            synced = true;
+        }
+        nextSample = start + frames;
+        ringLock.lock();
+        try {
+            ring.write(start, pcm, 0, frames);
+        } finally {
+            ringLock.unlock();
+        }
+    }
+
+    private static boolean isPowerOfTen(long n) {
+        while (n >= 10 && n % 10 == 0) {
+            n /= 10;
+        }
+        return n == 1;
+    }
+}

@@ -1,0 +1,172 @@
+package dev.amphi.transcode.video;
+
+import dev.amphi.transcode.ffmpeg.FfmpegException;
+
+import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_ALL;
+import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_DEFAULT;
+import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_NONREF;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
+import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_flush_buffers;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
+import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
+import static org.bytedeco.ffmpeg.global.avutil.av_mallocz;
+
+import dev.amphi.media.AvcConfig;
+import dev.amphi.media.MediaPacket;
+import java.util.function.Consumer;
+import org.bytedeco.ffmpeg.avcodec.AVCodec;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avutil.AVDictionary;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.javacpp.BytePointer;
+
+/**
+ * One FFmpeg H.264 decoder for one {@link AvcConfig}: AVCC packets in, YUV frames out. Owns its
+ * {@link AVCodecContext}, {@link AVPacket} and {@link AVFrame}; one owner thread; {@link #close()}
+ * frees them. Runs single-threaded (a room decodes many small streams at once, so parallelism comes
+ * from running speakers side by side, and a single thread adds no frame delay).
+ */
+final class H264Decoder implements AutoCloseable {
+
+    private final AvcConfig config;
+    private AVCodecContext ctx;
+    private AVPacket packet;
+    private AVFrame frame;
+    private boolean reduced;
+
+    /**
+     * Opens a decoder for {@code config}.
+     *
+     * @throws FfmpegException when FFmpeg refuses the configuration
+     */
+    H264Decoder(AvcConfig config) {
+        this.config = config;
+        try {
+            AVCodec codec = avcodec_find_decoder(AV_CODEC_ID_H264);
+            if (codec == null) {
+                throw new IllegalStateException("this FFmpeg build has no H.264 decoder");
+            }
+            ctx = avcodec_alloc_context3(codec);
+            if (ctx == null) {
+                throw new OutOfMemoryError("avcodec_alloc_context3 failed");
+            }
+            byte[] record = config.record();
+            BytePointer extradata = new BytePointer(av_mallocz(record.length + AV_INPUT_BUFFER_PADDING_SIZE));
+            extradata.put(record, 0, record.length);
+            ctx.extradata(extradata).extradata_size(record.length); // freed by avcodec_free_context
+            ctx.thread_count(1);
+            ctx.pkt_timebase(av_make_q(1, MediaPacket.TIMESCALE));
+            FfmpegException.check(avcodec_open2(ctx, codec, (AVDictionary) null), "avcodec_open2(h264)");
+            packet = av_packet_alloc();
+            frame = av_frame_alloc();
+            if (packet == null || frame == null) {
+                throw new OutOfMemoryError("av_packet_alloc/av_frame_alloc failed");
+            }
+        } catch (RuntimeException | Error e) {
+            close();
+            throw e;
+        }
+    }
+
+    AvcConfig config() {
+        return config;
+    }
+
+    /**
+     * Skips work a small tile hides: the deblocking filter ({@code skip_loop_filter = ALL}) and
+     * non-reference frames ({@code skip_frame = NONREF}). Takes effect from the next packet.
+     */
+    void reduced(boolean on) {
+        if (on != reduced) {
+            reduced = on;
+            ctx.skip_loop_filter(on ? AVDISCARD_ALL : AVDISCARD_DEFAULT);
+            ctx.skip_frame(on ? AVDISCARD_NONREF : AVDISCARD_DEFAULT);
+        }
+    }
+
+    boolean reduced() {
+        return reduced;
+    }
+
+    /**
+     * Decodes one packet whose presentation time on the program clock is {@code programPts}, handing
+     * every frame that comes out (its {@code pts} on the program clock) to {@code sink}; the frame
+     * is only valid during the call.
+     *
+     * @throws FfmpegException when the decoder rejects the packet (a corrupt bitstream)
+     */
+    void decode(MediaPacket video, long programPts, Consumer<AVFrame> sink) {
+        byte[] data = video.data();
+        FfmpegException.check(av_new_packet(packet, data.length), "av_new_packet");
+        try {
+            packet.data().put(data, 0, data.length);
+            packet.pts(programPts);
+            packet.dts(programPts - video.compositionOffset());
+            packet.flags(video.keyframe() ? AV_PKT_FLAG_KEY : 0);
+            int rc = avcodec_send_packet(ctx, packet);
+            if (rc == FfmpegException.EAGAIN) {
+                drain(sink); // cannot happen with one packet in, all frames out; be safe
+                rc = avcodec_send_packet(ctx, packet);
+            }
+            FfmpegException.check(rc, "avcodec_send_packet(h264)");
+        } finally {
+            av_packet_unref(packet);
+        }
+        drain(sink);
+    }
+
+    private void drain(Consumer<AVFrame> sink) {
+        while (true) {
+            int rc = avcodec_receive_frame(ctx, frame);
+            if (rc == FfmpegException.EAGAIN || rc == AVERROR_EOF) {
+                return;
+            }
+            FfmpegException.check(rc, "avcodec_receive_frame(h264)");
+            try {
+                long pts = frame.best_effort_timestamp();
+                frame.pts(pts == AV_NOPTS_VALUE ? frame.pts() : pts);
+                sink.accept(frame);
+            } finally {
+                av_frame_unref(frame);
+            }
+        }
+    }
+
+    /** Drops the decoder's reference frames and queued output (the next packet should be a keyframe). */
+    void flush() {
+        avcodec_flush_buffers(ctx);
+    }
+
+    @Override
+    public void close() {
+        if (frame != null) {
+            av_frame_free(frame);
+            frame = null;
+        }
+        if (packet != null) {
+            av_packet_free(packet);
+            packet = null;
+        }
+        if (ctx != null) {
+            avcodec_free_context(ctx);
+            ctx = null;
+        }
+    }
+}

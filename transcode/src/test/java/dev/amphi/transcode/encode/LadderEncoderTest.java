@@ -1,0 +1,182 @@
+package dev.amphi.transcode.encode;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.amphi.media.MediaPacket;
+import dev.amphi.transcode.frame.Picture;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
+
+class LadderEncoderTest {
+
+    private static final int CW = 640;
+    private static final int CH = 360;
+    private static final long TICK = MediaPacket.TIMESCALE / 30;
+    private static final List<Rung> RUNGS = List.of(new Rung("360p", 640, 360, 700_000), new Rung("180p", 320, 180, 250_000));
+
+    /** Collects each rung's packets (called on the rung threads). */
+    private static final class Collector implements LadderOutput {
+        final List<List<MediaPacket>> byRung = List.of(
+                Collections.synchronizedList(new ArrayList<>()), Collections.synchronizedList(new ArrayList<>()));
+        final List<String> threads = Collections.synchronizedList(new ArrayList<>());
+
+        @Override
+        public void video(int rung, MediaPacket p) {
+            byRung.get(rung).add(p);
+            threads.add(Thread.currentThread().getName());
+        }
+
+        List<Long> idrPts(int rung) {
+            return byRung.get(rung).stream().filter(MediaPacket::keyframe).map(MediaPacket::pts).toList();
+        }
+    }
+
+    @Test
+    void everyRungGetsItsSizeAndIdrsAtTheSamePts() throws Exception {
+        Collector out = new Collector();
+        LadderEncoder ladder = new LadderEncoder(CW, CH, RUNGS, EncoderSettings.x264("ultrafast", 30, 30), out);
+        try (Picture canvas = Picture.allocate(CW, CH)) {
+            for (int i = 0; i < 60; i++) {
+                TestPictures.movingBlock(canvas, i);
+                assertThat(ladder.awaitIdle(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(ladder.encode(canvas, i * TICK, i == 45)).isTrue();
+            }
+        } finally {
+            ladder.close();
+        }
+        assertThat(ladder.framesEncoded(0)).isEqualTo(60);
+        assertThat(ladder.framesEncoded(1)).isEqualTo(60);
+        assertThat(ladder.droppedFrames()).isZero();
+        assertThat(ladder.errors()).isZero();
+        assertThat(out.idrPts(0)).containsExactly(0L, 30 * TICK, 45 * TICK).isEqualTo(out.idrPts(1));
+        assertThat(out.threads).containsOnly("amphi-enc-360p", "amphi-enc-180p");
+
+        for (int r = 0; r < 2; r++) {
+            List<MediaPacket> packets = out.byRung.get(r);
+            assertThat(packets).extracting(MediaPacket::dts).isSorted().doesNotHaveDuplicates();
+            List<Decoded.Frame> frames = Decoded.video(packets);
+            Rung rung = RUNGS.get(r);
+            assertThat(frames).hasSize(60).allMatch(f -> f.width() == rung.width() && f.height() == rung.height());
+            // the moving block is where the canvas had it, scaled
+            int scale = CW / rung.width();
+            Decoded.Frame f = frames.get(25);
+            int bx = TestPictures.blockX(25, CW) / scale;
+            int by = (CH - TestPictures.BLOCK) / 2 / scale;
+            int inner = TestPictures.BLOCK / scale - 8;
+            assertThat(f.meanLuma(bx + 4, by + 4, inner, inner)).isCloseTo(TestPictures.BLOCK_LUMA, Offset.offset(15.0));
+            // 2 s of video stays within the bitrate plus the VBV buffer
+            long bits = 8L * packets.stream().mapToLong(p -> p.data().length).sum();
+            assertThat(bits).isPositive().isLessThanOrEqualTo(2L * rung.videoBitrate() + 2L * rung.videoBitrate());
+            assertThat(ladder.bytesOut(r) * 8).isEqualTo(bits);
+            assertThat(ladder.config(r)).isEqualTo(packets.get(0).config());
+        }
+    }
+
+    @Test
+    void theCanvasCanBeRedrawnAsSoonAsEncodeReturns() throws Exception {
+        Collector out = new Collector();
+        LadderEncoder ladder = new LadderEncoder(CW, CH, RUNGS, EncoderSettings.x264("ultrafast", 30, 30), out);
+        try (Picture canvas = Picture.allocate(CW, CH)) {
+            for (int i = 0; i < 6; i++) {
+                canvas.fill(i % 2 == 0 ? 200 : 40, 128, 128);
+                assertThat(ladder.encode(canvas, i * TICK, false)).isTrue();
+                canvas.fill(120, 128, 128); // scribble right away: must not reach the encoders
+                assertThat(ladder.awaitIdle(10, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            ladder.close();
+        }
+        for (int r = 0; r < 2; r++) {
+            List<Decoded.Frame> frames = Decoded.video(out.byRung.get(r));
+            assertThat(frames).hasSize(6);
+            for (int i = 0; i < 6; i++) {
+                Decoded.Frame f = frames.get(i);
+                assertThat(f.meanLuma(0, 0, f.width(), f.height())).isCloseTo(i % 2 == 0 ? 200 : 40, Offset.offset(6.0));
+            }
+        }
+    }
+
+    @Test
+    void overloadDropsTheFrameInEveryRungAndCarriesAForcedIdrToTheNextFrame() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean blocked = new java.util.concurrent.atomic.AtomicBoolean();
+        Collector collector = new Collector();
+        LadderOutput slowSmallRung = (rung, p) -> {
+            if (rung == 1) {
+                blocked.set(true);
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            collector.video(rung, p);
+        };
+        LadderEncoder ladder = new LadderEncoder(CW, CH, RUNGS, EncoderSettings.x264("ultrafast", 30, 30), slowSmallRung);
+        int acceptedBeforeRelease = 0;
+        long firstAfterRelease = -1;
+        try (Picture canvas = Picture.allocate(CW, CH)) {
+            // rung 1 blocks in its output on its first packet; once DEPTH frames are in flight there,
+            // every further frame is dropped for both rungs, including one asking for an IDR
+            int i = 0;
+            int drops = 0;
+            while (drops < 3) {
+                assertThat(i).as("frames before rung 1 is full").isLessThan(20);
+                TestPictures.movingBlock(canvas, i);
+                if (ladder.encode(canvas, i * TICK, drops == 1)) {
+                    assertThat(drops).as("no frame is accepted once one was dropped").isZero();
+                    acceptedBeforeRelease++;
+                    // until rung 1 blocks, let both rungs catch up so that only the blocking drops frames
+                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                    while (!blocked.get() && (ladder.framesEncoded(0) < acceptedBeforeRelease
+                            || ladder.framesEncoded(1) < acceptedBeforeRelease) && System.nanoTime() < deadline) {
+                        Thread.sleep(1);
+                    }
+                } else {
+                    drops++;
+                }
+                i++;
+            }
+            assertThat(ladder.droppedFrames()).isEqualTo(3);
+            release.countDown();
+            assertThat(ladder.awaitIdle(10, TimeUnit.SECONDS)).isTrue();
+            firstAfterRelease = i * TICK;
+            for (int k = i; k < i + 4; k++) {
+                TestPictures.movingBlock(canvas, k);
+                assertThat(ladder.encode(canvas, k * TICK, false)).isTrue();
+                assertThat(ladder.awaitIdle(10, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            release.countDown();
+            ladder.close();
+        }
+        assertThat(acceptedBeforeRelease).isBetween(LadderEncoder.DEPTH, 19);
+        assertThat(ladder.framesEncoded(0)).isEqualTo(acceptedBeforeRelease + 4).isEqualTo(ladder.framesEncoded(1));
+        assertThat(collector.idrPts(0)).containsExactly(0L, firstAfterRelease).isEqualTo(collector.idrPts(1));
+    }
+
+    @Test
+    void rejectsBadLaddersAndCanvasesWithPreciseMessages() {
+        EncoderSettings s = EncoderSettings.x264("ultrafast", 30, 30);
+        assertThatThrownBy(() -> new LadderEncoder(CW, CH, List.of(), s, (r, p) -> { }))
+                .hasMessageContaining("at least one rung");
+        assertThatThrownBy(() -> new LadderEncoder(CW, CH, List.of(RUNGS.get(0), RUNGS.get(0)), s, (r, p) -> { }))
+                .hasMessageContaining("360p appears twice");
+        LadderEncoder ladder = new LadderEncoder(CW, CH, RUNGS, s, (r, p) -> { });
+        try (Picture small = Picture.allocate(320, 180)) {
+            assertThatThrownBy(() -> ladder.encode(small, 0, false)).hasMessageContaining("320x180");
+        } finally {
+            ladder.close();
+            ladder.close();
+        }
+        try (Picture canvas = Picture.allocate(CW, CH)) {
+            assertThatThrownBy(() -> ladder.encode(canvas, 0, false)).hasMessageContaining("closed");
+        }
+    }
+}
