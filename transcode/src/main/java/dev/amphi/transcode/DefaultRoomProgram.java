@@ -65,6 +65,8 @@ final class DefaultRoomProgram implements RoomProgram {
     private float[] mixBuffer = new float[0];
 
     private volatile long startNanos;
+    private volatile boolean offline;
+    private volatile long offlineNow;
     private volatile Thread thread;
     private volatile boolean running;
     private volatile String active;
@@ -101,18 +103,10 @@ final class DefaultRoomProgram implements RoomProgram {
 
     @Override
     public synchronized RoomProgram start() {
-        if (thread != null) {
+        if (thread != null || offline) {
             throw new IllegalStateException("program of room " + room + " already started");
         }
-        compositor = new Compositor(cfg.width, cfg.height);
-        mixer = new AudioMixer(cfg.mixLoudest);
-        detector = new ActiveSpeakerDetector();
-        aac = new AacEncoder(cfg.audioBitrate);
-        ladder = new LadderEncoder(cfg.width, cfg.height, cfg.ladder, encoderSettings,
-                (rung, packet) -> cfg.output.video(rung).onPacket(packet));
-        LOG.info("room {}: program {}x{} at {} fps, ladder {}, {} preset {}, audio {} kbit/s, layout {}", room, cfg.width,
-                cfg.height, cfg.fps, cfg.ladder, cfg.codec.ffmpegName(), encoderSettings.preset(), cfg.audioBitrate / 1000,
-                layout.spec());
+        openPipeline();
         startNanos = System.nanoTime();
         running = true;
         Thread t = new Thread(this::run, "amphi-program-" + room);
@@ -122,14 +116,59 @@ final class DefaultRoomProgram implements RoomProgram {
         return this;
     }
 
+    /**
+     * Starts the program without its clock thread, for benchmarks: the caller drives it with
+     * {@link #offlineTick} as fast as it likes, and program time is what the last tick said.
+     */
+    synchronized void startOffline() {
+        if (thread != null || offline) {
+            throw new IllegalStateException("program of room " + room + " already started");
+        }
+        offline = true;
+        openPipeline();
+    }
+
+    /**
+     * Produces frame {@code n} of an offline program, after waiting for the ladder to have room
+     * (an offline run never drops frames).
+     */
+    void offlineTick(long n) throws InterruptedException {
+        offlineNow = n * MediaPacket.TIMESCALE / cfg.fps;
+        ladder.awaitCapacity(1, TimeUnit.MINUTES);
+        tick(n);
+        frames = n + 1;
+    }
+
+    /** Ends an offline program: flushes the encoders and ends the outputs. */
+    void finishOffline() {
+        finish();
+    }
+
+    /** The decode side of a speaker, for offline runs that feed decoders themselves. */
+    synchronized MediaSink decoderOf(String speakerId) {
+        return speakers.get(speakerId);
+    }
+
+    private void openPipeline() {
+        compositor = new Compositor(cfg.width, cfg.height);
+        mixer = new AudioMixer(cfg.mixLoudest);
+        detector = new ActiveSpeakerDetector();
+        aac = new AacEncoder(cfg.audioBitrate);
+        ladder = new LadderEncoder(cfg.width, cfg.height, cfg.ladder, encoderSettings,
+                (rung, packet) -> cfg.output.video(rung).onPacket(packet));
+        LOG.info("room {}: program {}x{} at {} fps, ladder {}, {} preset {}, audio {} kbit/s, layout {}", room, cfg.width,
+                cfg.height, cfg.fps, cfg.ladder, cfg.codec.ffmpegName(), encoderSettings.preset(), cfg.audioBitrate / 1000,
+                layout.spec());
+    }
+
     @Override
     public String room() {
         return room;
     }
 
-    /** Program time now, 90 kHz, from the wall clock (monotonic). */
+    /** Program time now, 90 kHz, from the wall clock (monotonic), or the offline tick's time. */
     long programNow() {
-        return (System.nanoTime() - startNanos) * 9 / 100_000;
+        return offline ? offlineNow : (System.nanoTime() - startNanos) * 9 / 100_000;
     }
 
     @Override
@@ -180,7 +219,7 @@ final class DefaultRoomProgram implements RoomProgram {
     /** Frees a removed speaker after the program thread has stopped drawing it (next frame). */
     private void retire(Speaker s) {
         Thread t = thread;
-        if (t == null || !running) {
+        if ((t == null || !running) && !offline) {
             s.close();
             return;
         }

@@ -169,6 +169,24 @@ public final class LadderEncoder implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Waits until {@link #encode} would take a frame instead of dropping it (a canvas slot is
+     * free); true if that happened in time. For offline runs that must not drop frames.
+     */
+    public boolean awaitCapacity(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        synchronized (freeSources) {
+            while (freeSources.isEmpty()) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(freeSources, left);
+            }
+        }
+        return true;
+    }
+
     private void release(Source src) {
         if (src.users.decrementAndGet() == 0) {
             synchronized (freeSources) {
