@@ -102,7 +102,11 @@
     if (window.Hls && window.Hls.isSupported()) {
       var Hls = window.Hls;
       hls = new Hls({ liveDurationInfinity: true });
+      window.amphiHls = hls; // for the console and the browser tests: levels, nextLevel
       hls.on(Hls.Events.MANIFEST_PARSED, startVideo);
+      hls.on(Hls.Events.LEVEL_SWITCHED, function (event, data) {
+        document.body.setAttribute('data-level', String(data.level));
+      });
       hls.on(Hls.Events.ERROR, function (event, data) {
         if (!data.fatal) return;
         if (data.type === Hls.ErrorTypes.MEDIA_ERROR && hls) {

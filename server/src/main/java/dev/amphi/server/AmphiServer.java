@@ -152,6 +152,7 @@ public final class AmphiServer implements AutoCloseable {
         }
         rtmpUp = true;
         metrics.bindRooms(rooms, publishing, rtmp::activePublishers);
+        metrics.bindPrograms(programRooms);
         LOG.info("Amphi started: RTMP {}:{}{}, HTTP {}:{}, {} room(s)", config.bind(), rtmpPort(),
                 rtmpsPort() >= 0 ? ", RTMPS " + rtmpsPort() : "", config.bind(), httpPort(), all.size());
     }

@@ -2,6 +2,7 @@ package dev.amphi.server;
 
 import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.ingest.rtmp.RtmpListener;
+import dev.amphi.transcode.ProgramStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -71,6 +72,36 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
                     .tags("room", s.room.name(), "kind", "audio").description("Packets dropped before the HLS origin because it fell behind")
                     .register(registry);
         }
+    }
+
+    /**
+     * Per composited room: program frames (and those late against the wall clock), tile video
+     * frames dropped because decoding fell behind, packets of hidden speakers skipped before the
+     * decoder, audio dropped (should stay 0), speakers and visible tiles. They restart from 0
+     * when a room's program restarts (a counter reset to Prometheus).
+     */
+    void bindPrograms(java.util.List<ProgramRoom> rooms) {
+        for (ProgramRoom p : rooms) {
+            String room = p.room().name();
+            programCounter("amphi.program.frames", "Program frames produced", p, room, ProgramStats::frames);
+            programCounter("amphi.program.frames.late", "Program frames produced more than a frame late", p, room,
+                    ProgramStats::lateFrames);
+            programCounter("amphi.program.video.dropped", "Speaker video frames dropped because decoding fell behind", p, room,
+                    ProgramStats::droppedVideo);
+            programCounter("amphi.program.video.hidden", "Video packets of speakers without a tile skipped before decoding", p,
+                    room, ProgramStats::hiddenVideoDrops);
+            programCounter("amphi.program.audio.dropped", "Speaker audio packets dropped", p, room, ProgramStats::droppedAudio);
+            Gauge.builder("amphi.program.speakers", p, r -> r.stats().map(ProgramStats::speakers).orElse(0))
+                    .tags("room", room).description("Speakers in the room's program").register(registry);
+            Gauge.builder("amphi.program.tiles", p, r -> r.stats().map(ProgramStats::visibleSpeakers).orElse(0))
+                    .tags("room", room).description("Speakers with a tile in the room's program").register(registry);
+        }
+    }
+
+    private void programCounter(String name, String description, ProgramRoom p, String room,
+                                java.util.function.ToLongFunction<ProgramStats> value) {
+        FunctionCounter.builder(name, p, r -> r.stats().map(value::applyAsLong).orElse(0L))
+                .tags("room", room).description(description).register(registry);
     }
 
     /** Records one finished HTTP request; {@code route} is a small fixed set (live, api, player, ...). */

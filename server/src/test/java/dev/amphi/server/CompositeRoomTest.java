@@ -147,6 +147,12 @@ class CompositeRoomTest {
                     .isBetween(27.0, 33.0);
             assertThat(program("panel").speakers()).as("a speaker who left keeps the tile for the rejoin grace")
                     .containsExactly("red", "blue");
+            String metrics = get(httpUrl(server, "/metrics")).body();
+            java.util.regex.Matcher frames = java.util.regex.Pattern
+                    .compile("amphi_program_frames_total\\{room=\"panel\"} ([0-9.E]+)").matcher(metrics);
+            assertThat(frames.find()).as("program frames in /metrics").isTrue();
+            assertThat(Double.parseDouble(frames.group(1))).isGreaterThan(60);
+            assertThat(metrics).contains("amphi_program_speakers{room=\"panel\"} 2.0");
         } finally {
             stopRed.set(true);
             stopBlue.set(true);

@@ -146,6 +146,35 @@ class WatchPageBrowserTest {
     }
 
     @Test
+    void hlsJsSwitchesLadderLevelMidStreamWithoutAStall(@TempDir Path ladderData) throws Exception {
+        AmphiServer ladder = TestSupport.start(ladderData, "--room-mode", "composite", "--demo", "2",
+                "--canvas", "640x360", "--ladder", "360p:640x360:800k,180p:320x180:250k", "--preset", "ultrafast",
+                "--segment-duration", "1s");
+        try {
+            browser.get(httpUrl(ladder, "/watch/lobby"));
+            awaitPlayingAndAdvancing("composited lobby");
+            assertThat(((Number) js("return window.amphiHls.levels.length;")).intValue()).as("ladder levels").isEqualTo(2);
+            int from = ((Number) js("return window.amphiHls.currentLevel;")).intValue();
+            int to = 1 - from;
+            js("window.stalls = 0; document.getElementById('video').addEventListener('waiting', function () { window.stalls++; });"
+                    + "window.amphiHls.nextLevel = " + to + ";");
+            new WebDriverWait(browser, Duration.ofSeconds(20)).withMessage(() -> "hls.js to switch to level " + to)
+                    .until(b -> String.valueOf(to).equals(b.findElement(By.tagName("body")).getAttribute("data-level")));
+            double atSwitch = currentTime();
+            new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(() -> "playback after the switch, stuck near " + atSwitch)
+                    .until(b -> currentTime() > atSwitch + 3);
+            assertThat(((Number) js("return window.stalls;")).intValue()).as("'waiting' events during the switch").isZero();
+            long height = ((Number) js("return window.amphiHls.levels[" + to + "].height;")).longValue();
+            assertThat(height).isIn(180L, 360L);
+            new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(() -> "the video to show the new level's " + height + " lines")
+                    .until(b -> ((Number) js("return document.getElementById('video').videoHeight;")).longValue() == height);
+        } finally {
+            browser.get("about:blank");
+            ladder.close();
+        }
+    }
+
+    @Test
     void publisherDropShowsReconnectingAndPlaybackResumes() throws Exception {
         AtomicBoolean stopFirst = new AtomicBoolean();
         CompletableFuture<Integer> first = publishInBackground("drop-key", 60, stopFirst);

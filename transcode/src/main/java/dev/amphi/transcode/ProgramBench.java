@@ -16,7 +16,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,8 +37,9 @@ import org.bytedeco.javacv.FFmpegFrameGrabber;
  * {@code AMPHI_BENCH_SECONDS}, {@code AMPHI_BENCH_PRESET}, {@code AMPHI_BENCH_RUNGS},
  * {@code AMPHI_BENCH_FPS}, {@code AMPHI_BENCH_CANVAS}. Every input is demuxed into memory first;
  * then, for each program frame, every speaker's packets up to that time (plus the jitter buffer)
- * are decoded on a pool of one thread per core, the frame is composited, mixed and handed to the
- * ladder, which encodes on its own threads. Nothing is dropped: the program waits for the ladder
+ * are decoded on a pool of one thread per core (while the previous frame is composited, as in a
+ * live room), the frame is composited, mixed and handed to the ladder, which encodes on its own
+ * threads. Nothing is dropped: the program waits for the ladder
  * instead. Real-time factor = program seconds / wall seconds; CPU = the whole process's CPU time
  * in that window (decoding, compositing, mixing, encoding, GC and JIT included).
  *
@@ -125,27 +125,18 @@ public final class ProgramBench {
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
+        // as in a live room, decoding runs beside the program thread: the packets due for frame
+        // n + 1 decode while frame n is composited, mixed and handed to the ladder
+        List<Future<Void>> pending = feed(pool, program, inputs, next, jitter);
         for (long n = 0; n < frames; n++) {
-            long due = n * MediaPacket.TIMESCALE / fps + jitter;
-            List<Callable<Void>> work = new ArrayList<>();
-            for (int i = 0; i < inputs.size(); i++) {
-                Input in = inputs.get(i);
-                int k = i;
-                if (next[k] < in.packets.size() && in.packets.get(next[k]).dts() <= due) {
-                    MediaSink decoder = program.decoderOf(in.id);
-                    work.add(() -> {
-                        List<MediaPacket> ps = in.packets;
-                        while (next[k] < ps.size() && ps.get(next[k]).dts() <= due) {
-                            decoder.onPacket(ps.get(next[k]++));
-                        }
-                        return null;
-                    });
-                }
-            }
-            for (Future<Void> f : pool.invokeAll(work)) {
+            for (Future<Void> f : pending) {
                 f.get();
             }
+            pending = feed(pool, program, inputs, next, (n + 1) * MediaPacket.TIMESCALE / fps + jitter);
             program.offlineTick(n);
+        }
+        for (Future<Void> f : pending) {
+            f.get();
         }
         program.finishOffline();
         long wall = System.nanoTime() - t0;
@@ -159,6 +150,27 @@ public final class ProgramBench {
         System.out.printf(Locale.ROOT, "RESULT rtf=%.3f cpu_s_per_program_s=%.3f%n", programSeconds / (wall / 1e9),
                 cpu / 1e9 / programSeconds);
         System.exit(0);
+    }
+
+    /** Submits, per speaker, the decoding of its packets up to {@code due} (90 kHz). */
+    private static List<Future<Void>> feed(ExecutorService pool, DefaultRoomProgram program, List<Input> inputs, int[] next,
+                                           long due) {
+        List<Future<Void>> work = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            Input in = inputs.get(i);
+            int k = i;
+            if (next[k] < in.packets.size() && in.packets.get(next[k]).dts() <= due) {
+                MediaSink decoder = program.decoderOf(in.id);
+                work.add(pool.submit(() -> {
+                    List<MediaPacket> ps = in.packets;
+                    while (next[k] < ps.size() && ps.get(next[k]).dts() <= due) {
+                        decoder.onPacket(ps.get(next[k]++));
+                    }
+                    return null;
+                }));
+            }
+        }
+        return work;
     }
 
     private static String required(Map<String, String> env, String name) {
