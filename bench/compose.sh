@@ -356,7 +356,8 @@ run_cli() {
 #   AMPHI_BENCH_PRESET=x264 preset  AMPHI_BENCH_RUNGS=name:WxH:bitrate,...  AMPHI_BENCH_FPS=30
 #   AMPHI_BENCH_CANVAS=1920x1080  AMPHI_BENCH_OUT=directory for optional outputs
 #   AMPHI_BENCH_PSNR_SECONDS=seconds of canvas wanted for PSNR (0 = none)
-# and {V} {T} {SECONDS} {INPUTS} {OUT} {PRESET} replaced in the command text. The harness runs the
+# and {V} {T} {SECONDS} {INPUTS} {OUT} {PRESET} replaced in the command text. Instead of the .mkv
+# files below it may write OUT/canvas.y4m and OUT/<rung>.h264 (Annex B); the script wraps them. The harness runs the
 # program as fast as it can (not paced) and prints one line
 #   RESULT rtf=<program seconds / wall seconds> cpu_s_per_program_s=<process CPU s / program s>
 # measured over the program only (after JVM start and input loading). For PSNR it may also write
@@ -377,6 +378,17 @@ run_amphi() {
   AMPHI_BENCH_FPS=$FPS AMPHI_BENCH_CANVAS="${CANVAS_W}x${CANVAS_H}" AMPHI_BENCH_OUT="$dir/out" \
   AMPHI_BENCH_PSNR_SECONDS=$PSNR_S \
     timed "$dir/amphi" bash -c "cd '$REPO_DIR' && $cmd" || die "amphi command failed for $v visible / $t connected: see $dir/amphi.log"
+  # The harness may write its canvas as Y4M and its rungs as Annex B H.264 (FPS frames a second):
+  # wrap them in Matroska (canvas losslessly) so psnr_rungs reads them as it reads the CLI's.
+  local out=$dir/out f
+  if [ -s "$out/canvas.y4m" ]; then
+    ffmpeg -nostdin -hide_banner -loglevel error -y -i "$out/canvas.y4m" -c:v libx264 -preset ultrafast -qp 0 "$out/canvas.mkv" \
+      && rm -f "$out/canvas.y4m"
+  fi
+  for f in "$out"/*.h264; do
+    [ -s "$f" ] || continue
+    ffmpeg -nostdin -hide_banner -loglevel error -y -fflags +genpts -r "$FPS" -i "$f" -c copy "${f%.h264}.mkv" && rm -f "$f"
+  done
   local result rtf cpu_pp
   result=$(grep -E '^RESULT ' "$dir/amphi.log" | tail -n1) || true
   [ -n "$result" ] || die "amphi command printed no 'RESULT rtf=… cpu_s_per_program_s=…' line: see $dir/amphi.log"

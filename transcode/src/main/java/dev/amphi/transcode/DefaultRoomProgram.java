@@ -64,6 +64,8 @@ final class DefaultRoomProgram implements RoomProgram {
     private final List<String> recent = new ArrayList<>();
     private float[] mixBuffer = new float[0];
 
+    /** Offline runs only: sees every canvas before the ladder takes it (benchmark PSNR). */
+    private volatile java.util.function.Consumer<Picture> canvasTap;
     private volatile long startNanos;
     private volatile boolean offline;
     private volatile long offlineNow;
@@ -137,6 +139,11 @@ final class DefaultRoomProgram implements RoomProgram {
         ladder.awaitCapacity(1, TimeUnit.MINUTES);
         tick(n);
         frames = n + 1;
+    }
+
+    /** Offline runs only: {@code tap} sees every canvas (on the program thread) before it is encoded. */
+    void canvasTap(java.util.function.Consumer<Picture> tap) {
+        this.canvasTap = tap;
     }
 
     /** Ends an offline program: flushes the encoders and ends the outputs. */
@@ -363,6 +370,10 @@ final class DefaultRoomProgram implements RoomProgram {
             }
             LOG.debug("room {}: active speaker {}", room, active);
             cfg.listener.activeSpeakerChanged(room, active);
+        }
+        var tap = canvasTap;
+        if (tap != null) {
+            tap.accept(canvas);
         }
         ladder.encode(canvas, pts, n % gopFrames == 0);
     }

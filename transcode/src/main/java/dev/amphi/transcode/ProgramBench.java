@@ -41,7 +41,9 @@ import org.bytedeco.javacv.FFmpegFrameGrabber;
  * live room), the frame is composited, mixed and handed to the ladder, which encodes on its own
  * threads. Nothing is dropped: the program waits for the ladder
  * instead. Real-time factor = program seconds / wall seconds; CPU = the whole process's CPU time
- * in that window (decoding, compositing, mixing, encoding, GC and JIT included).
+ * in that window (decoding, compositing, mixing, encoding, GC and JIT included), after
+ * {@code AMPHI_BENCH_WARMUP} seconds of program (default 5) that are produced but not measured:
+ * a server runs for hours, and the JIT's first seconds are a start-up cost.
  *
  * <p>Run: {@code java -cp server/target/amphi.jar dev.amphi.transcode.ProgramBench}.
  */
@@ -74,7 +76,7 @@ public final class ProgramBench {
         avutil.av_log_set_level(avutil.AV_LOG_ERROR);
 
         List<String> paths = Files.readAllLines(list).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
-        long horizon = (long) ((seconds + 1) * MediaPacket.TIMESCALE);
+        long horizon = (long) ((seconds + 7) * MediaPacket.TIMESCALE);
         List<Input> inputs = new ArrayList<>();
         for (int i = 0; i < paths.size(); i++) {
             inputs.add(new Input((i < visible ? "v" : "a") + i, demux(Path.of(paths.get(i)), horizon)));
@@ -89,10 +91,26 @@ public final class ProgramBench {
                 bytesOut.addAndGet(packet.data().length);
             }
         };
+        double psnrSeconds = Double.parseDouble(env.getOrDefault("AMPHI_BENCH_PSNR_SECONDS", "0"));
+        String outDir = env.get("AMPHI_BENCH_OUT");
+        boolean psnr = psnrSeconds > 0 && outDir != null && !outDir.isBlank();
+        long psnrTicks = (long) (psnrSeconds * MediaPacket.TIMESCALE);
+        List<java.io.ByteArrayOutputStream> rungStreams = new ArrayList<>();
+        for (int i = 0; i < rungs.size(); i++) {
+            rungStreams.add(new java.io.ByteArrayOutputStream());
+        }
         ProgramOutput out = new ProgramOutput() {
             @Override
             public MediaSink video(int index) {
-                return counter;
+                if (!psnr) {
+                    return counter;
+                }
+                return packet -> {
+                    counter.onPacket(packet);
+                    if (packet.pts() < psnrTicks) {
+                        appendAnnexB(rungStreams.get(index), packet);
+                    }
+                };
             }
 
             @Override
@@ -118,13 +136,32 @@ public final class ProgramBench {
             program.join(in.id, in.id);
         }
         program.startOffline();
+        // the first PSNR seconds of canvas, kept as raw frames; the time this takes is not counted
+        List<byte[]> canvasFrames = new ArrayList<>();
+        long[] tapNanos = new long[2]; // wall, CPU of the program thread
+        var threads = ManagementFactory.getThreadMXBean();
+        if (psnr) {
+            program.canvasTap(c -> {
+                if (c.pts() >= psnrTicks) {
+                    return;
+                }
+                long w0 = System.nanoTime();
+                long c0 = threads.getCurrentThreadCpuTime();
+                canvasFrames.add(yuv(c));
+                tapNanos[0] += System.nanoTime() - w0;
+                tapNanos[1] += threads.getCurrentThreadCpuTime() - c0;
+            });
+        }
         long jitter = 200L * 90;
         int[] next = new int[inputs.size()];
-        long frames = (long) (seconds * fps);
+        // a live server runs for hours: the JIT's first seconds are a start-up cost, not the program's
+        long warmupFrames = (long) (Double.parseDouble(env.getOrDefault("AMPHI_BENCH_WARMUP", "5")) * fps);
+        long frames = (long) (seconds * fps) + warmupFrames;
 
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
+        long measureFrom = warmupFrames;
         // as in a live room, decoding runs beside the program thread: the packets due for frame
         // n + 1 decode while frame n is composited, mixed and handed to the ladder
         List<Future<Void>> pending = feed(pool, program, inputs, next, jitter);
@@ -134,17 +171,31 @@ public final class ProgramBench {
             }
             pending = feed(pool, program, inputs, next, (n + 1) * MediaPacket.TIMESCALE / fps + jitter);
             program.offlineTick(n);
+            if (n + 1 == measureFrom) {
+                cpu0 = os.getProcessCpuTime();
+                t0 = System.nanoTime();
+                tapNanos[0] = 0;
+                tapNanos[1] = 0;
+            }
         }
         for (Future<Void> f : pending) {
             f.get();
         }
         program.finishOffline();
-        long wall = System.nanoTime() - t0;
-        long cpu = os.getProcessCpuTime() - cpu0;
+        long wall = System.nanoTime() - t0 - tapNanos[0];
+        long cpu = os.getProcessCpuTime() - cpu0 - tapNanos[1];
+        if (psnr) {
+            Path dir = Path.of(outDir);
+            Files.createDirectories(dir);
+            writeY4m(dir.resolve("canvas.y4m"), Integer.parseInt(canvas[0]), Integer.parseInt(canvas[1]), fps, canvasFrames);
+            for (int i = 0; i < rungs.size(); i++) {
+                Files.write(dir.resolve(rungs.get(i).name() + ".h264"), rungStreams.get(i).toByteArray());
+            }
+        }
         ProgramStats stats = program.stats();
         program.close();
         pool.shutdownNow();
-        double programSeconds = frames / (double) fps;
+        double programSeconds = (frames - warmupFrames) / (double) fps;
         System.out.printf(Locale.ROOT, "program %.1f s in %.1f s wall, %.1f CPU-s on %d cores; %s; %d KiB out%n",
                 programSeconds, wall / 1e9, cpu / 1e9, cores, stats, bytesOut.get() / 1024);
         System.out.printf(Locale.ROOT, "RESULT rtf=%.3f cpu_s_per_program_s=%.3f%n", programSeconds / (wall / 1e9),
@@ -171,6 +222,69 @@ public final class ProgramBench {
             }
         }
         return work;
+    }
+
+    /** One picture as tightly packed planar YUV 4:2:0. */
+    private static byte[] yuv(dev.amphi.transcode.frame.Picture p) {
+        int w = p.width();
+        int h = p.height();
+        byte[] b = new byte[w * h * 3 / 2];
+        int o = 0;
+        for (int plane = 0; plane < 3; plane++) {
+            int pw = plane == 0 ? w : w / 2;
+            int ph = plane == 0 ? h : h / 2;
+            for (int y = 0; y < ph; y++) {
+                p.data(plane).position((long) y * p.stride(plane)).get(b, o, pw);
+                p.data(plane).position(0);
+                o += pw;
+            }
+        }
+        return b;
+    }
+
+    private static void writeY4m(Path file, int w, int h, int fps, List<byte[]> frames) throws IOException {
+        try (var out = new java.io.BufferedOutputStream(Files.newOutputStream(file), 1 << 20)) {
+            out.write(String.format(Locale.ROOT, "YUV4MPEG2 W%d H%d F%d:1 Ip A1:1 C420jpeg%n", w, h, fps)
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            for (byte[] f : frames) {
+                out.write("FRAME\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.write(f);
+            }
+        }
+    }
+
+    /** Appends one AVCC packet as Annex B, with the SPS and PPS before each keyframe. */
+    private static void appendAnnexB(java.io.ByteArrayOutputStream out, MediaPacket p) {
+        byte[] start = {0, 0, 0, 1};
+        AvcConfig c = (AvcConfig) p.config();
+        synchronized (out) {
+            if (p.keyframe()) {
+                for (byte[] nal : c.sps()) {
+                    out.writeBytes(start);
+                    out.writeBytes(nal);
+                }
+                for (byte[] nal : c.pps()) {
+                    out.writeBytes(start);
+                    out.writeBytes(nal);
+                }
+            }
+            byte[] d = p.data();
+            int n = c.nalLengthSize();
+            int i = 0;
+            while (i + n <= d.length) {
+                int len = 0;
+                for (int k = 0; k < n; k++) {
+                    len = (len << 8) | (d[i + k] & 0xff);
+                }
+                i += n;
+                if (len <= 0 || i + len > d.length) {
+                    break;
+                }
+                out.writeBytes(start);
+                out.write(d, i, len);
+                i += len;
+            }
+        }
     }
 
     private static String required(Map<String, String> env, String name) {
