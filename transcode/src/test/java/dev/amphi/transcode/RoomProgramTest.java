@@ -1,5 +1,6 @@
 package dev.amphi.transcode;
 
+import dev.amphi.transcode.testing.Goertzel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.amphi.media.MediaPacket;
@@ -262,16 +263,6 @@ class RoomProgramTest {
 
     /** Amplitude of {@code hz} in {@code x} (48 kHz). */
     static double goertzel(float[] x, double hz) {
-        double w = 2 * Math.PI * hz / 48_000;
-        double c = 2 * Math.cos(w);
-        double s1 = 0;
-        double s2 = 0;
-        for (float v : x) {
-            double s0 = v + c * s1 - s2;
-            s2 = s1;
-            s1 = s0;
-        }
-        double power = s1 * s1 + s2 * s2 - c * s1 * s2;
-        return 2 * Math.sqrt(Math.max(0, power)) / x.length;
+        return Goertzel.amplitude(x, 0, 1, x.length, hz, 48_000);
     }
 }

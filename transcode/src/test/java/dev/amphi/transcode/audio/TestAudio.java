@@ -1,5 +1,6 @@
 package dev.amphi.transcode.audio;
 
+import dev.amphi.transcode.testing.Goertzel;
 import dev.amphi.transcode.ffmpeg.FfmpegException;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
@@ -165,18 +166,7 @@ final class TestAudio {
      * frames {@code [from, to)} (Goertzel; a full-scale sine reads 1.0).
      */
     static double amplitude(float[] stereo, int channel, int from, int to, double hz) {
-        double w = 2 * Math.PI * hz / AudioFormat.SAMPLE_RATE;
-        double coeff = 2 * Math.cos(w);
-        double s1 = 0;
-        double s2 = 0;
-        for (int i = from; i < to; i++) {
-            double s0 = stereo[2 * i + channel] + coeff * s1 - s2;
-            s2 = s1;
-            s1 = s0;
-        }
-        double re = s1 - s2 * Math.cos(w);
-        double im = s2 * Math.sin(w);
-        return 2 * Math.sqrt(re * re + im * im) / (to - from);
+        return Goertzel.amplitude(stereo, 2 * from + channel, 2, to - from, hz, AudioFormat.SAMPLE_RATE);
     }
 
     /** Largest absolute difference between consecutive samples of one channel. */

@@ -1,5 +1,6 @@
 package dev.amphi.transcode.demo;
 
+import dev.amphi.transcode.testing.Goertzel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -262,16 +263,7 @@ class DemoSpeakerTest {
 
     /** Power of {@code hz} in {@code x} (Goertzel). */
     private static double goertzel(float[] x, double hz) {
-        double w = 2 * Math.PI * hz / 48_000;
-        double coeff = 2 * Math.cos(w);
-        double s1 = 0;
-        double s2 = 0;
-        for (float v : x) {
-            double s0 = v + coeff * s1 - s2;
-            s2 = s1;
-            s1 = s0;
-        }
-        return s1 * s1 + s2 * s2 - coeff * s1 * s2;
+        return Goertzel.power(x, 0, 1, x.length, hz, 48_000);
     }
 
     /** Collects packets in arrival order. */

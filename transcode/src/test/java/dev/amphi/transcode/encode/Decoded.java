@@ -1,5 +1,6 @@
 package dev.amphi.transcode.encode;
 
+import dev.amphi.transcode.testing.Goertzel;
 import dev.amphi.transcode.ffmpeg.FfmpegException;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
@@ -149,18 +150,10 @@ final class Decoded {
 
     /** Relative power of {@code freq} in {@code x} (Goertzel), normalised by the signal's energy. */
     static double tonePower(float[] x, int from, int n, double freq, int sampleRate) {
-        double w = 2 * Math.PI * freq / sampleRate;
-        double c = 2 * Math.cos(w);
-        double s1 = 0;
-        double s2 = 0;
         double energy = 0;
         for (int i = from; i < from + n; i++) {
-            double s = x[i] + c * s1 - s2;
-            s2 = s1;
-            s1 = s;
             energy += (double) x[i] * x[i];
         }
-        double power = s1 * s1 + s2 * s2 - c * s1 * s2;
-        return energy == 0 ? 0 : power / (energy * n / 2.0);
+        return energy == 0 ? 0 : Goertzel.power(x, from, 1, n, freq, sampleRate) / (energy * n / 2.0);
     }
 }
