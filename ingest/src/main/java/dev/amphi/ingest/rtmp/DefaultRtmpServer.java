@@ -41,7 +41,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Netty RTMP(S) server. Pipeline per connection: [SslHandler] → TrafficMeter → IdleStateHandler
+ * The Netty RTMP(S) server. Pipeline per connection: ReadBatcher → [SslHandler] → TrafficMeter → IdleStateHandler
  * → HandshakeHandler (removes itself) → ChunkStreamEncoder / ChunkStreamDecoder → CommandHandler
  * → ConnectionGuard.
  */
@@ -116,6 +116,7 @@ final class DefaultRtmpServer implements RtmpServer {
                     protected void initChannel(SocketChannel ch) {
                         channels.add(ch);
                         ChannelPipeline p = ch.pipeline();
+                        p.addLast("batch", new ReadBatcher(config.readBatch.toNanos()));
                         if (tls) {
                             p.addLast("tls", sslContext.newHandler(ch.alloc()));
                         }

@@ -79,6 +79,14 @@ public interface RtmpServer extends AutoCloseable {
          */
         Builder nativeTransport(boolean enabled);
 
+        /**
+         * How long a connection's bytes may wait in the kernel so that they are read in fewer,
+         * larger reads (epoll transport only: the socket's receive low-water mark follows the
+         * connection's rate), default 40 ms; zero reads every piece as it arrives. A message waits
+         * at most about four times this. See {@code ReadBatcher}.
+         */
+        Builder readBatch(Duration batch);
+
         /** Clock for the handshake's time field; default the system UTC clock. */
         Builder clock(java.time.Clock clock);
 

@@ -27,6 +27,7 @@ final class RtmpServerBuilder implements RtmpServer.Builder {
     RtmpListener listener = new RtmpListener() { };
     int ioThreads = 0;
     boolean nativeTransport = true;
+    Duration readBatch = Duration.ofMillis(40);
     Clock clock = Clock.systemUTC();
 
     @Override
@@ -121,6 +122,16 @@ final class RtmpServerBuilder implements RtmpServer.Builder {
     @Override
     public RtmpServer.Builder nativeTransport(boolean enabled) {
         this.nativeTransport = enabled;
+        return this;
+    }
+
+    @Override
+    public RtmpServer.Builder readBatch(Duration batch) {
+        Objects.requireNonNull(batch, "readBatch");
+        if (batch.isNegative() || batch.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new IllegalArgumentException("readBatch must be between 0 and 1 s, was " + batch);
+        }
+        this.readBatch = batch;
         return this;
     }
 

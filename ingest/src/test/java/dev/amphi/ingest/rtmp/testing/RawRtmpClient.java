@@ -42,6 +42,7 @@ public final class RawRtmpClient implements AutoCloseable {
 
     private RawRtmpClient(int port) throws IOException {
         socket = new Socket();
+        socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(100);
         in = socket.getInputStream();

@@ -12,6 +12,8 @@ public final class RecordingListener implements RtmpListener {
     public final AtomicInteger opened = new AtomicInteger();
     public final AtomicInteger closed = new AtomicInteger();
     public final AtomicLong bytes = new AtomicLong();
+    /** Calls of {@link #bytesReceived}: one per read from the socket. */
+    public final AtomicInteger reads = new AtomicInteger();
     public final List<String> errors = new CopyOnWriteArrayList<>();
     public final List<String> started = new CopyOnWriteArrayList<>();
     public final List<String> stopped = new CopyOnWriteArrayList<>();
@@ -19,7 +21,7 @@ public final class RecordingListener implements RtmpListener {
     @Override public void connectionOpened() { opened.incrementAndGet(); }
     @Override public void connectionClosed() { closed.incrementAndGet(); }
     @Override public void protocolError(String reason) { errors.add(reason); }
-    @Override public void bytesReceived(long n) { bytes.addAndGet(n); }
+    @Override public void bytesReceived(long n) { bytes.addAndGet(n); reads.incrementAndGet(); }
     @Override public void publishStarted(String s) { started.add(s); }
     @Override public void publishStopped(String s) { stopped.add(s); }
 

@@ -1,0 +1,209 @@
+package dev.amphi.ingest.rtmp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.unix.IntegerUnixChannelOption;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fewer, larger reads for busy connections on the epoll transport.
+ *
+ * <p>A publisher writes its stream in many small pieces (FFmpeg sends each RTMP chunk on its own,
+ * ~130 writes per second for a 2 Mbit/s stream), and by default every piece wakes the event loop
+ * for one small read. Waking a thread is the largest part of what a publishing connection costs.
+ * This handler measures each connection's inbound rate over one-second windows and sets the
+ * socket's {@code SO_RCVLOWAT} to about {@code batch} worth of it (at most
+ * {@value #MAX_LOWAT} bytes), so that epoll reports the socket readable once per batch. Data is
+ * then held in the kernel for about {@code batch} at most; nothing is lost and reads return
+ * whatever is there.
+ *
+ * <p>A connection whose rate drops, or that pauses, could leave its last bytes waiting below the
+ * mark. So every event loop with batched connections runs one sweep every {@code 2 x batch}: a
+ * connection not read for {@code 2 x batch} gets its mark lowered back to one byte (the kernel then
+ * reports pending bytes at once) and is measured again. A message thus waits at most about
+ * {@code 4 x batch}, and the handshake and commands (small, in the first second) are not held at all.
+ *
+ * <p>Only on Linux epoll channels on architectures with the generic socket option numbers; anywhere
+ * else, or when the option cannot be set, the handler does nothing. Runs on the channel's event loop.
+ */
+final class ReadBatcher extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReadBatcher.class);
+    /** Largest mark set: well under Linux's default receive buffer of 128 KiB. */
+    static final int MAX_LOWAT = 64 * 1024;
+    private static final long WINDOW_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** SOL_SOCKET / SO_RCVLOWAT in asm-generic/socket.h (x86, ARM, RISC-V; not PowerPC, MIPS, SPARC). */
+    private static final ChannelOption<Integer> SO_RCVLOWAT = new IntegerUnixChannelOption("SO_RCVLOWAT", 1, 18);
+    private static final boolean GENERIC_SOCKOPTS = switch (System.getProperty("os.arch", "").toLowerCase(Locale.ROOT)) {
+        case "amd64", "x86_64", "aarch64", "riscv64" -> true;
+        default -> false;
+    };
+    private static final FastThreadLocal<Sweep> SWEEPS = new FastThreadLocal<>();
+
+    private final long batchNanos;
+    private ChannelHandlerContext ctx;
+    private boolean enabled;
+    private int lowat = 1;
+    private long windowStart;
+    private long windowBytes;
+    private long lastRead;
+
+    /** @param batchNanos how long data may wait in the kernel to be read in one go; 0 turns batching off */
+    ReadBatcher(long batchNanos) {
+        if (batchNanos < 0) {
+            throw new IllegalArgumentException("read batch must not be negative, was " + batchNanos + " ns");
+        }
+        this.batchNanos = batchNanos;
+    }
+
+    /** Whether batching can work for channels of this kind on this machine. */
+    static boolean supported(Class<?> channelClass) {
+        return GENERIC_SOCKOPTS && EpollSocketChannel.class.isAssignableFrom(channelClass);
+    }
+
+    /**
+     * The mark for a connection that received {@code bytes} in {@code nanos}: {@code batchNanos}
+     * worth of that rate, between 1 and {@value #MAX_LOWAT} bytes.
+     */
+    static int markFor(long bytes, long nanos, long batchNanos) {
+        if (nanos <= 0 || bytes <= 0 || batchNanos <= 0) {
+            return 1;
+        }
+        double mark = (double) bytes * batchNanos / nanos;
+        return (int) Math.max(1, Math.min(MAX_LOWAT, mark));
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        enabled = batchNanos > 0 && supported(ctx.channel().getClass());
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) throws Exception {
+        if (enabled) {
+            long now = System.nanoTime();
+            windowStart = now;
+            lastRead = now;
+            sweep(ctx.channel().eventLoop()).add(this);
+        }
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        if (enabled) {
+            enabled = false;
+            Sweep s = SWEEPS.getIfExists();
+            if (s != null) {
+                s.remove(this);
+            }
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (enabled && msg instanceof ByteBuf b) {
+            long now = System.nanoTime();
+            lastRead = now;
+            windowBytes += b.readableBytes();
+            long elapsed = now - windowStart;
+            if (elapsed >= WINDOW_NANOS) {
+                int mark = markFor(windowBytes, elapsed, batchNanos);
+                // Only move the mark for a real change: every change is a system call.
+                if (mark < lowat * 3 / 4 || mark > lowat * 5 / 4) {
+                    setMark(mark);
+                }
+                windowStart = now;
+                windowBytes = 0;
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    /** Called by the sweep: no read for two batches, so the mark is too high for what arrives now. */
+    private void stale(long now) {
+        if (lowat > 1 && now - lastRead > 2 * batchNanos) {
+            setMark(1);
+            windowStart = now;
+            windowBytes = 0;
+        }
+    }
+
+    private void setMark(int mark) {
+        try {
+            if (ctx.channel().config().setOption(SO_RCVLOWAT, mark)) {
+                lowat = mark;
+            } else {
+                disable("the transport does not take SO_RCVLOWAT");
+            }
+        } catch (RuntimeException e) {
+            disable(e.toString());
+        }
+    }
+
+    private void disable(String why) {
+        LOG.debug("RTMP {}: read batching off: {}", ctx.channel().remoteAddress(), why);
+        enabled = false;
+        Sweep s = SWEEPS.getIfExists();
+        if (s != null) {
+            s.remove(this);
+        }
+    }
+
+    private Sweep sweep(EventLoop loop) {
+        Sweep s = SWEEPS.getIfExists();
+        if (s == null) {
+            s = new Sweep(loop, 2 * batchNanos);
+            SWEEPS.set(s);
+        }
+        return s;
+    }
+
+    /** One per event loop thread: runs while the loop has batched connections. */
+    private static final class Sweep {
+        private final EventLoop loop;
+        private final long periodNanos;
+        private final List<ReadBatcher> members = new ArrayList<>();
+        private ScheduledFuture<?> task;
+
+        Sweep(EventLoop loop, long periodNanos) {
+            this.loop = loop;
+            this.periodNanos = periodNanos;
+        }
+
+        void add(ReadBatcher b) {
+            members.add(b);
+            if (task == null) {
+                task = loop.scheduleAtFixedRate(this::run, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        void remove(ReadBatcher b) {
+            members.remove(b);
+            if (members.isEmpty() && task != null) {
+                task.cancel(false);
+                task = null;
+            }
+        }
+
+        private void run() {
+            long now = System.nanoTime();
+            for (int i = members.size() - 1; i >= 0; i--) {
+                members.get(i).stale(now);
+            }
+        }
+    }
+}
