@@ -1,5 +1,6 @@
 package dev.amphi.server;
 
+import dev.amphi.core.api.ProgramApi;
 import dev.amphi.core.room.Room;
 import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.core.room.StreamKeyStore;
@@ -84,6 +85,7 @@ public final class AmphiServer implements AutoCloseable {
                 .build();
         Map<String, ProgramRoom> programs = new LinkedHashMap<>();
         for (Room room : rooms.rooms()) {
+            LOG.info("room {}: {}", room.name(), config.program().forRoom(room.name()).summary());
             if (config.program().modeOf(room.name()) == ProgramConfig.RoomMode.COMPOSITE) {
                 if (decoders == null) {
                     decoders = namedPool("amphi-decode-", Math.max(1, Runtime.getRuntime().availableProcessors()));
@@ -93,18 +95,17 @@ public final class AmphiServer implements AutoCloseable {
                         return t;
                     });
                 }
-                programs.put(room.name(), new ProgramRoom(room, rooms, origin, config.program(), config.segmentDuration(), decoders, timer));
+                programs.put(room.name(), new ProgramRoom(room, rooms, origin, config.program().forRoom(room.name()), config.segmentDuration(), decoders, timer));
             }
         }
         programRooms = List.copyOf(programs.values());
         RoomPublishing publishing = new RoomPublishing(rooms, config.duplicatePolicy(), origin::sink, worker, programs);
         started.add(publishing);
-        if (config.program().demoSpeakers() > 0) {
-            ProgramRoom lobby = programs.get(RoomRegistry.LOBBY);
-            if (lobby == null) {
-                throw new IllegalArgumentException("--demo needs the lobby in composite mode (it is passthrough)");
+        for (ProgramRoom p : programRooms) { // demo speakers: --demo (the lobby's) or ROOM.demo
+            int demo = config.program().forRoom(p.room().name()).demoSpeakers();
+            if (demo > 0) {
+                p.startDemo(demo);
             }
-            lobby.startDemo(config.program().demoSpeakers());
         }
         if (timer != null) {
             timer.scheduleWithFixedDelay(() -> {
@@ -119,8 +120,9 @@ public final class AmphiServer implements AutoCloseable {
         }
 
         vertx = Vertx.vertx();
+        ProgramApi programApi = ProgramApi.of(rooms, new RoomProgramControl(programs), ProgramApi.Limits.defaults());
         var router = HttpFrontend.router(vertx, rooms, origin, metrics,
-                new HttpFrontend.RtmpStatus(() -> rtmpUp, this::rtmpPort, this::rtmpsPort), this::httpPort);
+                new HttpFrontend.RtmpStatus(() -> rtmpUp, this::rtmpPort, this::rtmpsPort), this::httpPort, programApi);
         try {
             http = vertx.createHttpServer(new HttpServerOptions().setHost(config.bind()).setPort(config.httpPort()).setCompressionSupported(true))
                     .requestHandler(router)
@@ -140,6 +142,7 @@ public final class AmphiServer implements AutoCloseable {
                 .handshakeTimeout(config.limits().handshakeTimeout())
                 .idleTimeout(config.limits().idleTimeout())
                 .ioThreads(config.limits().ioThreads())
+                .readBatch(config.limits().readBatch())
                 .listener(metrics);
         config.tls().ifPresent(t -> b.tls(t.port(), t.certificateChain(), t.privateKey()));
         try {

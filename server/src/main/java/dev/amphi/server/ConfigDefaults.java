@@ -18,6 +18,11 @@ import picocli.CommandLine.Model.OptionSpec;
  * ({@code --http-port} is {@code AMPHI_HTTP_PORT}), then from a properties file (key
  * {@code http-port}), then the option's own default. Flags always win because picocli only asks
  * this provider for options absent from the command line.
+ *
+ * <p>A repeatable option gets one string here, and a flag given once replaces it as a whole.
+ * Picocli splits that string at the option's {@code split} regex ({@code --room}, {@code --ladder},
+ * {@code --passthrough}: commas); {@code --room-setting} has none, since its ladder values contain
+ * commas, and splits its entries itself ({@link RoomSettingsResolver#split}).
  */
 final class ConfigDefaults implements IDefaultValueProvider {
 

@@ -1,6 +1,8 @@
 package dev.amphi.server;
 
+import dev.amphi.core.api.ProgramApi;
 import dev.amphi.core.api.RoomsApi;
+import dev.amphi.core.room.ProgramControl;
 import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.hls.HlsOrigin;
 import io.vertx.core.Vertx;
@@ -14,7 +16,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 /**
- * The one HTTP router: the HLS origin's {@code /live/...}, the room API, the player pages,
+ * The one HTTP router: the HLS origin's {@code /live/...}, the room and program APIs, the player pages,
  * {@code /health} and {@code /metrics}; anything else is a short text 404. Every request is timed
  * into {@link ServerMetrics}. Handlers run on Vert.x event loops; the Prometheus scrape runs on a
  * Vert.x worker.
@@ -28,8 +30,15 @@ final class HttpFrontend {
     private HttpFrontend() {
     }
 
+    /** A router whose rooms all pass their publisher through. */
     static Router router(Vertx vertx, RoomRegistry rooms, HlsOrigin origin, ServerMetrics metrics,
                          RtmpStatus rtmp, IntSupplier httpPort) {
+        return router(vertx, rooms, origin, metrics, rtmp, httpPort, ProgramApi.of(rooms, ProgramControl.passthroughOnly(),
+                ProgramApi.Limits.defaults()));
+    }
+
+    static Router router(Vertx vertx, RoomRegistry rooms, HlsOrigin origin, ServerMetrics metrics,
+                         RtmpStatus rtmp, IntSupplier httpPort, ProgramApi programApi) {
         Router router = Router.router(vertx);
         router.route().handler(ctx -> {
             long start = System.nanoTime();
@@ -39,6 +48,7 @@ final class HttpFrontend {
         });
         origin.mount(router);
         RoomsApi.of(rooms).mount(router);
+        programApi.mount(router);
         new PlayerRoutes(rooms).mount(router);
         router.route(HttpMethod.GET, "/health").handler(ctx -> health(ctx, rooms, rtmp, httpPort));
         router.route(HttpMethod.GET, "/metrics").handler(ctx -> vertx.executeBlocking(metrics::scrape, false)

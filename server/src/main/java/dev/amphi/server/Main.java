@@ -1,14 +1,13 @@
 package dev.amphi.server;
 
 import dev.amphi.core.room.Room;
+import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.ingest.rtmp.RtmpServer.DuplicatePolicy;
-import dev.amphi.transcode.encode.Rung;
-import dev.amphi.transcode.encode.VideoCodec;
-import dev.amphi.transcode.layout.Layout;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -101,24 +100,31 @@ public final class Main {
             description = "Event-loop threads for RTMP connections; 0: automatic (2 x cores). Default: ${DEFAULT-VALUE}.")
     int rtmpThreads;
 
+    @Option(names = "--rtmp-read-batch", defaultValue = "40ms", converter = Values.DurationConverter.class, paramLabel = "DURATION",
+            description = "How long a publisher's bytes may wait in the kernel to be read in fewer, larger reads (Linux epoll; "
+                    + "a message waits at most about 4x this); 0 reads every piece at once. Default: ${DEFAULT-VALUE}.")
+    Duration rtmpReadBatch;
+
     @Option(names = "--room-mode", defaultValue = "composite", paramLabel = "composite|passthrough",
             description = "What rooms do with publishers: composite every speaker into one program encoded as a ladder, "
                     + "or pass one publisher's own H.264/AAC through. Default: ${DEFAULT-VALUE}.")
     String roomMode;
 
     @Option(names = "--passthrough", paramLabel = "ROOM", split = ",",
-            description = "Room(s) that pass their publisher through whatever --room-mode says; repeatable.")
+            description = "Room(s) that pass their publisher through whatever --room-mode says; repeatable. "
+                    + "Shorthand for --room-setting ROOM.mode=passthrough.")
     List<String> passthrough = new ArrayList<>();
 
     @Option(names = "--demo", defaultValue = "0", paramLabel = "N",
-            description = "Start the lobby with N synthetic speakers (moving colours, tones, speaking in turns). Default: ${DEFAULT-VALUE}.")
-    int demo;
+            description = "Start the lobby with N synthetic speakers (moving colours, tones, speaking in turns); "
+                    + "other rooms: --room-setting ROOM.demo=N. Default: ${DEFAULT-VALUE}.")
+    String demo;
 
     @Option(names = "--canvas", defaultValue = "1920x1080", paramLabel = "WxH", description = "Program picture size. Default: ${DEFAULT-VALUE}.")
     String canvas;
 
     @Option(names = "--fps", defaultValue = "30", paramLabel = "N", description = "Program frame rate. Default: ${DEFAULT-VALUE}.")
-    int fps;
+    String fps;
 
     @Option(names = "--ladder", paramLabel = "NAME:WxH:BITRATE", split = ",",
             description = "Video rungs, highest first, e.g. 720p:1280x720:3000k,360p:640x360:700k. "
@@ -138,13 +144,20 @@ public final class Main {
     String layout;
 
     @Option(names = "--mix-loudest", defaultValue = "3", paramLabel = "N", description = "Loudest speakers in the audio mix. Default: ${DEFAULT-VALUE}.")
-    int mixLoudest;
+    String mixLoudest;
 
     @Option(names = "--max-speakers", defaultValue = "300", paramLabel = "N", description = "Speakers a room admits (at most 300). Default: ${DEFAULT-VALUE}.")
-    int maxSpeakers;
+    String maxSpeakers;
 
     @Option(names = "--audio-bitrate", defaultValue = "128k", paramLabel = "BITRATE", description = "AAC bitrate of the program. Default: ${DEFAULT-VALUE}.")
     String audioBitrate;
+
+    @Option(names = "--room-setting", paramLabel = "ROOM.KEY=VALUE",
+            description = "A program setting of one room, overriding the global flag of the same name (repeatable). "
+                    + "KEY: mode, ladder, canvas, fps, layout, video-codec, preset, mix-loudest, max-speakers, audio-bitrate, "
+                    + "demo; e.g. panel.ladder=720p:1280x720:3000k,360p:640x360:700k. Several may be separated by commas "
+                    + "(as the environment and the file must): a comma followed by ROOM.KEY= starts the next one.")
+    List<String> roomSettings = new ArrayList<>();
 
     /** The configuration these parsed options describe. */
     ServerConfig toConfig() {
@@ -159,64 +172,32 @@ public final class Main {
             default -> throw new IllegalArgumentException("--duplicate-publisher must be take-over or refuse, was '" + duplicatePublisher + "'");
         };
         ServerConfig.RtmpLimits limits = new ServerConfig.RtmpLimits(toInt("--max-message-size", maxMessageSize),
-                toInt("--max-chunk-size", maxChunkSize), handshakeTimeout, idleTimeout, rtmpThreads);
+                toInt("--max-chunk-size", maxChunkSize), handshakeTimeout, idleTimeout, rtmpThreads, rtmpReadBatch);
         return new ServerConfig(bind, httpPort, rtmpPort, tls, dataDir, Optional.ofNullable(lobbyKey).filter(k -> !k.isBlank()),
                 rooms, policy, segmentDuration, playlistWindow, segmentStoreBytes, limits,
                 Optional.ofNullable(publicHost).filter(h -> !h.isBlank()), programConfig());
     }
 
+    /** Every room's program settings: the global flags, then --passthrough, then the room's --room-setting entries. */
     private ProgramConfig programConfig() {
-        ProgramConfig.RoomMode mode = switch (roomMode.strip().toLowerCase(Locale.ROOT)) {
-            case "composite" -> ProgramConfig.RoomMode.COMPOSITE;
-            case "passthrough" -> ProgramConfig.RoomMode.PASSTHROUGH;
-            default -> throw new IllegalArgumentException("--room-mode must be composite or passthrough, was '" + roomMode + "'");
-        };
-        java.util.regex.Matcher size = java.util.regex.Pattern.compile("(\\d{1,5})x(\\d{1,5})").matcher(canvas.strip());
-        if (!size.matches()) {
-            throw new IllegalArgumentException("--canvas must look like 1920x1080, was '" + canvas + "'");
+        Map<RoomSettings.Key, String> globals = new EnumMap<>(RoomSettings.Key.class);
+        globals.put(RoomSettings.Key.MODE, roomMode);
+        globals.put(RoomSettings.Key.CANVAS, canvas);
+        globals.put(RoomSettings.Key.FPS, fps);
+        globals.put(RoomSettings.Key.LADDER, String.join(",", ladder));
+        globals.put(RoomSettings.Key.VIDEO_CODEC, videoCodec);
+        if (preset != null) {
+            globals.put(RoomSettings.Key.PRESET, preset);
         }
-        int w = Integer.parseInt(size.group(1));
-        int h = Integer.parseInt(size.group(2));
-        if (w < 160 || h < 90 || w > 3840 || h > 2160 || (w & 1) != 0 || (h & 1) != 0) {
-            throw new IllegalArgumentException("--canvas must be even and within 160x90..3840x2160, was " + canvas);
-        }
-        if (fps < 1 || fps > 60) {
-            throw new IllegalArgumentException("--fps must be between 1 and 60, was " + fps);
-        }
-        List<Rung> rungs = new ArrayList<>();
-        for (String r : ladder) {
-            if (!r.isBlank()) {
-                rungs.add(Rung.parse(r));
-            }
-        }
-        if (rungs.isEmpty()) {
-            for (Rung r : Rung.defaults()) {
-                if (r.width() <= w && r.height() <= h) {
-                    rungs.add(r);
-                }
-            }
-        }
-        VideoCodec codec = java.util.Arrays.stream(VideoCodec.values())
-                .filter(c -> c.ffmpegName().equalsIgnoreCase(videoCodec.strip()) || c.name().equalsIgnoreCase(videoCodec.strip()))
-                .findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("--video-codec must be libx264, libopenh264 or h264_nvenc, was '"
-                        + videoCodec + "'"));
-        Optional<String> p = Optional.ofNullable(preset).map(String::strip).filter(s -> !s.isEmpty());
-        p.ifPresent(name -> {
-            if (!codec.presets().contains(name)) {
-                throw new IllegalArgumentException("--preset " + name + " is not a " + codec.ffmpegName() + " preset; use one of "
-                        + new java.util.TreeSet<>(codec.presets()));
-            }
-        });
-        long abr = Values.parseBitrate("--audio-bitrate", audioBitrate);
-        for (String room : passthrough) {
-            if (!room.isBlank() && !Room.isValidName(room.strip())) {
-                throw new IllegalArgumentException("--passthrough: '" + room + "' is not a room name");
-            }
-        }
-        return new ProgramConfig(mode, passthrough.stream().map(String::strip).filter(s -> !s.isEmpty())
-                .collect(java.util.stream.Collectors.toSet()), demo, w, h, fps, rungs, codec, p, Layout.parse(layout),
-                mixLoudest, maxSpeakers, (int) abr);
+        globals.put(RoomSettings.Key.LAYOUT, layout);
+        globals.put(RoomSettings.Key.MIX_LOUDEST, mixLoudest);
+        globals.put(RoomSettings.Key.MAX_SPEAKERS, maxSpeakers);
+        globals.put(RoomSettings.Key.AUDIO_BITRATE, audioBitrate);
+        globals.put(RoomSettings.Key.DEMO, demo);
+        List<String> names = new ArrayList<>();
+        names.add(RoomRegistry.LOBBY);
+        rooms.forEach(r -> names.add(r.name()));
+        return RoomSettingsResolver.resolve(globals, names, passthrough, roomSettings);
     }
 
     private static int toInt(String flag, long bytes) {

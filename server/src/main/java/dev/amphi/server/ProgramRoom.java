@@ -1,5 +1,9 @@
 package dev.amphi.server;
 
+import dev.amphi.core.room.LayoutChoice;
+import dev.amphi.core.room.ProgramControl;
+import dev.amphi.core.room.ProgramEvents;
+import dev.amphi.core.room.ProgramState;
 import dev.amphi.core.room.Room;
 import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.hls.HlsOrigin;
@@ -44,10 +48,11 @@ final class ProgramRoom implements AutoCloseable {
     private final Room room;
     private final RoomRegistry registry;
     private final HlsOrigin origin;
-    private final ProgramConfig config;
+    private final RoomSettings config;
     private final java.time.Duration segmentDuration;
     private final ExecutorService decoders;
     private final ScheduledExecutorService timer;
+    private final ProgramRoomEvents events;
 
     // guarded by this
     private RoomProgram program;
@@ -57,7 +62,7 @@ final class ProgramRoom implements AutoCloseable {
     private int guests;
     private boolean closed;
 
-    ProgramRoom(Room room, RoomRegistry registry, HlsOrigin origin, ProgramConfig config, java.time.Duration segmentDuration,
+    ProgramRoom(Room room, RoomRegistry registry, HlsOrigin origin, RoomSettings config, java.time.Duration segmentDuration,
                 ExecutorService decoders, ScheduledExecutorService timer) {
         this.segmentDuration = segmentDuration;
         this.room = room;
@@ -66,6 +71,7 @@ final class ProgramRoom implements AutoCloseable {
         this.config = config;
         this.decoders = decoders;
         this.timer = timer;
+        this.events = new ProgramRoomEvents(room.name(), config.canvasWidth(), config.canvasHeight(), config.layout());
     }
 
     Room room() {
@@ -97,7 +103,9 @@ final class ProgramRoom implements AutoCloseable {
             display = "Guest " + guests;
             id = "guest-" + guests;
         }
-        MediaSink input = ensureProgram().join(id, display);
+        RoomProgram p = ensureProgram();
+        events.named(id, display);
+        MediaSink input = p.join(id, display);
         return new Accepted(room.name() + "/" + id, new Session(id, input));
     }
 
@@ -108,6 +116,7 @@ final class ProgramRoom implements AutoCloseable {
         RoomProgram p = ensureProgram();
         for (int i = 0; i < n; i++) {
             String name = i < names.length ? names[i] : "Demo " + (i + 1);
+            events.named("demo-" + (i + 1), name);
             demos.add(DemoSpeaker.start(name, i, n, p.join("demo-" + (i + 1), name), timer));
         }
         LOG.info("room {}: {} demo speaker(s) started", room.name(), n);
@@ -115,6 +124,7 @@ final class ProgramRoom implements AutoCloseable {
 
     /** Called every few seconds: stops a program nobody has published to for a while. */
     synchronized void idleCheck(long nowNanos) {
+        events.recheck();
         if (program == null || !demos.isEmpty() || !current.isEmpty()) {
             idleSince = 0;
             return;
@@ -139,6 +149,30 @@ final class ProgramRoom implements AutoCloseable {
         return program != null;
     }
 
+    /** The room's program as the interactive core sees it; lock-free (HTTP event loops call it). */
+    ProgramState state() {
+        return events.state();
+    }
+
+    /**
+     * The host's layout: applied at the running program's next frame, or kept for its next start.
+     * Lock-free (HTTP event loops call it).
+     *
+     * @throws IllegalArgumentException when a presentation names no speaker of the running program
+     */
+    void layout(LayoutChoice choice) {
+        LayoutChoice resolved = choice.kind() == LayoutChoice.Kind.PRESENTATION
+                ? LayoutChoice.presentation(events.resolveSource(choice.source()))
+                : choice;
+        events.choose(resolved);
+        LOG.info("room {}: layout {} chosen through the API", room.name(), resolved.spec());
+    }
+
+    /** Reports the room's program events to {@code listener}. */
+    ProgramControl.Registration listen(ProgramEvents listener) {
+        return events.add(listener);
+    }
+
     private RoomProgram ensureProgram() {
         if (program == null) {
             List<String> names = config.ladder().stream().map(Rung::name).toList();
@@ -158,8 +192,11 @@ final class ProgramRoom implements AutoCloseable {
                     .segmentDuration(segmentDuration)
                     .decodeExecutor(decoders)
                     .output(out)
+                    .layout(events.programLayout())
+                    .listener(events)
                     .build()
                     .start();
+            events.started(program);
             idleSince = 0;
             registry.setLive(room.name(), true);
         }
@@ -173,6 +210,7 @@ final class ProgramRoom implements AutoCloseable {
         if (p != null) {
             p.close();
             registry.setLive(room.name(), false);
+            events.stopped();
         }
     }
 

@@ -1,12 +1,15 @@
 package dev.amphi.server;
 
 import dev.amphi.core.room.Room;
+import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.ingest.rtmp.RtmpServer.DuplicatePolicy;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Everything the server needs to start, validated. Ports may be 0 (a free port, for tests).
@@ -24,7 +27,8 @@ import java.util.Optional;
  * @param segmentStoreBytes bytes of segments kept in memory
  * @param limits            RTMP limits
  * @param publicHost        host printed in URLs; empty: derived from {@code bind}
- * @param program           how rooms composite their speakers (or pass one publisher through)
+ * @param program           how each room composites its speakers (or passes one publisher through); one
+ *                          entry per room, the lobby included
  */
 public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls> tls, Path dataDir,
                            Optional<String> lobbyKey, List<Room> rooms, DuplicatePolicy duplicatePolicy,
@@ -52,6 +56,13 @@ public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls
             if (room.name().equals("lobby")) {
                 throw new IllegalArgumentException("--room lobby=...: the lobby's key is set with --lobby-key");
             }
+        }
+        Set<String> names = new LinkedHashSet<>();
+        names.add(RoomRegistry.LOBBY);
+        rooms.forEach(r -> names.add(r.name()));
+        if (!names.equals(program.rooms().keySet())) {
+            throw new IllegalArgumentException("program settings are for rooms " + program.rooms().keySet()
+                    + " but the configured rooms are " + names);
         }
         if (segmentDuration.compareTo(Duration.ofMillis(500)) < 0 || segmentDuration.compareTo(Duration.ofSeconds(30)) > 0) {
             throw new IllegalArgumentException("--segment-duration must be between 0.5 s and 30 s, was " + segmentDuration);
@@ -83,12 +94,17 @@ public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls
      * RTMP limits and sizing, passed to the RTMP server's builder (which validates them).
      *
      * @param ioThreads event-loop threads for RTMP connections; 0: Netty's default (2 x cores)
+     * @param readBatch how long a publisher's bytes may wait to be read in one go (0 to 1 s; 0: no batching)
      */
     public record RtmpLimits(int maxMessageSize, int maxChunkSize, Duration handshakeTimeout, Duration idleTimeout,
-                             int ioThreads) {
+                             int ioThreads, Duration readBatch) {
         public RtmpLimits {
             Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
             Objects.requireNonNull(idleTimeout, "idleTimeout");
+            Objects.requireNonNull(readBatch, "readBatch");
+            if (readBatch.isNegative() || readBatch.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("--rtmp-read-batch must be between 0 and 1s, was " + readBatch.toMillis() + "ms");
+            }
             if (ioThreads < 0 || ioThreads > 1024) {
                 throw new IllegalArgumentException("--rtmp-threads must be between 0 (automatic) and 1024, was " + ioThreads);
             }

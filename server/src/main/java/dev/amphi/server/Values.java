@@ -1,19 +1,32 @@
 package dev.amphi.server;
 
 import dev.amphi.core.room.Room;
+import dev.amphi.transcode.encode.Rung;
+import dev.amphi.transcode.encode.VideoCodec;
+import dev.amphi.transcode.layout.Layout;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.TypeConversionException;
 
-/** Parsers for configuration values (durations, byte sizes, rooms), as picocli converters. */
+/**
+ * Parsers for configuration values (durations, byte sizes, rooms, and the program settings that
+ * the global flags and {@code --room-setting} share), some as picocli converters. They check the
+ * syntax; ranges of program settings are the program builder's (see {@link RoomSettings}).
+ */
 final class Values {
 
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|min|h)?");
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([kmg]i?b?|b)?");
+    private static final Pattern BITRATE = Pattern.compile("(\\d{1,9})([kKmM]?)");
+    private static final Pattern CANVAS = Pattern.compile("(\\d{1,5})x(\\d{1,5})");
+    private static final Pattern COUNT = Pattern.compile("-?\\d{1,9}");
 
     private Values() {
     }
@@ -64,17 +77,77 @@ final class Values {
     }
 
     /** A bitrate in bit/s: digits with an optional {@code k} (x1000) or {@code m} (x1000000) suffix. */
-    static long parseBitrate(String flag, String text) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})([kKmM]?)").matcher(text.strip());
+    static int bitrate(String text) {
+        Matcher m = BITRATE.matcher(text.strip());
         if (!m.matches()) {
-            throw new IllegalArgumentException(flag + " must be a bitrate like 128k or 128000, was '" + text + "'");
+            throw new IllegalArgumentException("not a bitrate: '" + text + "' (examples: 128k, 128000, 6m)");
         }
         long n = Long.parseLong(m.group(1));
-        return switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+        long bps = switch (m.group(2).toLowerCase(Locale.ROOT)) {
             case "k" -> n * 1000;
             case "m" -> n * 1_000_000;
             default -> n;
         };
+        if (bps > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("bitrate too large: '" + text + "'");
+        }
+        return (int) bps;
+    }
+
+    /** {@code composite} or {@code passthrough}, any case. */
+    static ProgramConfig.RoomMode roomMode(String text) {
+        return switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "composite" -> ProgramConfig.RoomMode.COMPOSITE;
+            case "passthrough" -> ProgramConfig.RoomMode.PASSTHROUGH;
+            default -> throw new IllegalArgumentException("must be composite or passthrough, was '" + text + "'");
+        };
+    }
+
+    /** {@code WIDTHxHEIGHT}, e.g. {@code 1920x1080}, as {@code {width, height}}; the program builder checks the range. */
+    static int[] canvas(String text) {
+        Matcher m = CANVAS.matcher(text.strip().toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a picture size: '" + text + "' (example: 1920x1080)");
+        }
+        return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+    }
+
+    /** A whole number (frame rate, speaker counts); the program builder checks the range. */
+    static int count(String text) {
+        String s = text.strip();
+        if (!COUNT.matcher(s).matches()) {
+            throw new IllegalArgumentException("not a whole number: '" + text + "'");
+        }
+        return Integer.parseInt(s);
+    }
+
+    /**
+     * Comma-separated rungs {@code NAME:WxH:BITRATE}, highest first ({@link Rung#parse}); blank
+     * entries are skipped, so an empty text is an empty list (the caller's default ladder).
+     */
+    static List<Rung> ladder(String text) {
+        List<Rung> rungs = new ArrayList<>();
+        for (String spec : text.split(",")) {
+            if (!spec.isBlank()) {
+                rungs.add(Rung.parse(spec.strip()));
+            }
+        }
+        return rungs;
+    }
+
+    /** {@code libx264}, {@code libopenh264} or {@code h264_nvenc} ({@link VideoCodec#parse}). */
+    static VideoCodec videoCodec(String text) {
+        return VideoCodec.parse(text.strip());
+    }
+
+    /** An encoder preset; blank: empty (chosen from the core count). The codec's list is checked with the codec. */
+    static Optional<String> preset(String text) {
+        return Optional.ofNullable(text).map(String::strip).filter(s -> !s.isEmpty());
+    }
+
+    /** {@code gallery}, {@code gallery:N}, {@code speaker} or {@code presentation:ID} ({@link Layout#parse}). */
+    static Layout layout(String text) {
+        return Layout.parse(text);
     }
 
     /** {@code NAME=KEY} or {@code NAME=KEY=Title}. */

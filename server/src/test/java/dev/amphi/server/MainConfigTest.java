@@ -39,7 +39,7 @@ class MainConfigTest {
         assertThat(c.segmentDuration()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.playlistWindow()).isEqualTo(8);
         assertThat(c.segmentStoreBytes()).isEqualTo(512L << 20);
-        assertThat(c.limits()).isEqualTo(new ServerConfig.RtmpLimits(8 << 20, 1 << 20, Duration.ofSeconds(10), Duration.ofSeconds(30), 0));
+        assertThat(c.limits()).isEqualTo(new ServerConfig.RtmpLimits(8 << 20, 1 << 20, Duration.ofSeconds(10), Duration.ofSeconds(30), 0, Duration.ofMillis(40)));
         assertThat(c.publicHost()).isEmpty();
     }
 

@@ -6,5 +6,11 @@
  * of rooms and thread-safe in their live state: ingest event loops look rooms up by stream key and
  * mark them live, HTTP event loops read them; nothing here blocks or owns a thread (the key store
  * touches the disk and is used only at start-up).
+ *
+ * <p>A composited room's program is seen and steered through the {@link dev.amphi.core.room.ProgramControl}
+ * port (the server implements it on the transcode programs) in the core's own value types:
+ * {@link dev.amphi.core.room.LayoutChoice}, {@link dev.amphi.core.room.SpeakerView},
+ * {@link dev.amphi.core.room.ProgramState}, and {@link dev.amphi.core.room.ProgramEvents} for what
+ * happens, reported on whatever thread made the change.
  */
 package dev.amphi.core.room;

@@ -1,0 +1,23 @@
+package dev.amphi.core.api;
+
+import io.vertx.ext.web.RoutingContext;
+
+/** The API's JSON responses: never cached, any origin. */
+final class Responses {
+
+    private Responses() {
+    }
+
+    static void json(RoutingContext ctx, int status, String body) {
+        ctx.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json; charset=utf-8")
+                .putHeader("Cache-Control", "no-cache")
+                .putHeader("Access-Control-Allow-Origin", "*")
+                .end(body);
+    }
+
+    static void error(RoutingContext ctx, int status, String message) {
+        json(ctx, status, ProgramJson.error(message).encode());
+    }
+}

@@ -1,0 +1,30 @@
+package dev.amphi.core.room;
+
+import java.util.Objects;
+
+/**
+ * One speaker of a composited room as the API shows it.
+ *
+ * @param id          the speaker's id in the room (stable across reconnects; what a presentation
+ *                    layout names as its source)
+ * @param displayName the name shown on the speaker's tile
+ * @param levelDbfs   smoothed audio level in dBFS, {@value #SILENCE_DBFS} for silence (lower values are raised to it)
+ * @param visible     whether the speaker has a tile in the current layout
+ */
+public record SpeakerView(String id, String displayName, double levelDbfs, boolean visible) {
+
+    /** The level reported for silence (and for a speaker whose audio has not been metered yet). */
+    public static final double SILENCE_DBFS = -120.0;
+
+    public SpeakerView {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(displayName, "displayName");
+        if (id.isBlank()) {
+            throw new IllegalArgumentException("speaker id must not be blank");
+        }
+        if (Double.isNaN(levelDbfs)) {
+            throw new IllegalArgumentException("speaker " + id + ": level must be a number, was NaN");
+        }
+        levelDbfs = Math.max(SILENCE_DBFS, levelDbfs); // -Infinity (digital silence) reads as silence
+    }
+}

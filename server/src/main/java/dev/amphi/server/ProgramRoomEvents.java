@@ -1,0 +1,249 @@
+package dev.amphi.server;
+
+import dev.amphi.core.room.LayoutChoice;
+import dev.amphi.core.room.ProgramControl;
+import dev.amphi.core.room.ProgramEvents;
+import dev.amphi.core.room.ProgramState;
+import dev.amphi.core.room.SpeakerView;
+import dev.amphi.transcode.ProgramListener;
+import dev.amphi.transcode.RoomProgram;
+import dev.amphi.transcode.layout.Layout;
+import dev.amphi.transcode.layout.LayoutEngine;
+import dev.amphi.transcode.layout.TilePlacement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the interactive core sees of one composited room: the layout the host chose (kept across
+ * program restarts), the speakers' display names, and the program's events turned into the core's
+ * {@link ProgramEvents}. It is the program's {@link ProgramListener}; callbacks come on the program
+ * thread or on whatever thread joined a speaker, so nothing here takes {@link ProgramRoom}'s lock
+ * (its {@code close} waits for the program thread) and listeners are only handed values.
+ *
+ * <p>A speaker is {@code visible} when the program's layout gives it a tile: the same pure
+ * {@link LayoutEngine#place} the program uses, fed with the active speaker and a recent-speakers
+ * list kept here the way the program keeps its own.
+ */
+final class ProgramRoomEvents implements ProgramListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProgramRoomEvents.class);
+    /** Recent speakers remembered for the filmstrip (as many as the program remembers). */
+    private static final int RECENT = 16;
+
+    private final String room;
+    private final int canvasWidth;
+    private final int canvasHeight;
+    private final List<ProgramEvents> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, String> names = new ConcurrentHashMap<>();
+    private final List<String> recent = new ArrayList<>(); // guarded by itself
+    private volatile RoomProgram program;
+    private volatile LayoutChoice layout;
+    private volatile List<String> lastSpeakers = List.of();
+
+    ProgramRoomEvents(String room, int canvasWidth, int canvasHeight, Layout initial) {
+        this.room = room;
+        this.canvasWidth = canvasWidth;
+        this.canvasHeight = canvasHeight;
+        this.layout = choiceOf(initial);
+    }
+
+    ProgramControl.Registration add(ProgramEvents events) {
+        listeners.add(java.util.Objects.requireNonNull(events, "events"));
+        return () -> listeners.remove(events);
+    }
+
+    /** Remembers a speaker's display name (before it joins, so its join event carries it). */
+    void named(String speakerId, String displayName) {
+        names.put(speakerId, displayName);
+    }
+
+    LayoutChoice layout() {
+        return layout;
+    }
+
+    /** The program layout of the current choice. */
+    Layout programLayout() {
+        return layoutOf(layout);
+    }
+
+    /** The program started (under ProgramRoom's lock, before any speaker joined). */
+    void started(RoomProgram p) {
+        synchronized (recent) {
+            recent.clear();
+        }
+        lastSpeakers = List.of();
+        program = p;
+        Layout wanted = programLayout();
+        if (!p.layout().equals(wanted)) { // a layout change raced with the start
+            p.layout(wanted);
+        }
+        fire(l -> l.programChanged(state()));
+    }
+
+    /** The program stopped. */
+    void stopped() {
+        program = null;
+        names.clear();
+        fire(l -> l.programChanged(state()));
+    }
+
+    /**
+     * The host's choice, already checked against the room's speakers; the running program (if any)
+     * switches at its next frame.
+     */
+    void choose(LayoutChoice choice) {
+        layout = choice;
+        RoomProgram p = program;
+        if (p != null) {
+            p.layout(layoutOf(choice));
+        }
+        fire(l -> l.layoutChanged(choice));
+        if (p != null) {
+            List<SpeakerView> views = views(p);
+            fire(l -> l.speakersChanged(views));
+        }
+    }
+
+    /**
+     * The id of the speaker a presentation names: an id of the running program's speakers, matched
+     * exactly, then ignoring case, then by display name ignoring case.
+     *
+     * @throws IllegalArgumentException when no speaker matches
+     */
+    String resolveSource(String source) {
+        RoomProgram p = program;
+        List<String> ids = p == null ? List.of() : p.speakers();
+        if (ids.contains(source)) {
+            return source;
+        }
+        for (String id : ids) {
+            if (id.equalsIgnoreCase(source)) {
+                return id;
+            }
+        }
+        for (String id : ids) {
+            if (names.getOrDefault(id, id).equalsIgnoreCase(source)) {
+                return id;
+            }
+        }
+        if (p == null) {
+            throw new IllegalArgumentException("room " + room + " has no speakers (its program is not running), so it has no source '"
+                    + source + "' to present");
+        }
+        throw new IllegalArgumentException("room " + room + " has no speaker '" + source + "' to present; speakers: "
+                + (ids.size() <= 20 ? String.join(", ", ids) : String.join(", ", ids.subList(0, 20)) + ", ..."));
+    }
+
+    /** Called every few seconds (under ProgramRoom's lock): reports speakers the program let go without an event. */
+    void recheck() {
+        RoomProgram p = program;
+        if (p == null) {
+            return;
+        }
+        List<String> now = p.speakers();
+        names.keySet().retainAll(new HashSet<>(now));
+        if (!now.equals(lastSpeakers)) {
+            speakersChanged(room, now);
+        }
+    }
+
+    ProgramState state() {
+        RoomProgram p = program;
+        if (p == null) {
+            return ProgramState.stopped(layout);
+        }
+        return new ProgramState(ProgramState.Mode.COMPOSITE, true, Optional.of(layout), p.activeSpeaker(), views(p));
+    }
+
+    private List<SpeakerView> views(RoomProgram p) {
+        List<String> ids = p.speakers();
+        Map<String, Double> levels = p.levels();
+        List<String> rec;
+        synchronized (recent) {
+            rec = List.copyOf(recent);
+        }
+        Set<String> shown = new HashSet<>();
+        for (TilePlacement t : LayoutEngine.place(p.layout(), ids, p.activeSpeaker().orElse(null), rec, canvasWidth, canvasHeight)) {
+            shown.add(t.speakerId());
+        }
+        List<SpeakerView> views = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            Double level = levels.get(id);
+            views.add(new SpeakerView(id, names.getOrDefault(id, id), level == null ? SpeakerView.SILENCE_DBFS : level, shown.contains(id)));
+        }
+        return views;
+    }
+
+    // ---- ProgramListener: the program thread, or the thread that joined a speaker
+
+    @Override
+    public void activeSpeakerChanged(String programRoom, String speakerId) {
+        synchronized (recent) {
+            recent.remove(speakerId);
+            recent.add(0, speakerId);
+            if (recent.size() > RECENT) {
+                recent.remove(recent.size() - 1);
+            }
+        }
+        fire(l -> l.activeSpeakerChanged(speakerId));
+        RoomProgram p = program;
+        if (p != null && !listeners.isEmpty() && !(p.layout() instanceof Layout.Gallery)) { // who has a tile depends on who speaks
+            List<SpeakerView> views = views(p);
+            fire(l -> l.speakersChanged(views));
+        }
+    }
+
+    @Override
+    public void speakersChanged(String programRoom, List<String> speakers) {
+        lastSpeakers = List.copyOf(speakers);
+        RoomProgram p = program;
+        if (p != null && !listeners.isEmpty()) {
+            List<SpeakerView> views = views(p);
+            fire(l -> l.speakersChanged(views));
+        }
+    }
+
+    private void fire(java.util.function.Consumer<ProgramEvents> event) {
+        for (ProgramEvents l : listeners) {
+            try {
+                event.accept(l);
+            } catch (RuntimeException e) {
+                LOG.warn("room {}: a program event listener failed: {}", room, e.toString());
+            }
+        }
+    }
+
+    /** The program's layout for a host's choice. */
+    static Layout layoutOf(LayoutChoice c) {
+        return switch (c.kind()) {
+            case GALLERY -> new Layout.Gallery(c.page());
+            case SPEAKER -> new Layout.ActiveSpeaker();
+            case PRESENTATION -> new Layout.Presentation(c.source());
+        };
+    }
+
+    /** The host's choice for a program layout (the configured one). */
+    static LayoutChoice choiceOf(Layout l) {
+        if (l instanceof Layout.Gallery g) {
+            return LayoutChoice.gallery(g.page());
+        }
+        if (l instanceof Layout.Presentation p) {
+            return LayoutChoice.presentation(p.presenterId());
+        }
+        return LayoutChoice.speaker();
+    }
+
+    @Override
+    public String toString() {
+        return "events of room " + room.toLowerCase(Locale.ROOT);
+    }
+}

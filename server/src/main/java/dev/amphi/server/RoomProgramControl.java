@@ -1,0 +1,45 @@
+package dev.amphi.server;
+
+import dev.amphi.core.room.LayoutChoice;
+import dev.amphi.core.room.ProgramControl;
+import dev.amphi.core.room.ProgramEvents;
+import dev.amphi.core.room.ProgramState;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The interactive core's {@link ProgramControl} bound to the server's composited rooms: a room with
+ * a {@link ProgramRoom} is steered through it, any other room passes its publisher through. Every
+ * call is lock-free and cheap (HTTP event loops make them).
+ */
+final class RoomProgramControl implements ProgramControl {
+
+    private final Map<String, ProgramRoom> programs;
+
+    RoomProgramControl(Map<String, ProgramRoom> programs) {
+        this.programs = Map.copyOf(programs);
+    }
+
+    @Override
+    public ProgramState state(String room) {
+        ProgramRoom p = programs.get(Objects.requireNonNull(room, "room"));
+        return p == null ? ProgramState.passthrough() : p.state();
+    }
+
+    @Override
+    public void layout(String room, LayoutChoice layout) {
+        Objects.requireNonNull(layout, "layout");
+        ProgramRoom p = programs.get(Objects.requireNonNull(room, "room"));
+        if (p == null) {
+            throw new IllegalStateException("room " + room + " passes its publisher through: it has no program to lay out");
+        }
+        p.layout(layout);
+    }
+
+    @Override
+    public Registration listen(String room, ProgramEvents events) {
+        Objects.requireNonNull(events, "events");
+        ProgramRoom p = programs.get(Objects.requireNonNull(room, "room"));
+        return p == null ? () -> { } : p.listen(events);
+    }
+}
