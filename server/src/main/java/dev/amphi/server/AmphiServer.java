@@ -121,6 +121,7 @@ public final class AmphiServer implements AutoCloseable {
 
         vertx = Vertx.vertx();
         ProgramApi programApi = ProgramApi.of(rooms, new RoomProgramControl(programs), ProgramApi.Limits.defaults());
+        metrics.bindProgramApi(programApi);
         var router = HttpFrontend.router(vertx, rooms, origin, metrics,
                 new HttpFrontend.RtmpStatus(() -> rtmpUp, this::rtmpPort, this::rtmpsPort), this::httpPort, programApi);
         try {

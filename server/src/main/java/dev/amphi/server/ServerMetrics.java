@@ -74,6 +74,12 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
         }
     }
 
+    /** Program API event streams (Server-Sent Events) open now, over all rooms. */
+    void bindProgramApi(dev.amphi.core.api.ProgramApi api) {
+        Gauge.builder("amphi.api.event.streams", api, dev.amphi.core.api.ProgramApi::openEventStreams)
+                .description("Program event streams (Server-Sent Events) open now").register(registry);
+    }
+
     /**
      * Per composited room: program frames (and those late against the wall clock), tile video
      * frames dropped because decoding fell behind, packets of hidden speakers skipped before the

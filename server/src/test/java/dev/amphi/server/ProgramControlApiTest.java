@@ -76,6 +76,7 @@ class ProgramControlApiTest {
                 actives.add(new JsonObject(sse.next("active-speaker", TIMEOUT).data()).getString("id"));
             }
             assertThat(actives).containsExactlyInAnyOrder("demo-1", "demo-2");
+            assertThat(get(httpUrl(server, "/metrics")).body()).contains("amphi_api_event_streams 1.0");
         }
         JsonObject program = new JsonObject(get(httpUrl(server, "/api/rooms/lobby/program")).body());
         assertThat(program.getString("activeSpeaker")).isIn("demo-1", "demo-2");
