@@ -82,8 +82,9 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
 
     /**
      * Per composited room: program frames (and those late against the wall clock), tile video
-     * frames dropped because decoding fell behind, packets of hidden speakers skipped before the
-     * decoder, audio dropped (should stay 0), speakers and visible tiles. They restart from 0
+     * frames dropped because decoding fell behind or shed under overload, program frames the ladder
+     * dropped, packets of hidden speakers skipped before the decoder, audio dropped (should stay 0),
+     * the shed level, speakers and visible tiles. They restart from 0
      * when a room's program restarts (a counter reset to Prometheus).
      */
     void bindPrograms(java.util.List<ProgramRoom> rooms) {
@@ -97,6 +98,13 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
             programCounter("amphi.program.video.hidden", "Video packets of speakers without a tile skipped before decoding", p,
                     room, ProgramStats::hiddenVideoDrops);
             programCounter("amphi.program.audio.dropped", "Speaker audio packets dropped", p, room, ProgramStats::droppedAudio);
+            programCounter("amphi.program.video.shed", "Tile pictures not decoded or not shown because the program was overloaded",
+                    p, room, ProgramStats::shedVideo);
+            programCounter("amphi.program.ladder.dropped", "Program frames the ladder dropped because an encoder fell behind",
+                    p, room, ProgramStats::ladderDrops);
+            Gauge.builder("amphi.program.shed.level", p, r -> r.stats().map(ProgramStats::shedLevel).orElse(0))
+                    .tags("room", room).description("Tile work shed now: 0 none, 1 non-reference pictures, 2 half rate, 3 keyframes only")
+                    .register(registry);
             Gauge.builder("amphi.program.speakers", p, r -> r.stats().map(ProgramStats::speakers).orElse(0))
                     .tags("room", room).description("Speakers in the room's program").register(registry);
             Gauge.builder("amphi.program.tiles", p, r -> r.stats().map(ProgramStats::visibleSpeakers).orElse(0))

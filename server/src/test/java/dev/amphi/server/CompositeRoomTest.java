@@ -152,7 +152,11 @@ class CompositeRoomTest {
                     .compile("amphi_program_frames_total\\{room=\"panel\"} ([0-9.E]+)").matcher(metrics);
             assertThat(frames.find()).as("program frames in /metrics").isTrue();
             assertThat(Double.parseDouble(frames.group(1))).isGreaterThan(60);
-            assertThat(metrics).contains("amphi_program_speakers{room=\"panel\"} 2.0");
+            assertThat(metrics).contains("amphi_program_speakers{room=\"panel\"} 2.0")
+                    .contains("amphi_program_video_shed_total{room=\"panel\"}")
+                    .contains("amphi_program_ladder_dropped_total{room=\"panel\"}")
+                    .contains("amphi_program_shed_level{room=\"panel\"}")
+                    .contains("amphi_program_audio_dropped_total{room=\"panel\"} 0.0");
         } finally {
             stopRed.set(true);
             stopBlue.set(true);

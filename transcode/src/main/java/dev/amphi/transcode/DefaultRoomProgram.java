@@ -76,6 +76,12 @@ final class DefaultRoomProgram implements RoomProgram {
     private volatile long frames;
     private volatile long lateFrames;
     private volatile int visible;
+    private final OverloadGovernor governor = new OverloadGovernor();
+    private volatile int shedLevel;
+    /** How late the frame being produced is (live runs), for the governor; program thread. */
+    private long lateNanos;
+    /** Offline runs only: stands in for the ladder's backlog (tests of the overload policy). */
+    private volatile java.util.function.IntSupplier offlineBacklog;
 
     DefaultRoomProgram(RoomProgramBuilder cfg) {
         this.cfg = cfg;
@@ -128,6 +134,10 @@ final class DefaultRoomProgram implements RoomProgram {
         }
         offline = true;
         openPipeline();
+        // the speakers who joined before the start get their tiles now, before their first packets are
+        // fed, so that the first frames already show them at their tile size
+        layoutDirty = false;
+        relayout(new ArrayList<>(speakers.values()));
     }
 
     /**
@@ -139,6 +149,14 @@ final class DefaultRoomProgram implements RoomProgram {
         ladder.awaitCapacity(1, TimeUnit.MINUTES);
         tick(n);
         frames = n + 1;
+    }
+
+    /**
+     * Offline runs only: the ladder backlog the overload governor sees, instead of none (an offline
+     * run waits for its ladder and never falls behind). For tests of the overload policy.
+     */
+    void offlineBacklog(java.util.function.IntSupplier backlog) {
+        this.offlineBacklog = backlog;
     }
 
     /** Offline runs only: {@code tap} sees every canvas (on the program thread) before it is encoded. */
@@ -175,7 +193,11 @@ final class DefaultRoomProgram implements RoomProgram {
 
     /** Program time now, 90 kHz, from the wall clock (monotonic), or the offline tick's time. */
     long programNow() {
-        return offline ? offlineNow : (System.nanoTime() - startNanos) * 9 / 100_000;
+        if (offline) {
+            return offlineNow;
+        }
+        long start = startNanos;
+        return start == 0 ? 0 : (System.nanoTime() - start) * 9 / 100_000; // 0 until the clock starts
     }
 
     @Override
@@ -270,6 +292,7 @@ final class DefaultRoomProgram implements RoomProgram {
         long dropped = 0;
         long hidden = 0;
         long droppedAudio = 0;
+        long shed = 0;
         int count;
         synchronized (this) {
             count = speakers.size();
@@ -278,9 +301,12 @@ final class DefaultRoomProgram implements RoomProgram {
                 dropped += s.droppedVideo();
                 hidden += s.video.hiddenDrops();
                 droppedAudio += s.droppedAudio();
+                shed += s.video.shedFrames();
             }
         }
-        return new ProgramStats(frames, lateFrames, count, visible, decoded, dropped, hidden, droppedAudio);
+        LadderEncoder l = ladder;
+        return new ProgramStats(frames, lateFrames, count, visible, decoded, dropped, hidden, droppedAudio, shed,
+                l == null ? 0 : l.droppedFrames(), shedLevel);
     }
 
     // ---- program thread
@@ -305,6 +331,7 @@ final class DefaultRoomProgram implements RoomProgram {
                                 + " (try a faster preset or fewer rungs)", room, late / 1_000_000);
                     }
                 }
+                lateNanos = late;
                 tick(frameIndex);
                 frameIndex++;
                 frames = frameIndex;
@@ -321,14 +348,19 @@ final class DefaultRoomProgram implements RoomProgram {
         long pts = n * MediaPacket.TIMESCALE / cfg.fps;
         freeRetired();
         List<Speaker> all;
+        List<String> afterExpiry;
         synchronized (this) {
-            expireDisconnected(pts);
+            afterExpiry = expireDisconnected(pts) ? List.copyOf(speakers.keySet()) : null;
             all = new ArrayList<>(speakers.values());
+        }
+        if (afterExpiry != null) {
+            cfg.listener.speakersChanged(room, afterExpiry);
         }
         if (layoutDirty) {
             layoutDirty = false;
             relayout(all);
         }
+        shedTileWork(all);
         Map<String, Speaker> byId = new LinkedHashMap<>();
         for (Speaker s : all) {
             byId.put(s.id, s);
@@ -378,6 +410,34 @@ final class DefaultRoomProgram implements RoomProgram {
         ladder.encode(canvas, pts, n % gopFrames == 0);
     }
 
+    /**
+     * Overload: sheds tile work (decode and scale of speakers' video) before the ladder has to drop
+     * whole program frames; see {@link OverloadGovernor}. Audio is never shed.
+     */
+    private void shedTileWork(List<Speaker> all) {
+        int backlog;
+        if (offline) {
+            var probe = offlineBacklog;
+            backlog = probe == null ? 0 : probe.getAsInt();
+        } else {
+            backlog = ladder.backlog();
+        }
+        int before = shedLevel;
+        int level = governor.update(backlog, offline ? 0 : lateNanos, 1_000_000_000L / cfg.fps);
+        if (level != before) {
+            shedLevel = level;
+            if (level > before) {
+                LOG.warn("room {}: overloaded (ladder {} frames behind, frame {} ms late): tiles shed video, level {}", room,
+                        backlog, lateNanos / 1_000_000, level);
+            } else {
+                LOG.info("room {}: load eased, tiles shed video at level {}", room, level);
+            }
+        }
+        for (Speaker s : all) {
+            s.video.shed(level); // every frame: speakers who joined since get it too
+        }
+    }
+
     private void relayout(List<Speaker> all) {
         List<String> ids = new ArrayList<>(all.size());
         for (Speaker s : all) {
@@ -404,21 +464,24 @@ final class DefaultRoomProgram implements RoomProgram {
         visible = placements.size();
     }
 
-    /** Under this: speakers gone longer than the rejoin grace leave. */
-    private void expireDisconnected(long pts) {
+    /** Under this: speakers gone longer than the rejoin grace leave; whether anyone did. */
+    private boolean expireDisconnected(long pts) {
         long grace = cfg.rejoinGrace.toNanos() * 9 / 100_000;
+        boolean any = false;
         var it = speakers.values().iterator();
         while (it.hasNext()) {
             Speaker s = it.next();
             if (!s.connected && programNow() - s.disconnectedAt > grace) {
                 it.remove();
                 layoutDirty = true;
+                any = true;
                 synchronized (retired) {
                     retired.add(s);
                 }
                 LOG.info("room {}: speaker {} did not come back within {} s and left", room, s.id, cfg.rejoinGrace.toSeconds());
             }
         }
+        return any;
     }
 
     private void freeRetired() {

@@ -11,7 +11,21 @@ package dev.amphi.transcode;
  * @param droppedVideo      video frames dropped because decoding fell behind (queue or decoder), all speakers
  * @param hiddenVideoDrops  video packets dropped before the decoder because the speaker had no tile
  * @param droppedAudio      audio packets dropped, all speakers (should stay 0)
+ * @param shedVideo         tile pictures not decoded or not shown because the program was overloaded
+ *                          (it sheds tile work first: non-reference pictures, every second picture,
+ *                          then all but keyframes), all speakers
+ * @param ladderDrops       program frames the ladder dropped for every rung because an encoder was
+ *                          still {@code LadderEncoder.DEPTH} frames behind (the last resort)
+ * @param shedLevel         how much tile work is shed now: 0 (none) to 3 (keyframes only)
  */
 public record ProgramStats(long frames, long lateFrames, int speakers, int visibleSpeakers, long decodedVideo,
-                           long droppedVideo, long hiddenVideoDrops, long droppedAudio) {
+                           long droppedVideo, long hiddenVideoDrops, long droppedAudio, long shedVideo,
+                           long ladderDrops, int shedLevel) {
+
+    /** Counters of a program that sheds nothing (the fields before overload shedding existed). */
+    public ProgramStats(long frames, long lateFrames, int speakers, int visibleSpeakers, long decodedVideo,
+                        long droppedVideo, long hiddenVideoDrops, long droppedAudio) {
+        this(frames, lateFrames, speakers, visibleSpeakers, decodedVideo, droppedVideo, hiddenVideoDrops, droppedAudio,
+                0, 0, 0);
+    }
 }

@@ -28,10 +28,11 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #encode} runs on the caller's thread (the room's program clock thread) and only copies
  * the canvas into a source picture the ladder owns (one memcpy); each rung's thread
  * ({@code amphi-enc-<rung>}) then scales that source to the rung's size with libswscale
- * (bilinear; a rung of the canvas's size encodes the source as it is) and encodes it. When
+ * (bicubic, as FFmpeg's scale filter; a rung of the canvas's size encodes the source as it is) and encodes it. When
  * {@code encode} returns no reference to the canvas remains, so the compositor may draw the next
  * frame at once. At most {@value #DEPTH} frames are in flight; when the slowest rung is that far
- * behind, the frame is dropped for <em>every</em> rung (counted in {@link #droppedFrames()}), and an
+ * behind, the frame is dropped for <em>every</em> rung (counted in {@link #droppedFrames()}; the
+ * program sheds tile work before it comes to that, watching {@link #backlog()}), and an
  * IDR requested for a dropped frame moves to the next accepted one. Every rung thus gets the same
  * frames with the same IDR decisions, and its {@link H264Encoder} puts IDRs on exactly the same pts
  * in every rung.
@@ -194,6 +195,14 @@ public final class LadderEncoder implements AutoCloseable {
                 freeSources.notifyAll();
             }
         }
+    }
+
+    /**
+     * Frames taken but not yet encoded by every rung (0..{@value #DEPTH}; at {@value #DEPTH} the next
+     * frame is dropped). Any thread; the program reads it to shed tile work before that happens.
+     */
+    public int backlog() {
+        return sources.size() - freeSources.size();
     }
 
     /** Frames dropped for every rung because one was too far behind. */

@@ -24,6 +24,8 @@ public final class Compositor implements AutoCloseable {
     private final LabelCache labels = new LabelCache();
     private long frames;
     private long placeholders;
+    /** The tiles the background was last painted around. */
+    private List<TilePlacement> background;
 
     /** A compositor for a {@code width x height} canvas (even, 2..8192). */
     public Compositor(int width, int height) {
@@ -50,7 +52,12 @@ public final class Compositor implements AutoCloseable {
     public Picture compose(List<TilePlacement> tiles, Function<String, SpeakerVideo> videos,
                            Function<String, String> displayNames, long programPts) {
         Objects.requireNonNull(tiles, "tiles");
-        canvas.fill(BACKGROUND_LUMA, 128, 128);
+        if (!tiles.equals(background)) {
+            // every tile below covers its whole rectangle each frame (picture, bars or placeholder), so
+            // the background between tiles only needs painting when the tiles move
+            canvas.fill(BACKGROUND_LUMA, 128, 128);
+            background = List.copyOf(tiles);
+        }
         for (TilePlacement t : tiles) {
             Rect r = t.rect();
             String id = t.speakerId();

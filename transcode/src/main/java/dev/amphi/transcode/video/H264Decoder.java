@@ -169,4 +169,33 @@ final class H264Decoder implements AutoCloseable {
             ctx = null;
         }
     }
+
+    /**
+     * Whether an AVCC access unit holds a slice other pictures may refer to (a NAL unit with a
+     * non-zero {@code nal_ref_idc}, ITU-T H.264 7.4.1); a malformed one counts as a reference.
+     */
+    static boolean isReference(byte[] data, int lengthSize) {
+        int i = 0;
+        boolean sawSlice = false;
+        while (i + lengthSize < data.length) {
+            long len = 0;
+            for (int k = 0; k < lengthSize; k++) {
+                len = (len << 8) | (data[i + k] & 0xff);
+            }
+            i += lengthSize;
+            if (len <= 0 || i + len > data.length) {
+                return true;
+            }
+            int header = data[i] & 0xff;
+            int type = header & 0x1f;
+            if (type >= 1 && type <= 5) {
+                sawSlice = true;
+                if ((header & 0x60) != 0) {
+                    return true;
+                }
+            }
+            i += (int) len;
+        }
+        return !sawSlice;
+    }
 }

@@ -39,6 +39,13 @@ import org.slf4j.LoggerFactory;
  * 78 of 148 frames come out, so the tile runs at about half rate); {@code ultrafast} streams
  * (no deblocking, no B-frames) 0.29 ms either way.
  *
+ * <p>Overload ({@link #shed(int)}, set by the program when it or its ladder falls behind) sheds
+ * this tile's work in steps, each counted in {@link #shedFrames()}: {@value #SHED_NONREF} drops
+ * non-reference pictures before the decoder and skips the deblocking filter, {@value #SHED_HALF}
+ * also scales and shows only every second decoded picture, {@value #SHED_KEYFRAMES} decodes and shows
+ * keyframes only (the tile changes once a GOP). Back at a lower level, decoding resumes at the
+ * next keyframe where pictures were skipped that later ones refer to.
+ *
  * <p>Robustness: a packet the decoder rejects is counted in {@link #errors()}, logged at most every
  * 10 s per speaker, and the decoder waits for the next keyframe; nothing
  * is thrown. A picture more than {@link #STALE_TICKS} older than the program time is not drawn (the
@@ -51,6 +58,13 @@ public final class SpeakerVideo implements AutoCloseable {
      * must exceed the program's jitter buffer (pictures wait that long before they are due).
      */
     public static final int QUEUE_CAPACITY = 16;
+
+    /** Overload level: non-reference pictures dropped before the decoder, no deblocking. */
+    public static final int SHED_NONREF = 1;
+    /** Overload level: also only every second decoded picture scaled and shown. */
+    public static final int SHED_HALF = 2;
+    /** Overload level: keyframes only. */
+    public static final int SHED_KEYFRAMES = 3;
 
     /** How long the last picture stays frozen in the tile: 2 s at 90 kHz. */
     public static final long STALE_TICKS = 2L * MediaPacket.TIMESCALE;
@@ -67,12 +81,14 @@ public final class SpeakerVideo implements AutoCloseable {
     /** Target tile size, {@code width << 32 | height}; 0 = hidden. */
     private volatile long target;
     private final AtomicBoolean discontinuity = new AtomicBoolean();
+    private volatile int shed;
 
     // decode worker
     private H264Decoder decoder;
     private final FrameScaler decodeScaler = new FrameScaler();
     private boolean hidden = true;
     private boolean needKeyframe = true;
+    private long deliveredWhileHalved;
     private long lastLogNanos;
     private long unloggedErrors;
 
@@ -88,14 +104,23 @@ public final class SpeakerVideo implements AutoCloseable {
     private final AtomicLong droppedFrames = new AtomicLong();
     private final AtomicLong hiddenDrops = new AtomicLong();
     private final AtomicLong keyframeWaits = new AtomicLong();
+    private final AtomicLong shedFrames = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
 
     /** A decoded, scaled picture and the size of the source it came from (for the aspect ratio). */
-    private record Decoded(Picture picture, int sourceWidth, int sourceHeight) {
+    private record Decoded(Picture picture, int sourceWidth, int sourceHeight, boolean own) {
         long pts() {
             return picture.pts();
         }
     }
+
+    /**
+     * Scaled pictures the compositor is done with, for the decode worker to scale into again:
+     * allocating (and blackening) a fresh one per frame cost the decode thread a page fault per 4 KiB
+     * of a large tile (a 1080p tile: 3 MiB, 30 times a second). Any thread.
+     */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Picture> spare = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final int SPARE_MAX = 4;
 
     public SpeakerVideo(String speakerId) {
         this.speakerId = Objects.requireNonNull(speakerId, "speakerId");
@@ -116,6 +141,22 @@ public final class SpeakerVideo implements AutoCloseable {
         int w = width & ~1;
         int h = height & ~1;
         target = w == 0 || h == 0 ? 0 : ((long) w << 32) | h;
+    }
+
+    /**
+     * Sets how much of this tile's work is shed because the program is overloaded: 0 (none) up to
+     * {@link #SHED_KEYFRAMES}; takes effect from the next packet. Any thread.
+     */
+    public void shed(int level) {
+        if (level < 0 || level > SHED_KEYFRAMES) {
+            throw new IllegalArgumentException("shed level must be within 0.." + SHED_KEYFRAMES + ", got " + level);
+        }
+        shed = level;
+    }
+
+    /** The current shed level. */
+    public int shedLevel() {
+        return shed;
     }
 
     /**
@@ -148,6 +189,16 @@ public final class SpeakerVideo implements AutoCloseable {
         if (decoder != null && !decoder.config().equals(config)) {
             resetDecoder(); // a new configuration starts at a keyframe
         }
+        int level = shed;
+        if (level >= SHED_KEYFRAMES && !video.keyframe()) {
+            shedFrames.incrementAndGet();
+            needKeyframe = true; // later pictures refer to this one: resume at a keyframe
+            return;
+        }
+        if (level >= SHED_NONREF && !video.keyframe() && !H264Decoder.isReference(video.data(), config.nalLengthSize())) {
+            shedFrames.incrementAndGet(); // nothing refers to it: the decoder goes on as if it had seen it
+            return;
+        }
         if (needKeyframe && !video.keyframe()) {
             keyframeWaits.incrementAndGet();
             return;
@@ -168,17 +219,28 @@ public final class SpeakerVideo implements AutoCloseable {
     private void deliver(AVFrame frame, int tw, int th) {
         int sw = frame.width();
         int sh = frame.height();
-        decoder.reduced(tw * 2 <= sw && th * 2 <= sh); // from the next packet on
+        int level = shed;
+        decoder.reduced(level >= SHED_NONREF || (tw * 2 <= sw && th * 2 <= sh)); // from the next packet on
+        if (level == SHED_HALF) { // at SHED_KEYFRAMES every keyframe is shown: a tile must not go stale
+            if (deliveredWhileHalved++ % 2 == 1) {
+                shedFrames.incrementAndGet();
+                return;
+            }
+        } else {
+            deliveredWhileHalved = 0;
+        }
         Rect fit = fitIn(new Rect(0, 0, tw, th), sw, sh);
         Picture picture;
+        boolean adopted = false;
         if (fit.width() == sw && fit.height() == sh && frame.format() == AV_PIX_FMT_YUV420P) {
             AVFrame ref = av_frame_clone(frame); // no copy: a second reference to the decoder's buffers
             if (ref == null) {
                 throw new OutOfMemoryError("av_frame_clone failed");
             }
             picture = Picture.adopt(ref);
+            adopted = true;
         } else {
-            picture = Picture.allocate(fit.width(), fit.height());
+            picture = spareOfSize(fit.width(), fit.height());
             try {
                 decodeScaler.scale(frame, picture.frame(), new Rect(0, 0, fit.width(), fit.height()));
             } catch (RuntimeException e) {
@@ -188,7 +250,7 @@ public final class SpeakerVideo implements AutoCloseable {
         }
         picture.pts(frame.pts());
         decodedFrames.incrementAndGet();
-        Decoded d = new Decoded(picture, sw, sh);
+        Decoded d = new Decoded(picture, sw, sh, picture != null && !adopted);
         Decoded dropped = null;
         synchronized (queue) {
             if (closed) {
@@ -202,7 +264,32 @@ public final class SpeakerVideo implements AutoCloseable {
             }
         }
         if (dropped != null) {
-            dropped.picture().close();
+            recycle(dropped);
+        }
+    }
+
+    /** A picture of this size from the spares (its content is overwritten by the caller), or a new one. */
+    private Picture spareOfSize(int w, int h) {
+        Picture p;
+        while ((p = spare.pollFirst()) != null) {
+            if (p.width() == w && p.height() == h) {
+                return p;
+            }
+            p.close(); // the tile changed size
+        }
+        return Picture.allocate(w, h);
+    }
+
+    /** Done with {@code d}: its picture goes back to the spares when it is ours and there is room, else it is freed. */
+    private void recycle(Decoded d) {
+        Picture p = d.picture();
+        if (!d.own() || closed || spare.size() >= SPARE_MAX) {
+            p.close();
+            return;
+        }
+        spare.addFirst(p);
+        if (closed && spare.remove(p)) { // close() ran meanwhile
+            p.close();
         }
     }
 
@@ -235,7 +322,7 @@ public final class SpeakerVideo implements AutoCloseable {
             old = new ArrayDeque<>(queue);
             queue.clear();
         }
-        old.forEach(d -> d.picture().close());
+        old.forEach(this::recycle);
     }
 
     /**
@@ -264,7 +351,7 @@ public final class SpeakerVideo implements AutoCloseable {
             }
             while (!queue.isEmpty() && queue.peekFirst().pts() <= programPts) {
                 if (due != null) {
-                    due.picture().close(); // never shown: the source is faster than the program
+                    recycle(due); // never shown: the source is faster than the program
                 }
                 due = queue.pollFirst();
             }
@@ -274,7 +361,7 @@ public final class SpeakerVideo implements AutoCloseable {
             shown = due;
         }
         if (skipped != null) {
-            skipped.picture().close();
+            recycle(skipped);
         }
         if (shown == null || programPts - shown.pts() > STALE_TICKS || tile.width() == 0 || tile.height() == 0) {
             return false;
@@ -332,6 +419,11 @@ public final class SpeakerVideo implements AutoCloseable {
         return droppedFrames.get();
     }
 
+    /** Pictures not decoded or not shown because the program shed this tile's work ({@link #shed}). */
+    public long shedFrames() {
+        return shedFrames.get();
+    }
+
     /** Packets dropped before the decoder because the speaker was hidden. */
     public long hiddenDrops() {
         return hiddenDrops.get();
@@ -370,6 +462,10 @@ public final class SpeakerVideo implements AutoCloseable {
         if (decoder != null) {
             decoder.close();
             decoder = null;
+        }
+        Picture p;
+        while ((p = spare.pollFirst()) != null) {
+            p.close();
         }
         decodeScaler.close();
         drawScaler.close();
