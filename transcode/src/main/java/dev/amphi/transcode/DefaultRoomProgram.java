@@ -237,6 +237,7 @@ final class DefaultRoomProgram implements RoomProgram {
             if (s == null) {
                 return;
             }
+            keepCounters(s);
             layoutDirty = true;
             changed = List.copyOf(speakers.keySet());
         }
@@ -258,6 +259,12 @@ final class DefaultRoomProgram implements RoomProgram {
     }
 
     private final List<Speaker> retired = new ArrayList<>();
+    // guarded by this: counters of the speakers who left
+    private long goneDecoded;
+    private long goneDropped;
+    private long goneHidden;
+    private long goneAudio;
+    private long goneShed;
 
     @Override
     public void layout(Layout layout) {
@@ -286,15 +293,29 @@ final class DefaultRoomProgram implements RoomProgram {
         return levels;
     }
 
+    /** Under this: the counters of a speaker who leaves stay in the room's totals (metrics are counters). */
+    private void keepCounters(Speaker s) {
+        goneDecoded += s.video.decodedFrames();
+        goneDropped += s.droppedVideo();
+        goneHidden += s.video.hiddenDrops();
+        goneAudio += s.droppedAudio();
+        goneShed += s.video.shedFrames();
+    }
+
     @Override
     public ProgramStats stats() {
-        long decoded = 0;
-        long dropped = 0;
-        long hidden = 0;
-        long droppedAudio = 0;
-        long shed = 0;
+        long decoded;
+        long dropped;
+        long hidden;
+        long droppedAudio;
+        long shed;
         int count;
         synchronized (this) {
+            decoded = goneDecoded;
+            dropped = goneDropped;
+            hidden = goneHidden;
+            droppedAudio = goneAudio;
+            shed = goneShed;
             count = speakers.size();
             for (Speaker s : speakers.values()) {
                 decoded += s.video.decodedFrames();
@@ -473,6 +494,7 @@ final class DefaultRoomProgram implements RoomProgram {
             Speaker s = it.next();
             if (!s.connected && programNow() - s.disconnectedAt > grace) {
                 it.remove();
+                keepCounters(s);
                 layoutDirty = true;
                 any = true;
                 synchronized (retired) {

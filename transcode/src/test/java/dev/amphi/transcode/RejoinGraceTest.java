@@ -2,6 +2,7 @@ package dev.amphi.transcode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.amphi.media.MediaPacket;
 import dev.amphi.media.MediaSink;
 import dev.amphi.transcode.encode.Rung;
 import java.time.Duration;
@@ -12,8 +13,8 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /**
- * A disconnected speaker keeps its place for the rejoin grace, then leaves, and the room's listener
- * hears about it when it happens.
+ * A disconnected speaker keeps its place for the rejoin grace, then leaves; the room's listener
+ * hears about it when it happens and the room's counters keep what her tile counted.
  */
 class RejoinGraceTest {
 
@@ -52,7 +53,17 @@ class RejoinGraceTest {
             MediaSink ada = program.join("ada", "Ada");
             program.startOffline();
             long frame = 0;
-            ada.onEnd();
+            for (MediaPacket p : RoomProgramOverloadTest.speakerStream(1)) {
+                ada.onPacket(p); // decoded on the pool, beside the program
+                Thread.sleep(5); // as a publisher sends them, within the speaker's bounded queue
+            }
+            long until = System.nanoTime() + 20_000_000_000L;
+            while (program.stats().decodedVideo() < FPS / 2 && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            long decoded = program.stats().decodedVideo();
+            assertThat(decoded).as("Ada's pictures decoded").isGreaterThanOrEqualTo(FPS / 2);
+            ada.onEnd(); // she leaves
             for (int i = 0; i < FPS * 8 / 10; i++) {
                 program.offlineTick(frame++);
             }
@@ -63,6 +74,8 @@ class RejoinGraceTest {
             }
             assertThat(program.speakers()).as("1.2 s after she left, grace 1 s").isEmpty();
             assertThat(changes).as("the listener heard that Ada left").last().isEqualTo(List.of());
+            assertThat(program.stats().decodedVideo()).as("the room's counters keep what Ada's tile counted")
+                    .isGreaterThanOrEqualTo(decoded);
         } finally {
             program.close();
             pool.shutdownNow();

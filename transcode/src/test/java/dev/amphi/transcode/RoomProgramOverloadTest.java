@@ -32,7 +32,7 @@ class RoomProgramOverloadTest {
     private static final long JITTER = 200L * 90;
 
     /** A speaker's stream: 320x180 video (all pictures referenced, keyframe every 30) and a 440 Hz tone, sorted by dts. */
-    private static List<MediaPacket> speakerStream(int seconds) {
+    static List<MediaPacket> speakerStream(int seconds) {
         List<MediaPacket> packets = new ArrayList<>();
         try (H264Encoder enc = new H264Encoder(320, 180, 300_000, EncoderSettings.x264("ultrafast", FPS, FPS));
              AacEncoder aac = new AacEncoder(96_000);

@@ -30,9 +30,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A connection whose rate drops, or that pauses, could leave its last bytes waiting below the
  * mark. So every event loop with batched connections runs one sweep every {@code 2 x batch}: a
- * connection not read for {@code 2 x batch} gets its mark lowered back to one byte (the kernel then
- * reports pending bytes at once) and is measured again. A message thus waits at most about
- * {@code 4 x batch}, and the handshake and commands (small, in the first second) are not held at all.
+ * connection not read for {@code 2 x batch} gets its mark lowered to one byte (the kernel then
+ * reports pending bytes at once), and the next read puts the mark back (a publisher's frames come
+ * unevenly, so such gaps are normal; a real change of rate shows in the next window). A message
+ * thus waits at most about {@code 4 x batch}, and the handshake and commands (small, in the first
+ * second) are not held at all.
  *
  * <p>Only on Linux epoll channels on architectures with the generic socket option numbers; anywhere
  * else, or when the option cannot be set, the handler does nothing. Runs on the channel's event loop.
@@ -55,6 +57,8 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private boolean enabled;
     private int lowat = 1;
+    /** The mark the sweep lowered, put back by the next read; 0: none. */
+    private int lowered;
     private long windowStart;
     private long windowBytes;
     private long lastRead;
@@ -119,6 +123,11 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
             long now = System.nanoTime();
             lastRead = now;
             windowBytes += b.readableBytes();
+            if (lowered > 0) {
+                int mark = lowered;
+                lowered = 0;
+                setMark(mark);
+            }
             long elapsed = now - windowStart;
             if (elapsed >= WINDOW_NANOS) {
                 int mark = markFor(windowBytes, elapsed, batchNanos);
@@ -133,12 +142,12 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
     }
 
-    /** Called by the sweep: no read for two batches, so the mark is too high for what arrives now. */
+    /** Called by the sweep: no read for two batches, so what waits may be below the mark. */
     private void stale(long now) {
         if (lowat > 1 && now - lastRead > 2 * batchNanos) {
+            int mark = lowat;
             setMark(1);
-            windowStart = now;
-            windowBytes = 0;
+            lowered = mark;
         }
     }
 
