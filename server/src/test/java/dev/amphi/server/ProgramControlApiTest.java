@@ -5,6 +5,7 @@ import static dev.amphi.server.TestSupport.get;
 import static dev.amphi.server.TestSupport.httpUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.amphi.core.api.SseClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -59,7 +60,7 @@ class ProgramControlApiTest {
 
     @Test
     void eventStreamReportsTheActiveSpeakerChangingAsTheDemoSpeakersTakeTurns() throws Exception {
-        try (SseTestClient sse = new SseTestClient(httpUrl(server, "/api/rooms/lobby/events"))) {
+        try (SseClient sse = new SseClient(httpUrl(server, "/api/rooms/lobby/events"))) {
             assertThat(sse.response.statusCode()).isEqualTo(200);
             assertThat(sse.response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
             assertThat(sse.response.headers().firstValue("Content-Encoding").orElse("identity")).isEqualTo("identity");
@@ -97,7 +98,7 @@ class ProgramControlApiTest {
                 return false;
             }
         });
-        try (SseTestClient sse = new SseTestClient(httpUrl(server, "/api/rooms/lobby/events"))) {
+        try (SseClient sse = new SseClient(httpUrl(server, "/api/rooms/lobby/events"))) {
             sse.next("program", TIMEOUT);
             assertThat(put("lobby", "{\"layout\":\"presentation\",\"source\":\"demo-2\"}", "Bearer lobby-key").statusCode()).isEqualTo(204);
             assertThat(new JsonObject(sse.next("layout", TIMEOUT).data()))

@@ -40,14 +40,14 @@ public final class RoomsApi {
         for (Room room : registry.rooms()) {
             rooms.add(json(room));
         }
-        send(ctx, 200, rooms.encode());
+        Responses.json(ctx, 200, rooms.encode());
     }
 
     private void one(RoutingContext ctx) {
         String name = ctx.pathParam("name");
         registry.byName(name).ifPresentOrElse(
-                room -> send(ctx, 200, json(room).encode()),
-                () -> send(ctx, 404, new JsonObject().put("error", "no room named '" + bounded(name) + "'").encode()));
+                room -> Responses.json(ctx, 200, json(room).encode()),
+                () -> Responses.json(ctx, 404, new JsonObject().put("error", "no room named '" + bounded(name) + "'").encode()));
     }
 
     private JsonObject json(Room room) {
@@ -55,15 +55,6 @@ public final class RoomsApi {
                 .put("name", room.name())
                 .put("title", room.title())
                 .put("live", registry.isLive(room.name()));
-    }
-
-    private static void send(RoutingContext ctx, int status, String body) {
-        ctx.response()
-                .setStatusCode(status)
-                .putHeader("Content-Type", "application/json; charset=utf-8")
-                .putHeader("Cache-Control", "no-cache")
-                .putHeader("Access-Control-Allow-Origin", "*")
-                .end(body);
     }
 
     private static String bounded(String s) {

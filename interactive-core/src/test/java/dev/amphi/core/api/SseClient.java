@@ -14,21 +14,26 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
-/** A minimal Server-Sent Events reader over java.net.http: events (and comments) into a queue. */
-final class SseClient implements AutoCloseable {
+/**
+ * A minimal Server-Sent Events reader over java.net.http: events (and comments) into a queue.
+ * Shared with the server's end-to-end tests through this module's test jar.
+ */
+public final class SseClient implements AutoCloseable {
 
     /** One event; a comment line has event {@code ":"} and the comment as data. */
-    record Event(String event, String data) {
+    public record Event(String event, String data) {
     }
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    final HttpResponse<InputStream> response;
+    public final HttpResponse<InputStream> response;
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     private final Thread reader;
 
-    SseClient(String url) throws IOException, InterruptedException {
-        response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+    public SseClient(String url) throws IOException, InterruptedException {
+        // asks for gzip like a browser: the stream must come uncompressed all the same, event by event
+        response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Accept-Encoding", "gzip")
+                        .timeout(Duration.ofSeconds(10)).build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         reader = new Thread(this::read, "sse-test-reader");
         reader.setDaemon(true);
@@ -61,7 +66,7 @@ final class SseClient implements AutoCloseable {
     }
 
     /** The next event named {@code name} (others are skipped), or an AssertionError after {@code timeout}. */
-    Event next(String name, Duration timeout) throws InterruptedException {
+    public Event next(String name, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             long left = deadline - System.nanoTime();
