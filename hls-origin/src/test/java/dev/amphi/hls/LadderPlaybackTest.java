@@ -5,9 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
 import dev.amphi.media.MediaSink;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.ext.web.Router;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,26 +34,21 @@ class LadderPlaybackTest {
     private static final List<String> RUNGS = List.of("240p", "180p", "120p");
     private static final int[][] SIZES = {{320, 240}, {240, 180}, {160, 120}};
 
-    private Vertx vertx;
+    private ServedOrigin served;
     private HlsOrigin origin;
     private String base;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() throws Exception {
-        vertx = Vertx.vertx();
-        origin = HlsOrigin.builder().windowSize(20).build();
-        Router router = Router.router(vertx);
-        origin.mount(router);
-        HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        base = "http://127.0.0.1:" + server.actualPort();
+        served = ServedOrigin.start();
+        origin = served.origin;
+        base = served.base;
     }
 
     @AfterEach
     void stop() throws Exception {
-        origin.close();
-        vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        served.close();
     }
 
     @Test

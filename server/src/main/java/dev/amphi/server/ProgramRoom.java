@@ -124,7 +124,7 @@ final class ProgramRoom implements AutoCloseable {
 
     /** Called every few seconds: stops a program nobody has published to for a while. */
     synchronized void idleCheck(long nowNanos) {
-        events.recheck();
+        events.forgetDeparted();
         if (program == null || !demos.isEmpty() || !current.isEmpty()) {
             idleSince = 0;
             return;

@@ -47,7 +47,6 @@ final class ProgramRoomEvents implements ProgramListener {
     private final List<String> recent = new ArrayList<>(); // guarded by itself
     private volatile RoomProgram program;
     private volatile LayoutChoice layout;
-    private volatile List<String> lastSpeakers = List.of();
 
     ProgramRoomEvents(String room, int canvasWidth, int canvasHeight, Layout initial) {
         this.room = room;
@@ -80,7 +79,6 @@ final class ProgramRoomEvents implements ProgramListener {
         synchronized (recent) {
             recent.clear();
         }
-        lastSpeakers = List.of();
         program = p;
         Layout wanted = programLayout();
         if (!p.layout().equals(wanted)) { // a layout change raced with the start
@@ -143,16 +141,14 @@ final class ProgramRoomEvents implements ProgramListener {
                 + (ids.size() <= 20 ? String.join(", ", ids) : String.join(", ", ids.subList(0, 20)) + ", ..."));
     }
 
-    /** Called every few seconds (under ProgramRoom's lock): reports speakers the program let go without an event. */
-    void recheck() {
+    /**
+     * Called every few seconds (under ProgramRoom's lock, as {@link #named} is): forgets the display
+     * names of speakers who left the program (the program reports their leaving itself).
+     */
+    void forgetDeparted() {
         RoomProgram p = program;
-        if (p == null) {
-            return;
-        }
-        List<String> now = p.speakers();
-        names.keySet().retainAll(new HashSet<>(now));
-        if (!now.equals(lastSpeakers)) {
-            speakersChanged(room, now);
+        if (p != null) {
+            names.keySet().retainAll(new HashSet<>(p.speakers()));
         }
     }
 
@@ -204,7 +200,6 @@ final class ProgramRoomEvents implements ProgramListener {
 
     @Override
     public void speakersChanged(String programRoom, List<String> speakers) {
-        lastSpeakers = List.copyOf(speakers);
         RoomProgram p = program;
         if (p != null && !listeners.isEmpty()) {
             List<SpeakerView> views = views(p);
