@@ -29,12 +29,15 @@ import org.slf4j.LoggerFactory;
  * whatever is there.
  *
  * <p>A connection whose rate drops, or that pauses, could leave its last bytes waiting below the
- * mark. So every event loop with batched connections runs one sweep every {@code 2 x batch}: a
- * connection not read for {@code 2 x batch} gets its mark lowered to one byte (the kernel then
- * reports pending bytes at once), and the next read puts the mark back (a publisher's frames come
- * unevenly, so such gaps are normal; a real change of rate shows in the next window). A message
- * thus waits at most about {@code 4 x batch}, and the handshake and commands (small, in the first
- * second) are not held at all.
+ * mark. So each event loop keeps one timer for its batched connections, due when the least
+ * recently read of them has gone {@code 2 x batch} without a read: that connection gets its mark
+ * lowered to one byte (the kernel then reports pending bytes at once), and its next read puts the
+ * mark back (a publisher's frames come unevenly, so such gaps are normal; a real change of rate
+ * shows in the next window). A message thus waits at most about {@code 4 x batch}, and the
+ * handshake and commands (small, in the first second) are not held at all. Reads move the timer
+ * on before it fires, so a loop whose connections keep sending is not woken by it at all (a
+ * timer every {@code 2 x batch} was a third of a lone publisher's wake-ups), and a loop with no
+ * raised mark has no timer.
  *
  * <p>Only on Linux epoll channels on architectures with the generic socket option numbers; anywhere
  * else, or when the option cannot be set, the handler does nothing. Runs on the channel's event loop.
@@ -51,6 +54,8 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
         case "amd64", "x86_64", "aarch64", "riscv64" -> true;
         default -> false;
     };
+    /** Shortest wait of the sweep timer: a deadline already past is checked a millisecond on. */
+    private static final long MIN_DELAY_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final FastThreadLocal<Sweep> SWEEPS = new FastThreadLocal<>();
 
     private final long batchNanos;
@@ -123,6 +128,12 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
             long now = System.nanoTime();
             lastRead = now;
             windowBytes += b.readableBytes();
+            if (lowat > 1) {
+                Sweep s = SWEEPS.getIfExists();
+                if (s != null) {
+                    s.read(now);
+                }
+            }
             if (lowered > 0) {
                 int mark = lowered;
                 lowered = 0;
@@ -144,7 +155,7 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
 
     /** Called by the sweep: no read for two batches, so what waits may be below the mark. */
     private void stale(long now) {
-        if (lowat > 1 && now - lastRead > 2 * batchNanos) {
+        if (lowat > 1 && now - lastRead >= 2 * batchNanos) {
             int mark = lowat;
             setMark(1);
             lowered = mark;
@@ -155,6 +166,12 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
         try {
             if (ctx.channel().config().setOption(SO_RCVLOWAT, mark)) {
                 lowat = mark;
+                if (mark > 1) {
+                    Sweep s = SWEEPS.getIfExists();
+                    if (s != null) {
+                        s.raised(System.nanoTime());
+                    }
+                }
             } else {
                 disable("the transport does not take SO_RCVLOWAT");
             }
@@ -181,12 +198,17 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
         return s;
     }
 
-    /** One per event loop thread: runs while the loop has batched connections. */
+    /**
+     * One per event loop thread: a one-shot timer, armed while the loop has a connection with a
+     * raised mark, due {@code period} after the oldest read among those connections.
+     */
     private static final class Sweep {
         private final EventLoop loop;
         private final long periodNanos;
         private final List<ReadBatcher> members = new ArrayList<>();
         private ScheduledFuture<?> task;
+        /** When {@link #task} fires (System.nanoTime()); meaningful while it is not null. */
+        private long due;
 
         Sweep(EventLoop loop, long periodNanos) {
             this.loop = loop;
@@ -195,23 +217,77 @@ final class ReadBatcher extends ChannelInboundHandlerAdapter {
 
         void add(ReadBatcher b) {
             members.add(b);
-            if (task == null) {
-                task = loop.scheduleAtFixedRate(this::run, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
-            }
         }
 
         void remove(ReadBatcher b) {
             members.remove(b);
-            if (members.isEmpty() && task != null) {
-                task.cancel(false);
-                task = null;
+            if (members.isEmpty()) {
+                cancel();
+            }
+        }
+
+        /** A member's mark went up: make sure the timer runs. */
+        void raised(long now) {
+            if (task == null) {
+                arm(now);
+            }
+        }
+
+        /**
+         * A raised member was read. When the timer would fire before the next read is likely
+         * (within half a period), move it to the new oldest deadline instead of waking for nothing.
+         */
+        void read(long now) {
+            if (task != null && due - now < periodNanos / 2) {
+                long next = nextDeadline();
+                if (next - due > periodNanos / 8) {
+                    cancel();
+                    schedule(next, now);
+                }
             }
         }
 
         private void run() {
+            task = null;
             long now = System.nanoTime();
             for (int i = members.size() - 1; i >= 0; i--) {
                 members.get(i).stale(now);
+            }
+            arm(now);
+        }
+
+        private void arm(long now) {
+            long next = nextDeadline();
+            if (next != Long.MAX_VALUE) {
+                schedule(next, now);
+            }
+        }
+
+        /** The earliest {@code lastRead + period} among members with a raised mark, or Long.MAX_VALUE. */
+        private long nextDeadline() {
+            long next = 0;
+            boolean any = false;
+            for (int i = members.size() - 1; i >= 0; i--) {
+                ReadBatcher b = members.get(i);
+                long deadline = b.lastRead + periodNanos;
+                if (b.lowat > 1 && (!any || deadline - next < 0)) {
+                    next = deadline;
+                    any = true;
+                }
+            }
+            return any ? next : Long.MAX_VALUE;
+        }
+
+        private void schedule(long at, long now) {
+            long delay = Math.max(at - now, MIN_DELAY_NANOS);
+            due = now + delay;
+            task = loop.schedule(this::run, delay, TimeUnit.NANOSECONDS);
+        }
+
+        private void cancel() {
+            if (task != null) {
+                task.cancel(false);
+                task = null;
             }
         }
     }
