@@ -386,7 +386,10 @@ final class DefaultRoomProgram implements RoomProgram {
         for (Speaker s : all) {
             byId.put(s.id, s);
         }
-        Picture canvas = compositor.compose(placements, id -> {
+        // drawn straight into the ladder's next canvas slot (no copy of the frame); when the ladder is
+        // that far behind there is no slot, and the frame is neither drawn nor encoded
+        Picture slot = ladder.acquire();
+        Picture canvas = slot == null ? null : compositor.compose(slot, placements, id -> {
             Speaker s = byId.get(id);
             return s == null ? null : s.video;
         }, id -> {
@@ -424,11 +427,16 @@ final class DefaultRoomProgram implements RoomProgram {
             LOG.debug("room {}: active speaker {}", room, active);
             cfg.listener.activeSpeakerChanged(room, active);
         }
+        boolean idr = n % gopFrames == 0;
+        if (canvas == null) {
+            ladder.drop(idr);
+            return;
+        }
         var tap = canvasTap;
         if (tap != null) {
             tap.accept(canvas);
         }
-        ladder.encode(canvas, pts, n % gopFrames == 0);
+        ladder.submit(pts, idr);
     }
 
     /**

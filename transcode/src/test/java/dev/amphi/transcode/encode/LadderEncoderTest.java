@@ -22,9 +22,20 @@ class LadderEncoderTest {
 
     /** Collects each rung's packets (called on the rung threads). */
     private static final class Collector implements LadderOutput {
-        final List<List<MediaPacket>> byRung = List.of(
-                Collections.synchronizedList(new ArrayList<>()), Collections.synchronizedList(new ArrayList<>()));
+        final List<List<MediaPacket>> byRung;
         final List<String> threads = Collections.synchronizedList(new ArrayList<>());
+
+        Collector() {
+            this(2);
+        }
+
+        Collector(int rungs) {
+            List<List<MediaPacket>> lists = new ArrayList<>();
+            for (int i = 0; i < rungs; i++) {
+                lists.add(Collections.synchronizedList(new ArrayList<>()));
+            }
+            byRung = List.copyOf(lists);
+        }
 
         @Override
         public void video(int rung, MediaPacket p) {
@@ -76,6 +87,47 @@ class LadderEncoderTest {
             assertThat(ladder.bytesOut(r) * 8).isEqualTo(bits);
             assertThat(ladder.config(r)).isEqualTo(packets.get(0).config());
         }
+    }
+
+    @Test
+    void lowerRungsAreScaledFromALargerRungsPictureOfTheSameFrame() throws Exception {
+        assertThat(LadderEncoder.sourceRungs(1920, 1080, Rung.defaults())).as("1080p, 720p, 480p, 360p")
+                .containsExactly(-1, -1, 1, 1);
+        List<Rung> rungs = List.of(new Rung("360p", 640, 360, 700_000), new Rung("288p", 512, 288, 500_000),
+                new Rung("180p", 320, 180, 250_000), new Rung("144p", 256, 144, 200_000));
+        assertThat(LadderEncoder.sourceRungs(CW, CH, rungs)).containsExactly(-1, -1, 1, 1);
+        assertThat(LadderEncoder.sourceRungs(CW, CH, List.of(new Rung("288p", 512, 288, 500_000),
+                new Rung("240p", 426, 240, 400_000)))).as("too close in size to cascade").containsExactly(-1, -1);
+
+        Collector out = new Collector(rungs.size());
+        LadderEncoder ladder = new LadderEncoder(CW, CH, rungs, EncoderSettings.x264("ultrafast", 30, 30), out);
+        int n = 24;
+        try (Picture canvas = Picture.allocate(CW, CH)) {
+            for (int i = 0; i < n; i++) {
+                canvas.fill(luma(i), 128, 128);
+                // up to DEPTH frames in flight: a rung that read its source rung's picture of another frame shows
+                assertThat(ladder.awaitCapacity(10, TimeUnit.SECONDS)).isTrue();
+                assertThat(ladder.encode(canvas, i * TICK, false)).isTrue();
+            }
+        } finally {
+            ladder.close();
+        }
+        assertThat(ladder.errors()).isZero();
+        for (int r = 0; r < rungs.size(); r++) {
+            List<Decoded.Frame> frames = Decoded.video(out.byRung.get(r));
+            assertThat(frames).as(rungs.get(r).name()).hasSize(n);
+            for (int i = 0; i < n; i++) {
+                Decoded.Frame f = frames.get(i);
+                assertThat(f.width()).isEqualTo(rungs.get(r).width());
+                assertThat(f.meanLuma(0, 0, f.width(), f.height())).as("%s frame %d", rungs.get(r).name(), i)
+                        .isCloseTo(luma(i), Offset.offset(6.0));
+            }
+        }
+    }
+
+    /** A brightness of its own for each of 24 frames, far from its neighbours'. */
+    private static int luma(int i) {
+        return 40 + (i * 67) % 170;
     }
 
     @Test
