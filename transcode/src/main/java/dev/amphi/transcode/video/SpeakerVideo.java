@@ -78,12 +78,19 @@ public final class SpeakerVideo implements AutoCloseable {
 
     private final String speakerId;
 
-    /** Target tile size, {@code width << 32 | height}; 0 = hidden. */
-    private volatile long target;
+    /** {@link #target} before the first call: the program has not laid this speaker out yet. */
+    private static final long UNSET = -1;
+    /** Packets held while the target is unset (a bit over 8 s at 30 fps); more drop to the next keyframe. */
+    static final int HELD_MAX = 256;
+
+    /** Target tile size, {@code width << 32 | height}; 0 = hidden, {@link #UNSET} = not laid out yet. */
+    private volatile long target = UNSET;
     private final AtomicBoolean discontinuity = new AtomicBoolean();
     private volatile int shed;
 
     // decode worker
+    /** Packets from the last keyframe on, while the target is unset; replayed once it is known. */
+    private final ArrayDeque<Held> held = new ArrayDeque<>();
     private H264Decoder decoder;
     private final FrameScaler decodeScaler = new FrameScaler();
     private boolean hidden = true;
@@ -133,6 +140,12 @@ public final class SpeakerVideo implements AutoCloseable {
     /**
      * Sets the size of the tile this speaker is shown at; {@code 0, 0} hides it. Odd sizes are
      * rounded down to even. Any thread.
+     *
+     * <p>Until the first call the speaker has not been laid out (it just joined, and the program
+     * places it at its next frame): packets are then held from the last keyframe on (at most
+     * {@value #HELD_MAX}) and decoded with the next packet after the first call if the speaker is
+     * shown, so its tile starts at the keyframe it joined with instead of waiting a GOP for the
+     * next one (placeholder meanwhile); hidden, they count as hidden drops.
      */
     public void target(int width, int height) {
         if (width < 0 || height < 0 || width > 8192 || height > 8192) {
@@ -173,8 +186,41 @@ public final class SpeakerVideo implements AutoCloseable {
         }
         if (discontinuity.getAndSet(false)) {
             resetDecoder();
+            hiddenDrops.addAndGet(held.size());
+            held.clear();
         }
         long t = target;
+        if (t == UNSET) {
+            hold(video, programPts);
+            return;
+        }
+        if (!held.isEmpty()) {
+            Held[] before = held.toArray(new Held[0]);
+            held.clear();
+            for (Held h : before) {
+                process(h.video(), h.programPts(), t);
+            }
+        }
+        process(video, programPts, t);
+    }
+
+    /** A packet that came before the first {@link #target} call; decode worker. */
+    private record Held(MediaPacket video, long programPts) {
+    }
+
+    private void hold(MediaPacket video, long programPts) {
+        if (video.keyframe()) {
+            hiddenDrops.addAndGet(held.size()); // a newer start: what came before is not needed
+            held.clear();
+        } else if (held.isEmpty() || held.size() >= HELD_MAX) {
+            hiddenDrops.addAndGet(held.size() + 1L); // undecodable without its keyframe, or too long a wait
+            held.clear();
+            return;
+        }
+        held.addLast(new Held(video, programPts));
+    }
+
+    private void process(MediaPacket video, long programPts, long t) {
         if (t == 0) {
             if (!hidden) {
                 hidden = true;

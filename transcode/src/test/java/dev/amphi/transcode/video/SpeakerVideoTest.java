@@ -114,6 +114,28 @@ class SpeakerVideoTest {
     }
 
     @Test
+    void aSpeakerNotLaidOutYetStartsAtTheKeyframeItJoinedWith() {
+        try (SpeakerVideo v = new SpeakerVideo("a"); Picture canvas = Picture.allocate(320, 180)) {
+            feed(v, ramp, 0, 4); // joined: the program lays it out at its next frame
+            assertThat(v.decodedFrames()).isZero();
+            v.target(320, 180);
+            feed(v, ramp, 5, 6);
+            assertThat(v.decodedFrames()).as("the held keyframe and what followed, then 5 and 6").isEqualTo(7);
+            assertThat(v.keyframeWaits()).isZero();
+            assertThat(shownFrame(v, canvas, pts(3))).isEqualTo(3);
+            assertThat(shownFrame(v, canvas, pts(6))).isEqualTo(6);
+        }
+        try (SpeakerVideo v = new SpeakerVideo("b")) {
+            feed(v, ramp, 3, 6); // joined mid-GOP: nothing decodable to hold
+            feed(v, ramp, 0, 2);
+            v.target(0, 0); // laid out hidden
+            feed(v, ramp, 7, 7);
+            assertThat(v.decodedFrames()).isZero();
+            assertThat(v.hiddenDrops()).isEqualTo(8);
+        }
+    }
+
+    @Test
     void aHiddenSpeakerDropsPacketsBeforeTheDecoderAndRestartsAtTheNextKeyframe() {
         try (SpeakerVideo v = new SpeakerVideo("a"); Picture canvas = Picture.allocate(320, 180)) {
             v.target(320, 180);
