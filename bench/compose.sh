@@ -3,7 +3,7 @@
 # encoded into the 4-rung ladder; the FFmpeg CLI reference and (when given) Amphi. See bench/README.md.
 #
 #   bench/compose.sh [--speakers 1,9,25,49] [--connected 25:300,49:300] [--seconds 20]
-#                    [--preset ultrafast] [--psnr-seconds 5 | --no-psnr]
+#                    [--preset ultrafast] [--psnr-seconds 5 | --no-psnr] [--rounds 1]
 #                    [--only cli|amphi] [--amphi-cmd "java -cp ... Main"]
 #                    [--input-seconds 20] [--work-dir /dev/shm] [--keep-work]
 #
@@ -22,6 +22,9 @@
 # time factor (program seconds / wall seconds), CPU seconds per program second, the machine load
 # before it and the machine's busy cores during it (other processes disturb the numbers), and the
 # PSNR of each rung against the canvas rendered losslessly (FFmpeg's psnr filter).
+# With --rounds N every run is repeated N times (CLI and Amphi taking turns) and the table shows
+# the median with the range: on this 2-core VM one run's CPU figure moves by up to 10 %. PSNR
+# comes from the first round.
 # Results: bench/results/compose-<UTC stamp>.csv, .md (the table) and .meta.txt.
 set -euo pipefail
 
@@ -34,6 +37,7 @@ PROGRAM_S=20
 INPUT_S=20
 PRESET=ultrafast
 PSNR_S=5
+ROUNDS=1
 ONLY=""
 AMPHI_CMD=""
 WORK_PARENT=""
@@ -59,6 +63,7 @@ while [ $# -gt 0 ]; do
     --preset)        PRESET="$2"; shift 2 ;;
     --psnr-seconds)  PSNR_S="$2"; shift 2 ;;
     --no-psnr)       PSNR_S=0; shift ;;
+    --rounds)        ROUNDS="$2"; shift 2 ;;
     --only)          ONLY="$2"; shift 2 ;;
     --amphi-cmd)     AMPHI_CMD="$2"; shift 2 ;;
     --work-dir)      WORK_PARENT="$2"; shift 2 ;;
@@ -71,6 +76,7 @@ done
 log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive whole number, got '$ROUNDS'"
 [[ "$SPEAKERS" =~ ^([0-9]+(,[0-9]+)*)?$ ]] || die "--speakers must be a comma-separated list of counts, got '$SPEAKERS'"
 [[ "$CONNECTED" =~ ^([0-9]+:[0-9]+(,[0-9]+:[0-9]+)*)?$ ]] || die "--connected must be VISIBLE:TOTAL[,...], got '$CONNECTED'"
 [[ "$PROGRAM_S" =~ ^[0-9]+$ && "$PROGRAM_S" -ge 1 ]] || die "--seconds must be whole seconds >= 1, got '$PROGRAM_S'"
@@ -407,26 +413,40 @@ CSV="$BENCH_DIR/results/compose-$STAMP.csv"
 MD="${CSV%.csv}.md"
 RUNG_NAMES=(); for r in "${RUNG_SPECS[@]}"; do RUNG_NAMES+=("$(rung_field "$r" 0)"); done
 { printf 'impl,visible,connected,preset,program_s,wall_s,cpu_s,rtf,cpu_s_per_program_s,machine_busy_cores,load1_before'
-  for n in "${RUNG_NAMES[@]}"; do printf ',psnr_%s' "$n"; done; echo; } > "$CSV"
+  for n in "${RUNG_NAMES[@]}"; do printf ',psnr_%s' "$n"; done; echo ',round'; } > "$CSV"
 
-declare -A RESULT
+# median_range "x1 x2 ...": the median (the lower middle for an even count) and, for several values, " (min-max)".
+median_range() {
+  local -a xs; mapfile -t xs < <(tr ' ' '\n' <<< "$1" | grep . | sort -g)
+  local n=${#xs[@]}
+  if [ "$n" -le 1 ]; then echo "${xs[0]:--}"; else echo "${xs[$(( (n - 1) / 2 ))]} (${xs[0]}-${xs[$((n - 1))]})"; fi
+}
+
+# with_x "2.1 (2.0-2.2)" -> "2.1x (2.0-2.2)"; "2.1" -> "2.1x"
+with_x() { if [[ "$1" == *" "* ]]; then echo "${1/ /x }"; elif [ "$1" = - ]; then echo -; else echo "${1}x"; fi; }
+
+declare -A RESULT CPUS RTFS
 for r in "${RUNS[@]}"; do
   read -r v t <<< "$r"
-  for impl in "${IMPLS[@]}"; do
-    dir="$WORK/$impl-$v-$t"
-    log "$impl: $v visible / $t connected, $PROGRAM_S s of program, preset $PRESET (load $(loadavg1))"
-    if [ "$impl" = cli ]; then line=$(run_cli "$v" "$t" "$dir"); pdir=$dir; else line=$(run_amphi "$v" "$t" "$dir"); pdir=$dir/out; fi
-    read -r wall cpu busy load rtf cpu_pp <<< "$line"
-    psnr=$(psnr_rungs "$pdir")
-    log "$impl: rtf ${rtf}x, ${cpu_pp} CPU-s per program-s, PSNR ${psnr// / / } dB (wall ${wall}s, machine busy ${busy} cores)"
-    echo "$impl,$v,$t,$PRESET,$PROGRAM_S,$wall,$cpu,$rtf,$cpu_pp,$busy,$load,${psnr// /,}" >> "$CSV"
-    RESULT["$impl $v $t"]="$rtf $cpu_pp $busy $load $psnr"
+  for ((round = 1; round <= ROUNDS; round++)); do
+    for impl in "${IMPLS[@]}"; do
+      dir="$WORK/$impl-$v-$t"; [ "$round" -gt 1 ] && dir="$dir-r$round"
+      log "$impl: $v visible / $t connected, $PROGRAM_S s of program, preset $PRESET, round $round of $ROUNDS (load $(loadavg1))"
+      if [ "$impl" = cli ]; then line=$(run_cli "$v" "$t" "$dir"); pdir=$dir; else line=$(run_amphi "$v" "$t" "$dir"); pdir=$dir/out; fi
+      read -r wall cpu busy load rtf cpu_pp <<< "$line"
+      if [ "$round" -eq 1 ]; then psnr=$(psnr_rungs "$pdir"); else psnr=${RESULT["$impl $v $t"]#* * * * }; fi
+      log "$impl: rtf ${rtf}x, ${cpu_pp} CPU-s per program-s, PSNR ${psnr// / / } dB (wall ${wall}s, machine busy ${busy} cores)"
+      echo "$impl,$v,$t,$PRESET,$PROGRAM_S,$wall,$cpu,$rtf,$cpu_pp,$busy,$load,${psnr// /,},$round" >> "$CSV"
+      [ "$round" -eq 1 ] && RESULT["$impl $v $t"]="$rtf $cpu_pp $busy $load $psnr"
+      CPUS["$impl $v $t"]+=" $cpu_pp"; RTFS["$impl $v $t"]+=" $rtf"
+      [ "$round" -gt 1 ] && [ "$KEEP_WORK" -eq 0 ] && rm -rf "$dir"
+    done
   done
 done
 
 # Markdown table: one row per run, CLI and Amphi side by side.
 {
-  echo "Compositing benchmark $STAMP: $CANVAS_W x $CANVAS_H canvas, $FPS fps, ladder $RUNGS, x264 preset $PRESET, $PROGRAM_S s of program per run, $NPROC cores."
+  echo "Compositing benchmark $STAMP: $CANVAS_W x $CANVAS_H canvas, $FPS fps, ladder $RUNGS, x264 preset $PRESET, $PROGRAM_S s of program per run, $NPROC cores, $ROUNDS round(s): median (range)."
   echo
   printf '| visible | connected | CLI rtf | CLI CPU-s/program-s | CLI PSNR %s (dB) | load before / busy cores |' "$(IFS=/; echo "${RUNG_NAMES[*]}")"
   [ -n "$AMPHI_CMD" ] && printf ' Amphi rtf | Amphi CPU-s/program-s | Amphi PSNR (dB) | CPU ratio Amphi/CLI |'
@@ -435,13 +455,17 @@ done
   for r in "${RUNS[@]}"; do
     read -r v t <<< "$r"
     c=${RESULT["cli $v $t"]:-}; a=${RESULT["amphi $v $t"]:-}
-    if [ -n "$c" ]; then read -r crtf ccpu cbusy cload cp1 cp2 cp3 cp4 <<< "$c"; else crtf=-; ccpu=-; cbusy=-; cload=-; cp1=-; cp2=-; cp3=-; cp4=-; fi
-    printf '| %s | %s | %sx | %s | %s / %s / %s / %s | %s / %s |' "$v" "$t" "$crtf" "$ccpu" "$cp1" "$cp2" "$cp3" "$cp4" "$cload" "$cbusy"
+    if [ -n "$c" ]; then
+      read -r crtf ccpu cbusy cload cp1 cp2 cp3 cp4 <<< "$c"
+      crtf=$(median_range "${RTFS["cli $v $t"]}"); ccpu=$(median_range "${CPUS["cli $v $t"]}")
+    else crtf=-; ccpu=-; cbusy=-; cload=-; cp1=-; cp2=-; cp3=-; cp4=-; fi
+    printf '| %s | %s | %s | %s | %s / %s / %s / %s | %s / %s |' "$v" "$t" "$(with_x "$crtf")" "$ccpu" "$cp1" "$cp2" "$cp3" "$cp4" "$cload" "$cbusy"
     if [ -n "$AMPHI_CMD" ]; then
       if [ -n "$a" ]; then
         read -r artf acpu abusy aload ap1 ap2 ap3 ap4 <<< "$a"
-        ratio=-; [ -n "$c" ] && ratio=$(calc "$acpu / $ccpu" 2)
-        printf ' %sx | %s | %s / %s / %s / %s | %s |' "$artf" "$acpu" "$ap1" "$ap2" "$ap3" "$ap4" "$ratio"
+        artf=$(median_range "${RTFS["amphi $v $t"]}"); acpu=$(median_range "${CPUS["amphi $v $t"]}")
+        ratio=-; [ -n "$c" ] && ratio=$(calc "${acpu%% *} / ${ccpu%% *}" 2)
+        printf ' %s | %s | %s / %s / %s / %s | %s |' "$(with_x "$artf")" "$acpu" "$ap1" "$ap2" "$ap3" "$ap4" "$ratio"
       else printf ' - | - | - | - |'; fi
     fi
     echo

@@ -76,7 +76,9 @@ public final class ProgramBench {
         avutil.av_log_set_level(avutil.AV_LOG_ERROR);
 
         List<String> paths = Files.readAllLines(list).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
-        long horizon = (long) ((seconds + 7) * MediaPacket.TIMESCALE);
+        // a live server runs for hours: the JIT's first seconds are a start-up cost, not the program's
+        double warmup = Double.parseDouble(env.getOrDefault("AMPHI_BENCH_WARMUP", "5"));
+        long horizon = (long) ((seconds + warmup + 2) * MediaPacket.TIMESCALE);
         List<Input> inputs = new ArrayList<>();
         for (int i = 0; i < paths.size(); i++) {
             inputs.add(new Input((i < visible ? "v" : "a") + i, demux(Path.of(paths.get(i)), horizon)));
@@ -154,11 +156,11 @@ public final class ProgramBench {
         }
         long jitter = 200L * 90;
         int[] next = new int[inputs.size()];
-        // a live server runs for hours: the JIT's first seconds are a start-up cost, not the program's
-        long warmupFrames = (long) (Double.parseDouble(env.getOrDefault("AMPHI_BENCH_WARMUP", "5")) * fps);
+        long warmupFrames = (long) (warmup * fps);
         long frames = (long) (seconds * fps) + warmupFrames;
 
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        Map<String, Long> ticks0 = threadTicks();
         long cpu0 = os.getProcessCpuTime();
         long t0 = System.nanoTime();
         long measureFrom = warmupFrames;
@@ -172,6 +174,7 @@ public final class ProgramBench {
             pending = feed(pool, program, inputs, next, (n + 1) * MediaPacket.TIMESCALE / fps + jitter);
             program.offlineTick(n);
             if (n + 1 == measureFrom) {
+                ticks0 = threadTicks();
                 cpu0 = os.getProcessCpuTime();
                 t0 = System.nanoTime();
                 tapNanos[0] = 0;
@@ -181,6 +184,7 @@ public final class ProgramBench {
         for (Future<Void> f : pending) {
             f.get();
         }
+        Map<String, Long> ticks1 = threadTicks(); // before the flush: the encoders' threads end with it
         program.finishOffline();
         long wall = System.nanoTime() - t0 - tapNanos[0];
         long cpu = os.getProcessCpuTime() - cpu0 - tapNanos[1];
@@ -198,9 +202,47 @@ public final class ProgramBench {
         double programSeconds = (frames - warmupFrames) / (double) fps;
         System.out.printf(Locale.ROOT, "program %.1f s in %.1f s wall, %.1f CPU-s on %d cores; %s; %d KiB out%n",
                 programSeconds, wall / 1e9, cpu / 1e9, cores, stats, bytesOut.get() / 1024);
+        printThreads(ticks0, ticks1, programSeconds);
         System.out.printf(Locale.ROOT, "RESULT rtf=%.3f cpu_s_per_program_s=%.3f%n", programSeconds / (wall / 1e9),
                 cpu / 1e9 / programSeconds);
         System.exit(0);
+    }
+
+    /** CPU ticks (user + system) of each thread of this process, by "tid name"; empty where /proc is not there. */
+    private static Map<String, Long> threadTicks() {
+        Map<String, Long> ticks = new java.util.HashMap<>();
+        try (var tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path t : tasks) {
+                try {
+                    String name = Files.readString(t.resolve("comm")).strip();
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.put(t.getFileName() + " " + name, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // not Linux: no per-thread figures
+        }
+        return ticks;
+    }
+
+    /**
+     * Prints the window's CPU per thread group (numbers in names folded), CPU-s per program-s, as
+     * {@code THREADS <group> <value>} lines: where the time went, for bench/README.md. Threads
+     * that ended within the window are missing.
+     */
+    private static void printThreads(Map<String, Long> before, Map<String, Long> after, double programSeconds) {
+        Map<String, Long> groups = new java.util.TreeMap<>();
+        after.forEach((key, t) -> {
+            String group = key.substring(key.indexOf(' ') + 1).replaceAll("[0-9]+", "#");
+            groups.merge(group, t - before.getOrDefault(key, 0L), Long::sum);
+        });
+        groups.entrySet().stream().filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> System.out.printf(Locale.ROOT, "THREADS %-16s %.3f%n", e.getKey(),
+                        e.getValue() / 100.0 / programSeconds)); // USER_HZ: 100 on Linux
     }
 
     /** Submits, per speaker, the decoding of its packets up to {@code due} (90 kHz). */
