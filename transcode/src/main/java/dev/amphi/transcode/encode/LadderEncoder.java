@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * A rung at most {@code 1/}{@value #CASCADE_RATIO} the size of another scaled rung in both
  * dimensions is scaled from the smallest such rung's picture instead of from the canvas (480p and
  * 360p from 720p in the default ladder): bicubic's cost grows with the source's size, so this
- * takes a third off the ladder's scaling, and its pictures stay within 0.15 dB PSNR of
+ * takes a third off the ladder's scaling, and its pictures stay within 0.25 dB PSNR of
  * scaling from the canvas (bench/compose.sh). Such a rung's thread waits for that rung's picture
  * of the same frame. When
  * {@code encode} returns no reference to the canvas remains, so the compositor may draw the next

@@ -132,6 +132,36 @@ class CompositorTest {
     }
 
     @Test
+    void picturesDrawnIntoInTurnEachGetTheBackgroundBackAfterARelayout() {
+        List<TilePlacement> four = LayoutEngine.place(new Layout.Gallery(1), IDS, null, List.of(), W, H);
+        List<TilePlacement> two = LayoutEngine.place(new Layout.Gallery(1), List.of("a", "b"), null, List.of(), W, H);
+        decode(four, 6);
+        Rect old = four.get(0).rect();
+        int x = old.x() + old.width() / 2;
+        int y = old.y() + 4;
+        assertThat(two).as("a point of the old tile a that no new tile covers").noneMatch(t -> t.rect().x() <= x
+                && x < t.rect().x() + t.rect().width() && t.rect().y() <= y && y < t.rect().y() + t.rect().height());
+        Picture[] slots = {Picture.allocate(W, H), Picture.allocate(W, H), Picture.allocate(W, H)}; // as the ladder's
+        try {
+            for (int i = 0; i < slots.length; i++) {
+                Picture out = compositor.compose(slots[i], four, videos::get, id -> id, 3000L * i);
+                assertThat(out).isSameAs(slots[i]);
+                assertThat(Pixels.near(out, x, y, TestStreams.yuv(COLOURS[0]), 8)).as("slot %d shows tile a", i).isTrue();
+                assertThat(Pixels.yuv(out, 1, 1)).containsExactly(Compositor.BACKGROUND_LUMA, 128, 128);
+            }
+            for (int i = 0; i < slots.length; i++) {
+                Picture out = compositor.compose(slots[i], two, videos::get, id -> id, 3000L * (3 + i));
+                assertThat(Pixels.yuv(out, x, y)).as("slot %d after the relayout", i)
+                        .containsExactly(Compositor.BACKGROUND_LUMA, 128, 128);
+            }
+        } finally {
+            for (Picture p : slots) {
+                p.close();
+            }
+        }
+    }
+
+    @Test
     void switchingToTheSpeakerLayoutShowsTheActiveSpeakerLargeAtOnce() {
         List<TilePlacement> gallery = LayoutEngine.place(new Layout.Gallery(1), IDS, null, List.of(), W, H);
         decode(gallery, 4);
