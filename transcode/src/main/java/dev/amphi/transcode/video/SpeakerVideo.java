@@ -80,8 +80,13 @@ public final class SpeakerVideo implements AutoCloseable {
 
     /** {@link #target} before the first call: the program has not laid this speaker out yet. */
     private static final long UNSET = -1;
-    /** Packets held while the target is unset (a bit over 8 s at 30 fps); more drop to the next keyframe. */
+    /**
+     * Packets, and their bytes, held while the target is unset (a bit over 8 s at 30 fps; a GOP of a
+     * 4 Mbit/s stream); more drop to the next keyframe. The program lays a new speaker out within a
+     * frame, so this only bounds a program that has stopped ticking.
+     */
     static final int HELD_MAX = 256;
+    static final int HELD_MAX_BYTES = 1 << 20;
 
     /** Target tile size, {@code width << 32 | height}; 0 = hidden, {@link #UNSET} = not laid out yet. */
     private volatile long target = UNSET;
@@ -91,6 +96,7 @@ public final class SpeakerVideo implements AutoCloseable {
     // decode worker
     /** Packets from the last keyframe on, while the target is unset; replayed once it is known. */
     private final ArrayDeque<Held> held = new ArrayDeque<>();
+    private long heldBytes;
     private H264Decoder decoder;
     private final FrameScaler decodeScaler = new FrameScaler();
     private boolean hidden = true;
@@ -143,7 +149,7 @@ public final class SpeakerVideo implements AutoCloseable {
      *
      * <p>Until the first call the speaker has not been laid out (it just joined, and the program
      * places it at its next frame): packets are then held from the last keyframe on (at most
-     * {@value #HELD_MAX}) and decoded with the next packet after the first call if the speaker is
+     * {@value #HELD_MAX} packets, {@value #HELD_MAX_BYTES} bytes) and decoded with the next packet after the first call if the speaker is
      * shown, so its tile starts at the keyframe it joined with instead of waiting a GOP for the
      * next one (placeholder meanwhile); hidden, they count as hidden drops.
      */
@@ -186,8 +192,7 @@ public final class SpeakerVideo implements AutoCloseable {
         }
         if (discontinuity.getAndSet(false)) {
             resetDecoder();
-            hiddenDrops.addAndGet(held.size());
-            held.clear();
+            dropHeld(0);
         }
         long t = target;
         if (t == UNSET) {
@@ -197,6 +202,7 @@ public final class SpeakerVideo implements AutoCloseable {
         if (!held.isEmpty()) {
             Held[] before = held.toArray(new Held[0]);
             held.clear();
+            heldBytes = 0;
             for (Held h : before) {
                 process(h.video(), h.programPts(), t);
             }
@@ -210,14 +216,20 @@ public final class SpeakerVideo implements AutoCloseable {
 
     private void hold(MediaPacket video, long programPts) {
         if (video.keyframe()) {
-            hiddenDrops.addAndGet(held.size()); // a newer start: what came before is not needed
-            held.clear();
-        } else if (held.isEmpty() || held.size() >= HELD_MAX) {
-            hiddenDrops.addAndGet(held.size() + 1L); // undecodable without its keyframe, or too long a wait
-            held.clear();
+            dropHeld(0); // a newer start: what came before is not needed
+        } else if (held.isEmpty() || held.size() >= HELD_MAX || heldBytes + video.data().length > HELD_MAX_BYTES) {
+            dropHeld(1); // undecodable without its keyframe, or too long a wait
             return;
         }
         held.addLast(new Held(video, programPts));
+        heldBytes += video.data().length;
+    }
+
+    /** Drops the held packets, counting them and {@code more} others as hidden drops. */
+    private void dropHeld(int more) {
+        hiddenDrops.addAndGet(held.size() + (long) more);
+        held.clear();
+        heldBytes = 0;
     }
 
     private void process(MediaPacket video, long programPts, long t) {

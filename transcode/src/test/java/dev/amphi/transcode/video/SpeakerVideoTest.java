@@ -136,6 +136,19 @@ class SpeakerVideoTest {
     }
 
     @Test
+    void packetsHeldBeforeTheFirstLayoutAreBoundedInBytes() {
+        byte[] half = new byte[SpeakerVideo.HELD_MAX_BYTES / 2 + 1];
+        try (SpeakerVideo v = new SpeakerVideo("a")) {
+            v.onPacket(new MediaPacket(MediaKind.VIDEO, ramp.get(0).config(), 0, 0, true, half), 0);
+            assertThat(v.hiddenDrops()).isZero();
+            v.onPacket(new MediaPacket(MediaKind.VIDEO, ramp.get(1).config(), 3000, 0, false, half), 3000);
+            assertThat(v.hiddenDrops()).as("over the byte bound: both dropped").isEqualTo(2);
+            v.target(0, 0);
+            assertThat(v.decodedFrames()).isZero();
+        }
+    }
+
+    @Test
     void aHiddenSpeakerDropsPacketsBeforeTheDecoderAndRestartsAtTheNextKeyframe() {
         try (SpeakerVideo v = new SpeakerVideo("a"); Picture canvas = Picture.allocate(320, 180)) {
             v.target(320, 180);
