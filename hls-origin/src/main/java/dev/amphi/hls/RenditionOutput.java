@@ -116,18 +116,23 @@ final class RenditionOutput {
         return dir + "/index.m3u8";
     }
 
+    /** The configuration {@link #size} was read from (the SPS is parsed once per configuration). */
+    private CodecConfig sizeOf;
+    private VideoSize size;
+
     /** The variant of a video rendition with {@code audio} (or null) as its audio group. */
     MasterPlaylist.Variant variant(RenditionOutput audio) {
         boolean hasAudio = audio != null && audio.hasSegments();
-        int width = 0;
-        int height = 0;
-        try {
-            VideoSize size = VideoSize.of((AvcConfig) config);
-            width = size.width();
-            height = size.height();
-        } catch (IllegalArgumentException e) {
-            // RESOLUTION is optional; the init segment writer has already rejected unusable SPS
+        if (sizeOf != config) {
+            sizeOf = config;
+            try {
+                size = VideoSize.of((AvcConfig) config);
+            } catch (IllegalArgumentException e) {
+                size = null;   // RESOLUTION is optional; the init segment writer has already rejected unusable SPS
+            }
         }
+        int width = size == null ? 0 : size.width();
+        int height = size == null ? 0 : size.height();
         return new MasterPlaylist.Variant(uri(), hasAudio ? audio.uri() : null, config.rfc6381(),
                 hasAudio ? audio.config.rfc6381() : null,
                 hasAudio ? ((AacConfig) audio.config).channels() : 0,

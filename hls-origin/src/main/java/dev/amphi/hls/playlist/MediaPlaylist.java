@@ -5,6 +5,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -54,6 +55,8 @@ public final class MediaPlaylist {
 
     private final int windowSize;
     private final ArrayDeque<Entry> window = new ArrayDeque<>();
+    /** Each listed entry's own lines (date-time, EXTINF, URI), rendered once when it is added. */
+    private final ArrayDeque<String> lines = new ArrayDeque<>();
     private long nextSequence;
     private long discontinuitySequence;
     private int targetDuration = 1;
@@ -75,11 +78,13 @@ public final class MediaPlaylist {
                            String mapUri, int bytes) {
         Entry e = new Entry(nextSequence++, uri, duration, timescale, discontinuity, programDateTime, mapUri, bytes);
         window.addLast(e);
+        lines.addLast(lines(e));
         ended = false;
         targetDuration = (int) Math.max(targetDuration, (duration + timescale / 2) / timescale);
         List<Entry> removed = new ArrayList<>(1);
         while (window.size() > windowSize) {
             Entry old = window.removeFirst();
+            lines.removeFirst();
             if (old.discontinuity()) {
                 discontinuitySequence++;
             }
@@ -143,6 +148,7 @@ public final class MediaPlaylist {
         sb.append("#EXT-X-DISCONTINUITY-SEQUENCE:").append(discontinuitySequence).append('\n');
         sb.append("#EXT-X-INDEPENDENT-SEGMENTS\n");
         String map = null;
+        Iterator<String> text = lines.iterator();
         for (Entry e : window) {
             if (e.discontinuity()) {
                 sb.append("#EXT-X-DISCONTINUITY\n");
@@ -151,13 +157,34 @@ public final class MediaPlaylist {
                 map = e.mapUri();
                 sb.append("#EXT-X-MAP:URI=\"").append(map).append("\"\n");
             }
-            sb.append("#EXT-X-PROGRAM-DATE-TIME:").append(PDT.format(e.programDateTime())).append('\n');
-            sb.append("#EXTINF:").append(String.format(Locale.ROOT, "%.3f", e.seconds())).append(",\n");
-            sb.append(e.uri()).append('\n');
+            sb.append(text.next());
         }
         if (ended) {
             sb.append("#EXT-X-ENDLIST\n");
         }
         return sb.toString();
+    }
+
+    private static String lines(Entry e) {
+        StringBuilder sb = new StringBuilder(96 + e.uri().length());
+        sb.append("#EXT-X-PROGRAM-DATE-TIME:").append(PDT.format(e.programDateTime())).append('\n');
+        sb.append("#EXTINF:");
+        appendMillis(sb, e.duration(), e.timescale());
+        sb.append(",\n").append(e.uri()).append('\n');
+        return sb.toString();
+    }
+
+    /** {@code duration / timescale} seconds with three decimals, rounded half up, without a formatter. */
+    static void appendMillis(StringBuilder sb, long duration, int timescale) {
+        long millis = (duration * 2000 + timescale) / (2L * timescale);
+        long frac = millis % 1000;
+        sb.append(millis / 1000).append('.');
+        if (frac < 100) {
+            sb.append('0');
+        }
+        if (frac < 10) {
+            sb.append('0');
+        }
+        sb.append(frac);
     }
 }
