@@ -93,7 +93,7 @@ final class DefaultRoomProgram implements RoomProgram {
             case OPENH264 -> "default";
             case NVENC -> "p4";
         };
-        this.encoderSettings = new EncoderSettings(cfg.codec, preset, cfg.fps, (int) gopFrames, 0);
+        this.encoderSettings = new EncoderSettings(cfg.codec, preset, cfg.fps, (int) gopFrames, cfg.encoderThreads);
         if (cfg.decodeExecutor != null) {
             this.decoders = cfg.decodeExecutor;
             this.ownDecoders = false;

@@ -35,7 +35,8 @@ import org.bytedeco.javacv.FFmpegFrameGrabber;
  * <p>Inputs (environment, as {@code bench/compose.sh} sets them): {@code AMPHI_BENCH_INPUTS} (a
  * file listing the visible speakers' MP4s, then audio-only M4As), {@code AMPHI_BENCH_VISIBLE},
  * {@code AMPHI_BENCH_SECONDS}, {@code AMPHI_BENCH_PRESET}, {@code AMPHI_BENCH_RUNGS},
- * {@code AMPHI_BENCH_FPS}, {@code AMPHI_BENCH_CANVAS}. Every input is demuxed into memory first;
+ * {@code AMPHI_BENCH_FPS}, {@code AMPHI_BENCH_CANVAS}, {@code AMPHI_BENCH_ENCODER_THREADS} (per rung,
+ * default 0: the encoder decides). Every input is demuxed into memory first;
  * then, for each program frame, every speaker's packets up to that time (plus the jitter buffer)
  * are decoded on a pool of one thread per core (while the previous frame is composited, as in a
  * live room), the frame is composited, mixed and handed to the ladder, which encodes on its own
@@ -131,6 +132,7 @@ public final class ProgramBench {
                 .fps(fps)
                 .ladder(rungs)
                 .preset(preset)
+                .encoderThreads(Integer.parseInt(env.getOrDefault("AMPHI_BENCH_ENCODER_THREADS", "0")))
                 .output(out)
                 .decodeExecutor(pool)
                 .build();

@@ -101,6 +101,12 @@ public interface RoomProgram extends AutoCloseable {
         /** x264 preset; default chosen from the core count (see PresetChooser). */
         Builder preset(String preset);
 
+        /**
+         * Threads of each rung's encoder, 0..64; 0 (the default) lets the encoder decide (x264:
+         * 1.5 per core). Every rung already encodes on a thread of its own.
+         */
+        Builder encoderThreads(int threads);
+
         /** How many of the loudest speakers are mixed, default 3. */
         Builder mixLoudest(int speakers);
 

@@ -19,6 +19,7 @@ final class RoomProgramBuilder implements RoomProgram.Builder {
     int audioBitrate = 128_000;
     VideoCodec codec = VideoCodec.LIBX264;
     String preset;
+    int encoderThreads;
     int mixLoudest = 3;
     int maxSpeakers = RoomProgram.MAX_SPEAKERS;
     Layout layout = new Layout.Gallery(1);
@@ -96,6 +97,15 @@ final class RoomProgramBuilder implements RoomProgram.Builder {
     @Override
     public RoomProgram.Builder preset(String preset) {
         this.preset = Objects.requireNonNull(preset, "preset");
+        return this;
+    }
+
+    @Override
+    public RoomProgram.Builder encoderThreads(int threads) {
+        if (threads < 0 || threads > 64) {
+            throw new IllegalArgumentException("encoderThreads must be within 0..64 (0 = the encoder decides), got " + threads);
+        }
+        this.encoderThreads = threads;
         return this;
     }
 
