@@ -57,16 +57,9 @@ for tool in ffmpeg curl java jcmd awk; do
   command -v "$tool" >/dev/null 2>&1 || { echo "soak.sh: needs $tool (apt-get install ffmpeg curl openjdk-17-jdk-headless)" >&2; exit 2; }
 done
 
-log() { printf '[%s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-free_port() {
-  local p listening
-  listening=" $(ss -Hltn 2>/dev/null | awk '{n=split($4,a,":"); printf "%s ", a[n]}') "
-  while :; do
-    p=$((20000 + RANDOM % 40000))
-    [[ "$listening" == *" $p "* || "${USED:-}" == *" $p "* ]] && continue
-    USED+=" $p "; echo "$p"; return
-  done
-}
+KEEP_WORK=1   # lib.sh's cleanup is replaced below; the soak keeps its own work directory
+# shellcheck source=bench/lib.sh
+source "$BENCH_DIR/lib.sh"   # log, free_port
 
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS="$BENCH_DIR/results"
