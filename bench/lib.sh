@@ -41,6 +41,10 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
+# Sleeps $1 seconds in a way a signal interrupts: bash runs a trap only after its foreground
+# child ends, so a plain `sleep 600` would keep a `kill` of the script waiting for ten minutes.
+nap() { sleep "$1" & wait $!; }
+
 # Stops the given pids: TERM, up to $2 seconds of grace, then KILL.
 stop_pids() {
   local grace=$1; shift

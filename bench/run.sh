@@ -145,7 +145,7 @@ sample_for() {
     local left
     left=$(awk -v e="$end" -v n="$(now)" 'BEGIN { l = e - n; print (l <= 0 ? 0 : (l > 1 ? 1 : l)) }')
     [ "$left" = 0 ] && break
-    sleep "$left"
+    nap "$left"
   done
 }
 
@@ -199,7 +199,7 @@ run_one() {
            END { if (seen) printf "%d %d", v, a; else print "-1 -1" }')
   fi
   local gap=$((2 * SEGMENT_S - MEASURE))
-  [ $gap -gt 0 ] && sleep "$gap"
+  [ $gap -gt 0 ] && nap "$gap"
   fetch_playlists "$n" "$dir/playlists-after" > "$dir/playlists-after.txt"
   local advanced alive_pubs=0 server_alive=yes hwm p
   advanced=$(playlists_advanced "$dir/playlists-before.txt" "$dir/playlists-after.txt")

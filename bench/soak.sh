@@ -111,7 +111,7 @@ churn() {
     [ -n "$n" ] && url="$url?name=$n"
     timeout --signal=INT "$life" ffmpeg -nostdin -loglevel error -re -stream_loop -1 -i "$WORK/speaker.flv" -c copy -f flv "$url" \
       >> "$WORK/churn.log" 2>&1 &
-    sleep "$CHURN"
+    nap "$CHURN"
     i=$((i + 1))
   done
   wait
@@ -138,7 +138,7 @@ START=$SECONDS
 k=0
 HEAP_USED=""
 while [ $((SECONDS - START)) -lt "$DURATION" ]; do
-  sleep "$SAMPLE"
+  nap "$SAMPLE"
   kill -0 "$SERVER" 2>/dev/null || { log "the server died"; tail -30 "$WORK/amphi.log" >&2; exit 1; }
   t=$((SECONDS - START))
   rss=$(awk '/^VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$SERVER/status")

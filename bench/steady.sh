@@ -157,9 +157,9 @@ for s in "${SERVERS[@]}"; do start_server "$s"; done
 ALL_PUBS=$(for s in "${SERVERS[@]}"; do echo "${PUBS[$s]}"; done | tr '\n' ' ')
 
 log "warming up ${WARMUP}s"
-sleep "$((WARMUP / 3))"
+nap "$((WARMUP / 3))"
 for s in "${SERVERS[@]}"; do playlists "$s" warmup > /dev/null; done
-sleep "$((WARMUP - WARMUP / 3))"
+nap "$((WARMUP - WARMUP / 3))"
 
 # Publishers' media time (out_time) per server before and after, for the real-time check.
 declare -A OUT0
@@ -174,7 +174,7 @@ for ((w = 1; w <= WINDOWS; w++)); do
   m0=$(machine_ticks); start=$(date -u +%H:%M:%S)
   for s in "${SERVERS[@]}"; do C0[$s]=$(server_ticks "$s"); done
   t0=$(now)
-  sleep "$MEASURE"
+  nap "$MEASURE"
   line="window $w:"
   declare -A C1=()
   for s in "${SERVERS[@]}"; do C1[$s]=$(server_ticks "$s"); done
