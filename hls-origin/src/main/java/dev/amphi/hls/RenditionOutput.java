@@ -138,7 +138,7 @@ final class RenditionOutput {
                 hasAudio ? ((AacConfig) audio.config).channels() : 0,
                 meter.peakBitsPerSecond() + (hasAudio ? audio.meter.peakBitsPerSecond() : 0),
                 meter.averageBitsPerSecond() + (hasAudio ? audio.meter.averageBitsPerSecond() : 0),
-                width, height, meter.samplesPerSecond());
+                width, height, meter.peakSamplesPerSecond());
     }
 
     /** The variant of an audio-only stream. */

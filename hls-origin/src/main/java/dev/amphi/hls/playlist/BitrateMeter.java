@@ -2,9 +2,10 @@ package dev.amphi.hls.playlist;
 
 /**
  * Measures a rendition from its published segments: peak and average bit rate (for
- * {@code BANDWIDTH} and {@code AVERAGE-BANDWIDTH}) and sample rate (video frame rate). Segments
- * shorter than half the target (flushed at a publisher's stop) do not count towards the peak once
- * a full one exists.
+ * {@code BANDWIDTH} and {@code AVERAGE-BANDWIDTH}) and the highest sample rate of a segment (the
+ * video frame rate, for {@code FRAME-RATE}, which the HLS specification defines as the maximum).
+ * Segments shorter than half the target (flushed at a publisher's stop) do not count towards the
+ * peaks once a full one exists.
  *
  * <p>Not thread-safe: owned by the stream's worker thread.
  */
@@ -13,9 +14,10 @@ public final class BitrateMeter {
     private final double minPeakSeconds;
     private long totalBytes;
     private double totalSeconds;
-    private long totalSamples;
     private double peak;
     private double shortPeak;
+    private double peakRate;
+    private double shortPeakRate;
 
     /** @param targetSeconds the target segment duration */
     public BitrateMeter(double targetSeconds) {
@@ -25,13 +27,15 @@ public final class BitrateMeter {
     public void add(int bytes, double seconds, int samples) {
         totalBytes += bytes;
         totalSeconds += seconds;
-        totalSamples += samples;
         if (seconds > 0) {
             double bps = bytes * 8.0 / seconds;
+            double rate = samples / seconds;
             if (seconds >= minPeakSeconds) {
                 peak = Math.max(peak, bps);
+                peakRate = Math.max(peakRate, rate);
             } else {
                 shortPeak = Math.max(shortPeak, bps);
+                shortPeakRate = Math.max(shortPeakRate, rate);
             }
         }
     }
@@ -46,12 +50,12 @@ public final class BitrateMeter {
         return totalSeconds > 0 ? (long) Math.ceil(totalBytes * 8.0 / totalSeconds) : 0;
     }
 
-    /** Samples per second over every segment (the frame rate for video), or 0 when unknown. */
-    public double samplesPerSecond() {
-        return totalSeconds > 0 ? totalSamples / totalSeconds : 0;
-    }
-
-    public boolean isEmpty() {
-        return totalSamples == 0;
+    /**
+     * The highest samples per second of a segment (the frame rate for video), or 0 when unknown.
+     * Not the average: frames a live program dropped (a slow start, an overloaded moment) leave
+     * gaps that would pull an average below the rate the stream runs at.
+     */
+    public double peakSamplesPerSecond() {
+        return peakRate > 0 ? peakRate : shortPeakRate;
     }
 }
