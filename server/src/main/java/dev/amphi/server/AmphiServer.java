@@ -144,6 +144,8 @@ public final class AmphiServer implements AutoCloseable {
                 .idleTimeout(config.limits().idleTimeout())
                 .ioThreads(config.limits().ioThreads())
                 .readBatch(config.limits().readBatch())
+                .maxConnections(config.limits().maxConnections())
+                .maxConnectionsPerAddress(config.limits().maxConnectionsPerAddress())
                 .listener(metrics);
         config.tls().ifPresent(t -> b.tls(t.port(), t.certificateChain(), t.privateKey()));
         try {

@@ -96,6 +96,16 @@ public final class Main {
             description = "An RTMP connection silent this long is closed. Default: ${DEFAULT-VALUE}.")
     Duration idleTimeout;
 
+    @Option(names = "--rtmp-max-connections", defaultValue = "1000", paramLabel = "N",
+            description = "Most RTMP and RTMPS connections open at once; one more is closed before its handshake. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int rtmpMaxConnections;
+
+    @Option(names = "--rtmp-max-connections-per-address", defaultValue = "0", paramLabel = "N",
+            description = "Most RTMP connections open at once from one IP address; 0: no limit (speakers behind one "
+                    + "NAT share an address). Default: ${DEFAULT-VALUE}.")
+    int rtmpMaxConnectionsPerAddress;
+
     @Option(names = "--rtmp-threads", defaultValue = "0", paramLabel = "N",
             description = "Event-loop threads for RTMP connections; 0: automatic (2 x cores). Default: ${DEFAULT-VALUE}.")
     int rtmpThreads;
@@ -172,7 +182,8 @@ public final class Main {
             default -> throw new IllegalArgumentException("--duplicate-publisher must be take-over or refuse, was '" + duplicatePublisher + "'");
         };
         ServerConfig.RtmpLimits limits = new ServerConfig.RtmpLimits(toInt("--max-message-size", maxMessageSize),
-                toInt("--max-chunk-size", maxChunkSize), handshakeTimeout, idleTimeout, rtmpThreads, rtmpReadBatch);
+                toInt("--max-chunk-size", maxChunkSize), handshakeTimeout, idleTimeout, rtmpThreads, rtmpReadBatch,
+                rtmpMaxConnections, rtmpMaxConnectionsPerAddress);
         return new ServerConfig(bind, httpPort, rtmpPort, tls, dataDir, Optional.ofNullable(lobbyKey).filter(k -> !k.isBlank()),
                 rooms, policy, segmentDuration, playlistWindow, segmentStoreBytes, limits,
                 Optional.ofNullable(publicHost).filter(h -> !h.isBlank()), programConfig());

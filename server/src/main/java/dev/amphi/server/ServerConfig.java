@@ -95,10 +95,19 @@ public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls
      *
      * @param ioThreads event-loop threads for RTMP connections; 0: Netty's default (2 x cores)
      * @param readBatch how long a publisher's bytes may wait to be read in one go (0 to 1 s; 0: no batching)
+     * @param maxConnections most RTMP(S) connections open at once (at least 1)
+     * @param maxConnectionsPerAddress most connections open at once from one IP address; 0: no limit
      */
     public record RtmpLimits(int maxMessageSize, int maxChunkSize, Duration handshakeTimeout, Duration idleTimeout,
-                             int ioThreads, Duration readBatch) {
+                             int ioThreads, Duration readBatch, int maxConnections, int maxConnectionsPerAddress) {
         public RtmpLimits {
+            if (maxConnections < 1) {
+                throw new IllegalArgumentException("--rtmp-max-connections must be at least 1, was " + maxConnections);
+            }
+            if (maxConnectionsPerAddress < 0) {
+                throw new IllegalArgumentException("--rtmp-max-connections-per-address must be 0 (no limit) or more, was "
+                        + maxConnectionsPerAddress);
+            }
             Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
             Objects.requireNonNull(idleTimeout, "idleTimeout");
             Objects.requireNonNull(readBatch, "readBatch");

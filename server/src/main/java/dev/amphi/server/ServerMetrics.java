@@ -33,6 +33,7 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
     private final Counter connections;
     private final Counter bytes;
     private final Counter errors;
+    private final Counter refused;
     private final Counter publishes;
 
     ServerMetrics() {
@@ -48,6 +49,8 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
         connections = Counter.builder("amphi.rtmp.connections").description("RTMP connections accepted").register(registry);
         bytes = Counter.builder("amphi.rtmp.received").baseUnit("bytes").description("Bytes received from RTMP clients").register(registry);
         errors = Counter.builder("amphi.rtmp.protocol.errors").description("RTMP connections closed for bad input").register(registry);
+        refused = Counter.builder("amphi.rtmp.connections.refused")
+                .description("RTMP connections closed before their handshake because a connection limit was reached").register(registry);
         publishes = Counter.builder("amphi.rtmp.publishes").description("Publish sessions started").register(registry);
     }
 
@@ -139,6 +142,11 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
     @Override
     public void protocolError(String reason) {
         errors.increment();
+    }
+
+    @Override
+    public void connectionRefused(String reason) {
+        refused.increment();
     }
 
     @Override

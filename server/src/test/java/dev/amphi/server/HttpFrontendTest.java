@@ -138,6 +138,7 @@ class HttpFrontendTest {
         metrics.connectionOpened();
         metrics.bytesReceived(1234);
         metrics.protocolError("garbage");
+        metrics.connectionRefused("the server is at its limit of 1000 open connections");
         rooms.setLive("talk", true);
         get("/api/rooms");
 
@@ -148,6 +149,7 @@ class HttpFrontendTest {
                 .contains("jvm_memory_used_bytes", "process_cpu_usage", "jvm_threads_live_threads")
                 .contains("amphi_rtmp_connections_open 1.0", "amphi_rtmp_connections_total 1.0")
                 .contains("amphi_rtmp_received_bytes_total 1234.0", "amphi_rtmp_protocol_errors_total 1.0")
+                .contains("amphi_rtmp_connections_refused_total 1.0")
                 .contains("amphi_rooms_live 1.0")
                 .contains("amphi_fanout_dropped_total{kind=\"video\",room=\"talk\"} 0.0")
                 .containsPattern("amphi_http_requests_seconds_count\\{method=\"GET\",route=\"api\",status=\"200\"} 1");

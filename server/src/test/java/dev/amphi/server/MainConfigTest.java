@@ -39,7 +39,7 @@ class MainConfigTest {
         assertThat(c.segmentDuration()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.playlistWindow()).isEqualTo(8);
         assertThat(c.segmentStoreBytes()).isEqualTo(512L << 20);
-        assertThat(c.limits()).isEqualTo(new ServerConfig.RtmpLimits(8 << 20, 1 << 20, Duration.ofSeconds(10), Duration.ofSeconds(30), 0, Duration.ofMillis(40)));
+        assertThat(c.limits()).isEqualTo(new ServerConfig.RtmpLimits(8 << 20, 1 << 20, Duration.ofSeconds(10), Duration.ofSeconds(30), 0, Duration.ofMillis(40), 1000, 0));
         assertThat(c.publicHost()).isEmpty();
     }
 
@@ -117,6 +117,9 @@ class MainConfigTest {
         assertThat(c.limits().maxMessageSize()).isEqualTo(512 * 1024);
         assertThat(c.limits().maxChunkSize()).isEqualTo(65536);
         assertThat(parse(Map.of("AMPHI_RTMP_THREADS", "4")).limits().ioThreads()).isEqualTo(4);
+        ServerConfig limited = parse(Map.of("AMPHI_RTMP_MAX_CONNECTIONS_PER_ADDRESS", "20"), "--rtmp-max-connections", "500");
+        assertThat(limited.limits().maxConnections()).isEqualTo(500);
+        assertThat(limited.limits().maxConnectionsPerAddress()).isEqualTo(20);
         assertThat(c.lobbyKey()).contains("my-key");
         assertThat(c.publicHost()).contains("live.example.org");
     }
@@ -131,6 +134,9 @@ class MainConfigTest {
         assertThatThrownBy(() -> parse(Map.of("AMPHI_PLAYLIST_WINDOW", "1"))).hasMessageContaining("--playlist-window");
         assertThatThrownBy(() -> parse(Map.of(), "--lobby-key", "has space")).hasMessageContaining("stream key");
         assertThatThrownBy(() -> parse(Map.of(), "--rtmp-threads", "-1")).hasMessageContaining("--rtmp-threads");
+        assertThatThrownBy(() -> parse(Map.of(), "--rtmp-max-connections", "0")).hasMessageContaining("--rtmp-max-connections");
+        assertThatThrownBy(() -> parse(Map.of(), "--rtmp-max-connections-per-address", "-2"))
+                .hasMessageContaining("--rtmp-max-connections-per-address");
         assertThatThrownBy(() -> parse(Map.of(), "--no-such-flag")).isInstanceOf(CommandLine.ParameterException.class);
     }
 

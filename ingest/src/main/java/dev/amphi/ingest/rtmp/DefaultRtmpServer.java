@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The Netty RTMP(S) server. Pipeline per connection: ReadBatcher → [SslHandler] → TrafficMeter → IdleStateHandler
  * → HandshakeHandler (removes itself) → ChunkStreamEncoder / ChunkStreamDecoder → CommandHandler
- * → ConnectionGuard.
+ * → ConnectionGuard. A connection over a limit of the {@link ConnectionLimiter} gets no pipeline: it is closed at once.
  */
 final class DefaultRtmpServer implements RtmpServer {
 
@@ -61,9 +61,11 @@ final class DefaultRtmpServer implements RtmpServer {
     private Channel plainChannel;
     private Channel tlsChannel;
     private boolean closed;
+    private final ConnectionLimiter limiter;
 
     DefaultRtmpServer(RtmpServerBuilder config) {
         this.config = config;
+        this.limiter = new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerAddress, config.listener);
         this.context = new IngestContext(config.authorizer, registry,
                 config.duplicatePolicy == DuplicatePolicy.TAKE_OVER, config.listener);
         if (config.tlsPort >= 0) {
@@ -114,6 +116,9 @@ final class DefaultRtmpServer implements RtmpServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (!limiter.admit(ch)) {
+                            return;
+                        }
                         channels.add(ch);
                         ChannelPipeline p = ch.pipeline();
                         p.addLast("batch", new ReadBatcher(config.readBatch.toNanos()));

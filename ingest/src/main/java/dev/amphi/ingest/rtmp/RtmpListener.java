@@ -16,6 +16,10 @@ public interface RtmpListener {
     default void protocolError(String reason) {
     }
 
+    /** A connection was closed before its handshake because a connection limit was reached. */
+    default void connectionRefused(String reason) {
+    }
+
     default void bytesReceived(long bytes) {
     }
 

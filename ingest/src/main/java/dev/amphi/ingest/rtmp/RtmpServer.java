@@ -66,6 +66,18 @@ public interface RtmpServer extends AutoCloseable {
         /** Time without any inbound byte before a connection is closed, default 30 s. */
         Builder idleTimeout(Duration timeout);
 
+        /**
+         * Most connections open at once (RTMP and RTMPS together), default 1000; a connection
+         * beyond it is closed at once, before the handshake, and counted.
+         */
+        Builder maxConnections(int connections);
+
+        /**
+         * Most connections open at once from one IP address, default 0: no limit (speakers behind one
+         * office NAT share an address). Checked like {@link #maxConnections}.
+         */
+        Builder maxConnectionsPerAddress(int connections);
+
         /** Optional observer for metrics (connections, bytes, errors). */
         Builder listener(RtmpListener listener);
 

@@ -24,6 +24,8 @@ final class RtmpServerBuilder implements RtmpServer.Builder {
     int maxChunkSize = 1024 * 1024;
     Duration handshakeTimeout = Duration.ofSeconds(10);
     Duration idleTimeout = Duration.ofSeconds(30);
+    int maxConnections = 1000;
+    int maxConnectionsPerAddress = 0;
     RtmpListener listener = new RtmpListener() { };
     int ioThreads = 0;
     boolean nativeTransport = true;
@@ -101,6 +103,24 @@ final class RtmpServerBuilder implements RtmpServer.Builder {
     @Override
     public RtmpServer.Builder idleTimeout(Duration timeout) {
         this.idleTimeout = positive(timeout, "idleTimeout");
+        return this;
+    }
+
+    @Override
+    public RtmpServer.Builder maxConnections(int connections) {
+        if (connections < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1, was " + connections);
+        }
+        this.maxConnections = connections;
+        return this;
+    }
+
+    @Override
+    public RtmpServer.Builder maxConnectionsPerAddress(int connections) {
+        if (connections < 0) {
+            throw new IllegalArgumentException("maxConnectionsPerAddress must be 0 (no limit) or more, was " + connections);
+        }
+        this.maxConnectionsPerAddress = connections;
         return this;
     }
 

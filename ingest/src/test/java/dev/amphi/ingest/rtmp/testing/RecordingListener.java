@@ -15,12 +15,14 @@ public final class RecordingListener implements RtmpListener {
     /** Calls of {@link #bytesReceived}: one per read from the socket. */
     public final AtomicInteger reads = new AtomicInteger();
     public final List<String> errors = new CopyOnWriteArrayList<>();
+    public final List<String> refused = new CopyOnWriteArrayList<>();
     public final List<String> started = new CopyOnWriteArrayList<>();
     public final List<String> stopped = new CopyOnWriteArrayList<>();
 
     @Override public void connectionOpened() { opened.incrementAndGet(); }
     @Override public void connectionClosed() { closed.incrementAndGet(); }
     @Override public void protocolError(String reason) { errors.add(reason); }
+    @Override public void connectionRefused(String reason) { refused.add(reason); }
     @Override public void bytesReceived(long n) { bytes.addAndGet(n); reads.incrementAndGet(); }
     @Override public void publishStarted(String s) { started.add(s); }
     @Override public void publishStopped(String s) { stopped.add(s); }
