@@ -2,8 +2,6 @@ package dev.amphi.ingest.rtmp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.amphi.ingest.rtmp.message.MessageType;
-import dev.amphi.ingest.rtmp.testing.FlvBodies;
 import dev.amphi.ingest.rtmp.testing.RawRtmpClient;
 import dev.amphi.ingest.rtmp.testing.RecordingListener;
 import dev.amphi.ingest.rtmp.testing.TestAuthorizer;
@@ -78,15 +76,7 @@ class ConnectionLimitTest {
     }
 
     private void assertPublisherWorks() throws Exception {
-        int before = authorizer.sink("lobby").events().size();
-        try (RawRtmpClient c = RawRtmpClient.open(server.port()).handshake()) {
-            assertThat(c.connect("live")).isEqualTo("NetConnection.Connect.Success");
-            int id = c.createStream();
-            assertThat(c.publish(id, "good")[0]).isEqualTo("NetStream.Publish.Start");
-            c.send(6, MessageType.VIDEO, id, 1000, FlvBodies.avcSequenceHeader());
-            c.send(6, MessageType.VIDEO, id, 1000, FlvBodies.avcFrame(true, 0, FlvBodies.avcc(0x65, 300)));
-            authorizer.sink("lobby").await(ev -> ev.size() > before, WAIT, "the publisher's packet");
-        }
+        RawRtmpClient.publishOneKeyframe(server.port(), "good", authorizer.sink("lobby"), WAIT);
     }
 
     @Test

@@ -44,14 +44,7 @@ class HostileInputTest {
     void aGoodPublisherStillWorks() throws Exception {
         try {
             int before = authorizer.sink("lobby").ends();
-            try (RawRtmpClient c = RawRtmpClient.open(server.port()).handshake()) {
-                assertThat(c.connect("live")).isEqualTo("NetConnection.Connect.Success");
-                int id = c.createStream();
-                assertThat(c.publish(id, "good")[0]).isEqualTo("NetStream.Publish.Start");
-                c.send(6, MessageType.VIDEO, id, 1000, FlvBodies.avcSequenceHeader());
-                c.send(6, MessageType.VIDEO, id, 1000, FlvBodies.avcFrame(true, 0, FlvBodies.avcc(0x65, 300)));
-                authorizer.sink("lobby").await(ev -> ev.size() > before, WAIT, "the good publisher's packet");
-            }
+            RawRtmpClient.publishOneKeyframe(server.port(), "good", authorizer.sink("lobby"), WAIT);
             authorizer.sink("lobby").awaitEnds(before + 1, WAIT);
             MediaPacket p = (MediaPacket) authorizer.sink("lobby").events().get(authorizer.sink("lobby").events().size() - 2);
             assertThat(p.kind()).isEqualTo(MediaKind.VIDEO);

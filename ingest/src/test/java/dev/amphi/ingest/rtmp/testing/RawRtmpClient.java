@@ -53,6 +53,30 @@ public final class RawRtmpClient implements AutoCloseable {
         return new RawRtmpClient(port);
     }
 
+    /**
+     * A well-behaved publisher's whole session: handshake, connect to {@code live}, publish
+     * {@code key}, send an AVC sequence header and one keyframe, wait until {@code sink} has
+     * received something more, close.
+     */
+    public static void publishOneKeyframe(int port, String key, CapturingSink sink, Duration wait)
+            throws IOException, InterruptedException {
+        int before = sink.events().size();
+        try (RawRtmpClient c = open(port).handshake()) {
+            expect("connect", c.connect("live"), "NetConnection.Connect.Success");
+            int id = c.createStream();
+            expect("publish", c.publish(id, key)[0], "NetStream.Publish.Start");
+            c.send(6, MessageType.VIDEO, id, 1000, FlvBodies.avcSequenceHeader());
+            c.send(6, MessageType.VIDEO, id, 1000, FlvBodies.avcFrame(true, 0, FlvBodies.avcc(0x65, 300)));
+            sink.await(ev -> ev.size() > before, wait, "the publisher's packet");
+        }
+    }
+
+    private static void expect(String what, String got, String wanted) {
+        if (!wanted.equals(got)) {
+            throw new AssertionError(what + " answered " + got + ", expected " + wanted);
+        }
+    }
+
     public void sendRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
