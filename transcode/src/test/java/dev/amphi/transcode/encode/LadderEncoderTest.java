@@ -184,10 +184,14 @@ class LadderEncoderTest {
                 if (ladder.encode(canvas, i * TICK, drops == 1)) {
                     assertThat(drops).as("no frame is accepted once one was dropped").isZero();
                     acceptedBeforeRelease++;
-                    // until rung 1 blocks, let both rungs catch up so that only the blocking drops frames
+                    // let the rungs catch up so that only rung 1's blocking drops frames: before it
+                    // blocks, both rungs; after, every slot in use must be one of rung 1's waiting
+                    // frames (rung 0 may still hold one it has not finished, which a drop would
+                    // blame on the wrong rung and which it would then free)
                     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                    while (!blocked.get() && (ladder.framesEncoded(0) < acceptedBeforeRelease
-                            || ladder.framesEncoded(1) < acceptedBeforeRelease) && System.nanoTime() < deadline) {
+                    while (System.nanoTime() < deadline && (blocked.get()
+                            ? ladder.backlog() > acceptedBeforeRelease - ladder.framesEncoded(1)
+                            : ladder.framesEncoded(0) < acceptedBeforeRelease || ladder.framesEncoded(1) < acceptedBeforeRelease)) {
                         Thread.sleep(1);
                     }
                 } else {
