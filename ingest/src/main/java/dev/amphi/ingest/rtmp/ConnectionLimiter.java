@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 final class ConnectionLimiter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionLimiter.class);
-    static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
+    private static final long LOG_INTERVAL_NANOS = 10_000_000_000L;
 
     private final int maxConnections;
     private final int maxPerAddress;
@@ -47,24 +47,20 @@ final class ConnectionLimiter {
             return refuse(ch, "the server is at its limit of " + maxConnections + " open connections");
         }
         InetAddress address = maxPerAddress > 0 && ch.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
-        if (address != null) {
-            if (perAddress.merge(address, 1, Integer::sum) > maxPerAddress) {
-                release(address);
-                open.decrementAndGet();
-                return refuse(ch, address.getHostAddress() + " is at the limit of " + maxPerAddress + " open connections per address");
-            }
-            ch.closeFuture().addListener(f -> {
-                release(address);
-                open.decrementAndGet();
-            });
-        } else {
-            ch.closeFuture().addListener(f -> open.decrementAndGet());
+        if (address != null && perAddress.merge(address, 1, Integer::sum) > maxPerAddress) {
+            release(address);
+            return refuse(ch, address.getHostAddress() + " is at the limit of " + maxPerAddress + " open connections per address");
         }
+        ch.closeFuture().addListener(f -> release(address));
         return true;
     }
 
+    /** Counts a connection out: of the total, and of its address when that is counted (non-null). */
     private void release(InetAddress address) {
-        perAddress.computeIfPresent(address, (k, n) -> n > 1 ? n - 1 : null);   // no entry left at 0
+        if (address != null) {
+            perAddress.computeIfPresent(address, (k, n) -> n > 1 ? n - 1 : null);   // no entry left at 0
+        }
+        open.decrementAndGet();
     }
 
     private boolean refuse(Channel ch, String why) {
