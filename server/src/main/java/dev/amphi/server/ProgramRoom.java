@@ -71,7 +71,7 @@ final class ProgramRoom implements AutoCloseable {
         this.config = config;
         this.decoders = decoders;
         this.timer = timer;
-        this.events = new ProgramRoomEvents(room.name(), config.canvasWidth(), config.canvasHeight(), config.layout());
+        this.events = new ProgramRoomEvents(room.name(), config.layout());
     }
 
     Room room() {

@@ -8,8 +8,6 @@ import dev.amphi.core.room.SpeakerView;
 import dev.amphi.transcode.ProgramListener;
 import dev.amphi.transcode.RoomProgram;
 import dev.amphi.transcode.layout.Layout;
-import dev.amphi.transcode.layout.LayoutEngine;
-import dev.amphi.transcode.layout.TilePlacement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,29 +27,22 @@ import org.slf4j.LoggerFactory;
  * thread or on whatever thread joined a speaker, so nothing here takes {@link ProgramRoom}'s lock
  * (its {@code close} waits for the program thread) and listeners are only handed values.
  *
- * <p>A speaker is {@code visible} when the program's layout gives it a tile: the same pure
- * {@link LayoutEngine#place} the program uses, fed with the active speaker and a recent-speakers
- * list kept here the way the program keeps its own.
+ * <p>A speaker is {@code visible} when the program's last frame gave it a tile
+ * ({@link RoomProgram#visibleSpeakers()}); the program says when that changes
+ * ({@link #tilesChanged}), and only then do listeners get a new speaker list for it.
  */
 final class ProgramRoomEvents implements ProgramListener {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProgramRoomEvents.class);
-    /** Recent speakers remembered for the filmstrip (as many as the program remembers). */
-    private static final int RECENT = 16;
 
     private final String room;
-    private final int canvasWidth;
-    private final int canvasHeight;
     private final List<ProgramEvents> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, String> names = new ConcurrentHashMap<>();
-    private final List<String> recent = new ArrayList<>(); // guarded by itself
     private volatile RoomProgram program;
     private volatile LayoutChoice layout;
 
-    ProgramRoomEvents(String room, int canvasWidth, int canvasHeight, Layout initial) {
+    ProgramRoomEvents(String room, Layout initial) {
         this.room = room;
-        this.canvasWidth = canvasWidth;
-        this.canvasHeight = canvasHeight;
         this.layout = choiceOf(initial);
     }
 
@@ -76,9 +67,6 @@ final class ProgramRoomEvents implements ProgramListener {
 
     /** The program started (under ProgramRoom's lock, before any speaker joined). */
     void started(RoomProgram p) {
-        synchronized (recent) {
-            recent.clear();
-        }
         program = p;
         Layout wanted = programLayout();
         if (!p.layout().equals(wanted)) { // a layout change raced with the start
@@ -96,7 +84,7 @@ final class ProgramRoomEvents implements ProgramListener {
 
     /**
      * The host's choice, already checked against the room's speakers; the running program (if any)
-     * switches at its next frame.
+     * switches at its next frame, and then tells who has a tile ({@link #tilesChanged}).
      */
     void choose(LayoutChoice choice) {
         layout = choice;
@@ -105,10 +93,6 @@ final class ProgramRoomEvents implements ProgramListener {
             p.layout(layoutOf(choice));
         }
         fire(l -> l.layoutChanged(choice));
-        if (p != null) {
-            List<SpeakerView> views = views(p);
-            fire(l -> l.speakersChanged(views));
-        }
     }
 
     /**
@@ -163,14 +147,7 @@ final class ProgramRoomEvents implements ProgramListener {
     private List<SpeakerView> views(RoomProgram p) {
         List<String> ids = p.speakers();
         Map<String, Double> levels = p.levels();
-        List<String> rec;
-        synchronized (recent) {
-            rec = List.copyOf(recent);
-        }
-        Set<String> shown = new HashSet<>();
-        for (TilePlacement t : LayoutEngine.place(p.layout(), ids, p.activeSpeaker().orElse(null), rec, canvasWidth, canvasHeight)) {
-            shown.add(t.speakerId());
-        }
+        Set<String> shown = p.visibleSpeakers();
         List<SpeakerView> views = new ArrayList<>(ids.size());
         for (String id : ids) {
             Double level = levels.get(id);
@@ -183,23 +160,20 @@ final class ProgramRoomEvents implements ProgramListener {
 
     @Override
     public void activeSpeakerChanged(String programRoom, String speakerId) {
-        synchronized (recent) {
-            recent.remove(speakerId);
-            recent.add(0, speakerId);
-            if (recent.size() > RECENT) {
-                recent.remove(recent.size() - 1);
-            }
-        }
         fire(l -> l.activeSpeakerChanged(speakerId));
-        RoomProgram p = program;
-        if (p != null && !listeners.isEmpty() && !(p.layout() instanceof Layout.Gallery)) { // who has a tile depends on who speaks
-            List<SpeakerView> views = views(p);
-            fire(l -> l.speakersChanged(views));
-        }
     }
 
     @Override
     public void speakersChanged(String programRoom, List<String> speakers) {
+        speakerList();
+    }
+
+    @Override
+    public void tilesChanged(String programRoom, Set<String> visible) {
+        speakerList();
+    }
+
+    private void speakerList() {
         RoomProgram p = program;
         if (p != null && !listeners.isEmpty()) {
             List<SpeakerView> views = views(p);

@@ -76,6 +76,8 @@ final class DefaultRoomProgram implements RoomProgram {
     private volatile long frames;
     private volatile long lateFrames;
     private volatile int visible;
+    private volatile Set<String> visibleIds = Set.of();
+    private Layout laidOut; // the layout of the last relayout (program thread)
     private final OverloadGovernor governor = new OverloadGovernor();
     private volatile int shedLevel;
     /** How late the frame being produced is (live runs), for the governor; program thread. */
@@ -284,6 +286,11 @@ final class DefaultRoomProgram implements RoomProgram {
     }
 
     @Override
+    public Set<String> visibleSpeakers() {
+        return visibleIds;
+    }
+
+    @Override
     public Optional<String> activeSpeaker() {
         return Optional.ofNullable(active);
     }
@@ -473,7 +480,8 @@ final class DefaultRoomProgram implements RoomProgram {
             ids.add(s.id);
         }
         recent.retainAll(ids);
-        placements = LayoutEngine.place(layout, ids, active, List.copyOf(recent), cfg.width, cfg.height);
+        Layout current = layout;
+        placements = LayoutEngine.place(current, ids, active, List.copyOf(recent), cfg.width, cfg.height);
         Set<String> shown = new HashSet<>();
         for (TilePlacement t : placements) {
             shown.add(t.speakerId());
@@ -491,6 +499,13 @@ final class DefaultRoomProgram implements RoomProgram {
             }
         }
         visible = placements.size();
+        Set<String> now = Set.copyOf(shown);
+        boolean changed = !now.equals(visibleIds) || !current.equals(laidOut);
+        visibleIds = now;
+        laidOut = current;
+        if (changed) {
+            cfg.listener.tilesChanged(room, now);
+        }
     }
 
     /** Under this: speakers gone longer than the rejoin grace leave; whether anyone did. */

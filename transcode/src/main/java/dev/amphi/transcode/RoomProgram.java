@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -57,6 +58,14 @@ public interface RoomProgram extends AutoCloseable {
 
     /** Speakers in the room, in join order. */
     List<String> speakers();
+
+    /**
+     * The speakers the program's last frame gave a tile (drawn), in no particular order. This is
+     * the program's own placement, so it is what viewers see; it follows a layout change, a join
+     * or an active-speaker change at the next frame, and {@link ProgramListener#tilesChanged} says
+     * when it changed.
+     */
+    Set<String> visibleSpeakers();
 
     /** The current active speaker, if anyone has spoken yet. */
     Optional<String> activeSpeaker();

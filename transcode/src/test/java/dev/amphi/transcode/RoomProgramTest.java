@@ -14,10 +14,12 @@ import dev.amphi.transcode.layout.LayoutEngine;
 import dev.amphi.transcode.layout.TilePlacement;
 import dev.amphi.transcode.video.SpeakerVideo;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
@@ -149,13 +151,7 @@ class RoomProgramTest {
     }
 
     static void await(Duration timeout, String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out after " + timeout.toSeconds() + " s waiting for " + what);
-            }
-            Thread.sleep(50);
-        }
+        Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(50)).until(condition::getAsBoolean);
     }
 
     @Test
@@ -176,6 +172,34 @@ class RoomProgramTest {
             }
         }
         assertThat(program.stats().visibleSpeakers()).isEqualTo(4);
+    }
+
+    @Test
+    void visibleSpeakersAreTheTilesOfTheProgramsLastLayoutAndEachChangeIsReported() throws Exception {
+        List<Set<String>> reported = new CopyOnWriteArrayList<>();
+        start(new Layout.Gallery(1), new ProgramListener() {
+            @Override
+            public void tilesChanged(String room, Set<String> visible) {
+                reported.add(visible);
+            }
+        });
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 50; i++) { // 7x7 tiles a page: the 50th speaker is on page 2
+            ids.add("s" + i);
+            program.join("s" + i, "S" + i);
+        }
+        Set<String> page1 = Set.copyOf(ids.subList(0, 49));
+        await(Duration.ofSeconds(20), "page 1 laid out", () -> program.visibleSpeakers().equals(page1));
+        assertThat(reported).as("the program reported the tiles it drew").contains(page1);
+
+        program.layout(new Layout.Gallery(2));
+        await(Duration.ofSeconds(20), "page 2 laid out", () -> program.visibleSpeakers().equals(Set.of("s49")));
+        assertThat(reported.get(reported.size() - 1)).isEqualTo(Set.of("s49"));
+        assertThat(program.stats().visibleSpeakers()).isEqualTo(1);
+
+        program.leave("s49"); // page 2 is gone: the gallery shows its last page
+        await(Duration.ofSeconds(20), "page 1 again", () -> program.visibleSpeakers().equals(page1));
+        assertThat(reported.get(reported.size() - 1)).isEqualTo(page1);
     }
 
     @Test
