@@ -169,9 +169,13 @@ final class DefaultRoomProgram implements RoomProgram {
         finish();
     }
 
-    /** The decode side of a speaker, for offline runs that feed decoders themselves. */
+    /**
+     * The decode side of a speaker, for offline runs that feed decoders themselves (no queue); a
+     * speaker being fed this way counts as connected. Null for a speaker not in the room.
+     */
     synchronized MediaSink decoderOf(String speakerId) {
-        return speakers.get(speakerId);
+        Speaker s = speakers.get(speakerId);
+        return s == null ? null : s.direct();
     }
 
     private void openPipeline() {

@@ -85,6 +85,29 @@ final class Speaker implements MediaSink {
         };
     }
 
+    /**
+     * The decode side for a driver that feeds this speaker itself, on its own threads, without the
+     * queue (offline programs: benchmarks, tests). Packets go straight to {@link #onPacket}; being fed
+     * counts as being connected, exactly as through {@link #input()}, so a fed speaker is never taken
+     * for one who left, however long the program runs, and {@code onEnd} starts the rejoin grace.
+     */
+    MediaSink direct() {
+        return new MediaSink() {
+            @Override
+            public void onPacket(MediaPacket packet) {
+                connected = true;
+                Speaker.this.onPacket(packet);
+            }
+
+            @Override
+            public void onEnd() {
+                connected = false;
+                disconnectedAt = programNow.getAsLong();
+                Speaker.this.onEnd();
+            }
+        };
+    }
+
     /** Decode thread: one packet of the publisher, in order. */
     @Override
     public synchronized void onPacket(MediaPacket p) {
