@@ -164,6 +164,11 @@ final class DefaultRoomProgram implements RoomProgram {
         this.canvasTap = tap;
     }
 
+    /** Offline runs only, after {@link #startOffline}: whether names are drawn on the tiles (benchmark PSNR). */
+    void drawLabels(boolean on) {
+        compositor.drawLabels(on);
+    }
+
     /** Ends an offline program: flushes the encoders and ends the outputs. */
     void finishOffline() {
         finish();
@@ -222,7 +227,7 @@ final class DefaultRoomProgram implements RoomProgram {
                 throw new RoomFullException("room " + room + " is full (" + cfg.maxSpeakers + " speakers)");
             }
             s = new Speaker(speakerId, name, joinCounter++, decoders, this::programNow,
-                    cfg.jitter.toNanos() * 9 / 100_000);
+                    cfg.jitter.toNanos() * 9 / 100_000, cfg.tileShortcuts);
             speakers.put(speakerId, s);
             layoutDirty = true;
             changed = List.copyOf(speakers.keySet());
