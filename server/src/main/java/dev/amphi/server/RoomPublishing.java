@@ -14,6 +14,8 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -69,7 +71,11 @@ final class RoomPublishing implements PublishAuthorizer, AutoCloseable {
     }
 
     @Override
-    public PublishDecision authorize(PublishRequest request) {
+    public CompletionStage<PublishDecision> authorize(PublishRequest request) {
+        return CompletableFuture.completedFuture(decide(request));
+    }
+
+    private PublishDecision decide(PublishRequest request) {
         String app = request.app().replaceFirst("[?].*$", "").replaceFirst("/+$", "");
         if (!"live".equals(app)) {
             return PublishDecision.reject("unknown application '" + bounded(request.app()) + "': publish to rtmp://HOST:PORT/live/KEY");
@@ -77,7 +83,7 @@ final class RoomPublishing implements PublishAuthorizer, AutoCloseable {
         Optional<Room> room = registry.byStreamKey(request.streamKey());
         if (room.isEmpty()) {
             LOG.info("refused publisher {}: unknown stream key", request.remote());
-            return PublishDecision.reject("unknown stream key");
+            return PublishDecision.rejectCredentials("unknown stream key");
         }
         ProgramRoom program = programs.get(room.get().name());
         if (program != null) {

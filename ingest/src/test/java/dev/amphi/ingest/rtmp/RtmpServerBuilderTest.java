@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.amphi.ingest.PublishDecision;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 /** The builder fails fast, naming the bad value; the server binds, reports its ports and closes. */
@@ -28,7 +29,7 @@ class RtmpServerBuilderTest {
     @Test
     void bindsAFreePortReportsNoTlsAndClosesTwice() throws InterruptedException {
         RtmpServer server = RtmpServer.builder().bind("127.0.0.1").port(0)
-                .authorizer(r -> PublishDecision.reject("no")).build().start();
+                .authorizer(r -> CompletableFuture.completedFuture(PublishDecision.reject("no"))).build().start();
         try {
             assertThat(server.port()).isPositive();
             assertThat(server.tlsPort()).isEqualTo(-1);
