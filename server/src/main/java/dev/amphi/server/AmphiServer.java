@@ -158,6 +158,8 @@ public final class AmphiServer implements AutoCloseable {
                 .readBatch(config.limits().readBatch())
                 .maxConnections(config.limits().maxConnections())
                 .maxConnectionsPerAddress(config.limits().maxConnectionsPerAddress())
+                .publishTimeout(config.limits().publishTimeout())
+                .failedPublishLimit(config.limits().maxFailedPublishes(), config.limits().failedPublishWindow())
                 .listener(metrics);
         config.tls().ifPresent(t -> b.tls(t.port(), t.certificateChain(), t.privateKey()));
         try {

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The program starts with the first speaker (or the demo speakers) and stops, ending the
  * playlists, when no publisher has been connected for {@link #IDLE_STOP_NANOS}. A speaker is
- * identified by the {@code name} query parameter of the stream key ({@code KEY?name=Ada}); the
+ * identified by the {@code name} query parameter of the stream key ({@code KEY?name=Ada}, checked
+ * by {@link SpeakerNames}); the
  * same name coming back gets the same tile, and a second publisher with a name already live takes
  * over from the first (the stale connection's packets are dropped). Publishers without a name
  * are guests, each a new speaker. Session sinks are called on Netty event loops and only take
@@ -54,7 +55,6 @@ final class ProgramRoom implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProgramRoom.class);
     /** A program with no connected publisher stops after this long (its speakers' rejoin grace). */
     static final long IDLE_STOP_NANOS = 60_000_000_000L;
-    private static final int MAX_NAME = 64;
 
     private final Room room;
     private final RoomRegistry registry;
@@ -110,9 +110,9 @@ final class ProgramRoom implements AutoCloseable {
         return room;
     }
 
-    /** The room cannot take a speaker now (the server is stopping); the message says why, for the publisher. */
-    static final class Unavailable extends RuntimeException {
-        Unavailable(String message) {
+    /** The room refuses this publisher (a bad speaker name, the server is stopping); the message says why, for the publisher. */
+    static final class Refused extends RuntimeException {
+        Refused(String message) {
             super(message);
         }
     }
@@ -126,7 +126,8 @@ final class ProgramRoom implements AutoCloseable {
      * policy (take over or refuse) applies to one speaker, not to the whole room. Returns at once;
      * the stage completes when the room's program runs (at once when it already does), on the
      * thread that started it. It fails with {@link RoomProgram.RoomFullException} when the room
-     * has no free speaker place, {@link Unavailable} when the server is stopping, or with the
+     * has no free speaker place, {@link Refused} for a bad speaker name or when the server is
+     * stopping, or with the
      * program's own failure to start.
      */
     CompletionStage<Accepted> newSession(PublishRequest request) {
@@ -134,9 +135,14 @@ final class ProgramRoom implements AutoCloseable {
         String display;
         synchronized (this) {
             if (closed) {
-                return CompletableFuture.failedFuture(new Unavailable("server is stopping"));
+                return CompletableFuture.failedFuture(new Refused("server is stopping"));
             }
-            Optional<String> name = request.parameter("name").map(ProgramRoom::cleanName).filter(n -> !n.isEmpty());
+            Optional<String> name;
+            try {
+                name = request.parameter("name").flatMap(SpeakerNames::parse);
+            } catch (IllegalArgumentException e) {
+                return CompletableFuture.failedFuture(new Refused(e.getMessage()));
+            }
             if (name.isPresent()) {
                 display = name.get();
                 id = display.toLowerCase(Locale.ROOT);
@@ -157,7 +163,7 @@ final class ProgramRoom implements AutoCloseable {
     /** A speaker joins the running program {@code p}. */
     private synchronized Accepted join(RoomProgram p, String id, String display) {
         if (closed || program != p) {
-            throw new Unavailable(closed ? "server is stopping" : "the room's program stopped; try again");
+            throw new Refused(closed ? "server is stopping" : "the room's program stopped; try again");
         }
         idleSince = 0; // the idle check must not stop the program before this speaker's first packet
         events.named(id, display);
@@ -299,7 +305,7 @@ final class ProgramRoom implements AutoCloseable {
             }
         }
         p.close();
-        throw new Unavailable("server is stopping");
+        throw new Refused("server is stopping");
     }
 
     /**
@@ -360,14 +366,6 @@ final class ProgramRoom implements AutoCloseable {
     @Override
     public String toString() {
         return "program of room " + room.name();
-    }
-
-    /** Control characters out, whitespace collapsed, at most 64 characters. */
-    static String cleanName(String raw) {
-        StringBuilder b = new StringBuilder();
-        raw.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) || Character.isWhitespace(c) ? ' ' : c));
-        String s = b.toString().strip().replaceAll(" {2,}", " ");
-        return s.length() <= MAX_NAME ? s : s.substring(0, MAX_NAME).strip();
     }
 
     /** One publisher of one speaker. */

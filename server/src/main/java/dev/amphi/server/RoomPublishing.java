@@ -112,7 +112,7 @@ final class RoomPublishing implements PublishAuthorizer, AutoCloseable {
     /** What a publisher is told when its composited room cannot take it. */
     private static String refusal(String room, Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof RoomProgram.RoomFullException || cause instanceof ProgramRoom.Unavailable) {
+        if (cause instanceof RoomProgram.RoomFullException || cause instanceof ProgramRoom.Refused) {
             return cause.getMessage();
         }
         return "room " + room + " could not start its program; try again later";
