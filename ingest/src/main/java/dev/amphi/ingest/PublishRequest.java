@@ -45,10 +45,15 @@ public record PublishRequest(String app, String streamKey, InetSocketAddress rem
         return java.util.Optional.empty();
     }
 
-    /** Never prints the stream key or the query string (either may carry a secret). */
+    /**
+     * Never prints the stream key, the query string or what follows the application's first
+     * segment (any of them may carry a secret).
+     */
     @Override
     public String toString() {
-        String a = (app.length() <= 64 ? app : app.substring(0, 64) + "...").replaceAll("\\p{Cntrl}", "?");
+        int slash = app.indexOf('/'); // an encoder with the key in its server URL sends it as part of the application
+        String a = (slash < 0 ? app : app.substring(0, slash) + "/...");
+        a = (a.length() <= 64 ? a : a.substring(0, 64) + "...").replaceAll("\\p{Cntrl}", "?");
         return "PublishRequest[app=" + a + ", remote=" + remote
                 + (secure ? ", TLS" : "") + "]";
     }

@@ -81,8 +81,9 @@ final class RoomPublishing implements PublishAuthorizer, AutoCloseable {
     public CompletionStage<PublishDecision> authorize(PublishRequest request) {
         String app = request.app().replaceFirst("[?].*$", "").replaceFirst("/+$", "");
         if (!"live".equals(app)) {
-            return decided(PublishDecision.reject("unknown application '" + bounded(request.app())
-                    + "': publish to rtmp://HOST:PORT/live/KEY"));
+            // not echoed: an encoder that put the key into the server URL sends it as part of the application
+            return decided(PublishDecision.reject("unknown application: publish to rtmp://HOST:PORT/live with the stream key "
+                    + "as the stream name (rtmp://HOST:PORT/live/KEY)"));
         }
         Optional<Room> room = registry.byStreamKey(request.streamKey());
         if (room.isEmpty()) {
@@ -143,10 +144,6 @@ final class RoomPublishing implements PublishAuthorizer, AutoCloseable {
         for (RoomStream s : streams.values()) {
             s.toOrigin.close();
         }
-    }
-
-    private static String bounded(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 
     /** One room's publishing state. */

@@ -79,7 +79,9 @@ class RoomPublishingTest {
         RoomPublishing p = publishing(DuplicatePolicy.TAKE_OVER);
         assertThat(authorize(p, request("live", "wrong"))).isEqualTo(PublishDecision.rejectCredentials("unknown stream key"));
         assertThat(authorize(p, request("other", "lobby-key"))).isInstanceOf(PublishDecision.Reject.class)
-                .extracting(d -> ((PublishDecision.Reject) d).reason()).asString().contains("unknown application 'other'");
+                .extracting(d -> ((PublishDecision.Reject) d).reason()).asString().startsWith("unknown application: publish to rtmp://HOST:PORT/live");
+        assertThat(authorize(p, request("live/lobby-key", "x"))).as("a key in the application is not echoed")
+                .extracting(d -> ((PublishDecision.Reject) d).reason()).asString().doesNotContain("lobby-key");
         accept(authorize(p, request("live/", "lobby-key")), "lobby");
     }
 

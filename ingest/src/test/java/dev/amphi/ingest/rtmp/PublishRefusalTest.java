@@ -92,6 +92,10 @@ class PublishRefusalTest {
                 assertThat(String.join(" ", status)).doesNotContain(wrong);
             }
             try (RawRtmpClient c = RawRtmpClient.open(server.port()).handshake()) {
+                c.connect("live/" + wrong); // the key in the server URL, as a misconfigured encoder sends it
+                assertThat(String.join(" ", c.publish(c.createStream(), "other-key"))).doesNotContain(wrong);
+            }
+            try (RawRtmpClient c = RawRtmpClient.open(server.port()).handshake()) {
                 c.connect("live");
                 c.command(0, "FCPublish", 3.0, null, GOOD);
                 assertThat(((Map<?, ?>) c.awaitCommand("onFCPublish", WAIT).get(3)).get("description")).isEqualTo("FCPublish received.");

@@ -16,6 +16,15 @@ final class ClientText {
         return s.length() > 100 ? b + "..." : b.toString();
     }
 
+    /**
+     * The first path segment of an application name, for logs ({@code live} of {@code live/KEY}: an
+     * encoder configured with the key in its server URL sends the key as part of the application).
+     */
+    static String firstSegment(String app) {
+        int slash = app.indexOf('/');
+        return printable(slash < 0 ? app : app.substring(0, slash) + "/...");
+    }
+
     /** {@code key?token=x} → {@code key}. */
     static String stripQuery(String s) {
         int q = s.indexOf('?');

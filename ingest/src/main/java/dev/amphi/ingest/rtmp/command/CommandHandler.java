@@ -299,7 +299,8 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             }
             context.listener().publishRefused(r.failedAttempt() ? Refusal.WRONG_KEY : Refusal.REFUSED);
             // stream keys are secrets: never logged
-            LOG.info("RTMP {} publish refused (app {}): {}", request.remote(), ClientText.printable(app), ClientText.printable(r.reason()));
+            LOG.info("RTMP {} publish refused (app {}): {}", request.remote(), ClientText.firstSegment(app),
+                    ClientText.printable(r.reason()));
             badName(ctx, streamId, r.reason());
             return;
         }
