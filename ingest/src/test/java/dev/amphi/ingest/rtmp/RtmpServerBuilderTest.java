@@ -21,6 +21,10 @@ class RtmpServerBuilderTest {
         assertThatThrownBy(() -> b.handshakeTimeout(Duration.ZERO)).hasMessage("handshakeTimeout must be positive, was PT0S");
         assertThatThrownBy(() -> b.idleTimeout(Duration.ofSeconds(-1))).hasMessage("idleTimeout must be positive, was PT-1S");
         assertThatThrownBy(() -> b.ioThreads(-1)).hasMessageContaining("was -1");
+        assertThatThrownBy(() -> b.publishTimeout(Duration.ZERO)).hasMessage("publishTimeout must be positive, was PT0S");
+        assertThatThrownBy(() -> b.failedPublishLimit(-1, Duration.ofMinutes(1))).hasMessageContaining("was -1");
+        assertThatThrownBy(() -> b.failedPublishLimit(5, Duration.ZERO)).hasMessage("failed publish window must be positive, was PT0S");
+        assertThatThrownBy(() -> b.maxConnectionsPerAddress(-1)).hasMessageContaining("was -1");
         assertThatThrownBy(() -> b.bind(" ")).hasMessage("bind host must not be blank");
         assertThatThrownBy(() -> b.authorizer(null)).isInstanceOf(NullPointerException.class).hasMessage("authorizer");
         assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class).hasMessageContaining("authorizer");
