@@ -127,8 +127,7 @@ final class ProgramRoom implements AutoCloseable {
      * the stage completes when the room's program runs (at once when it already does), on the
      * thread that started it. It fails with {@link RoomProgram.RoomFullException} when the room
      * has no free speaker place, {@link Refused} for a bad speaker name or when the server is
-     * stopping, or with the
-     * program's own failure to start.
+     * stopping, or with the program's own failure to start.
      */
     CompletionStage<Accepted> newSession(PublishRequest request) {
         String id;
