@@ -185,11 +185,11 @@ PUB_PIDS=()
 PUB_RESTARTS=0
 PUB_BATCH=10         # publishers started together; the next batch waits until these are sending
 # launch_publisher DIR I: (re)starts publisher I, replaying the input in a loop at its real rate,
-# to $PUBLISH_BASE/keyI (PUBLISH_BASE: rtmp://host:port/live of the server under test).
+# to $PUBLISH_BASE/bench-stream-key-I (PUBLISH_BASE: rtmp://host:port/live of the server under test).
 launch_publisher() {
   local dir=$1 i=$2
   ffmpeg -nostdin -hide_banner -loglevel error -progress "$dir/pub/$i.progress" -stats_period 0.5 \
-    -re -stream_loop -1 -i "$INPUT" -c copy -f flv "$PUBLISH_BASE/key$i" \
+    -re -stream_loop -1 -i "$INPUT" -c copy -f flv "$PUBLISH_BASE/bench-stream-key-$i" \
     >> "$dir/pub/$i.log" 2>&1 &
   PUB_PIDS[i - 1]=$!
   CHILDREN+=($!)

@@ -104,7 +104,7 @@ start_nginx() {
   mapfile -t SERVER_PIDS < <(echo "$SERVER_MAIN"; children_of "$SERVER_MAIN")
   CHILDREN+=("${SERVER_PIDS[@]:1}")
   PUBLISH_BASE="rtmp://127.0.0.1:$rtmp/live"
-  PLAYLIST_FMT="http://127.0.0.1:$http/hls/key%s.m3u8"
+  PLAYLIST_FMT="http://127.0.0.1:$http/hls/bench-stream-key-%s.m3u8"
 }
 
 start_amphi() {
@@ -114,10 +114,12 @@ start_amphi() {
   fi
   rtmp=$(free_port); http=$(free_port)
   mkdir -p "$dir/data"
-  for ((i = 1; i <= n; i++)); do rooms+=(--room "bench$i=key$i"); done
+  for ((i = 1; i <= n; i++)); do rooms+=(--room "bench$i=bench-stream-key-$i"); done
+  # every publisher runs on this machine, so all share one address: no per-address limit
   # shellcheck disable=SC2086  # JAVA_OPTS is a list of flags
   java $JAVA_OPTS -jar "$AMPHI_JAR" --bind 127.0.0.1 --http-port "$http" --rtmp-port "$rtmp" \
-    --data-dir "$dir/data" --room-mode passthrough "${rooms[@]}" > "$dir/amphi.log" 2>&1 &
+    --data-dir "$dir/data" --room-mode passthrough --rtmp-max-connections-per-address 0 \
+      "${rooms[@]}" > "$dir/amphi.log" 2>&1 &
   SERVER_MAIN=$!
   CHILDREN+=("$SERVER_MAIN")
   if ! wait_listening "$SERVER_MAIN" 60 "$rtmp" "$http"; then

@@ -81,7 +81,7 @@ ffmpeg -nostdin -loglevel error -f lavfi -i "testsrc2=size=640x360:rate=30" -f l
   -t 20 -c:v libx264 -preset veryfast -g 60 -b:v 800k -pix_fmt yuv420p -c:a aac -b:a 96k -f flv "$WORK/speaker.flv"
 
 RTMP=$(free_port); HTTP=$(free_port)
-KEY="soak$RANDOM$RANDOM"
+KEY="soak-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"  # configured keys need 16 characters or more
 log "starting Amphi: lobby composited, --demo $DEMO, heap $HEAP pre-touched, http $HTTP rtmp $RTMP"
 java -Xms"$HEAP" -Xmx"$HEAP" -XX:+AlwaysPreTouch -jar "$WORK/amphi.jar" --bind 127.0.0.1 --http-port "$HTTP" \
   --rtmp-port "$RTMP" --data-dir "$WORK/data" --lobby-key "$KEY" --demo "$DEMO" > "$WORK/amphi.log" 2>&1 &

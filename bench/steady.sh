@@ -103,15 +103,17 @@ start_server() {
     # shellcheck disable=SC2206
     CHILDREN+=($kids)
     PIDS[$s]="${MAINPID[$s]} $kids"
-    FMT[$s]="http://127.0.0.1:$http/hls/key%s.m3u8"
+    FMT[$s]="http://127.0.0.1:$http/hls/bench-stream-key-%s.m3u8"
   else
     local opts="" v i rooms=()
     for v in "${VARIANTS[@]}"; do [ "${v%%=*}" = "$s" ] && opts=${v#*=}; done
     mkdir -p "$dir/data"
-    for ((i = 1; i <= STREAMS; i++)); do rooms+=(--room "bench$i=key$i"); done
+    for ((i = 1; i <= STREAMS; i++)); do rooms+=(--room "bench$i=bench-stream-key-$i"); done
+    # every publisher runs on this machine, so all share one address: no per-address limit
     # shellcheck disable=SC2086  # opts is a list of JVM flags
     java $opts -jar "$AMPHI_JAR" --bind 127.0.0.1 --http-port "$http" --rtmp-port "$rtmp" \
-      --data-dir "$dir/data" --room-mode passthrough "${rooms[@]}" > "$dir/amphi.log" 2>&1 &
+      --data-dir "$dir/data" --room-mode passthrough --rtmp-max-connections-per-address 0 \
+      "${rooms[@]}" > "$dir/amphi.log" 2>&1 &
     MAINPID[$s]=$!; CHILDREN+=($!)
     wait_listening "${MAINPID[$s]}" 60 "$rtmp" "$http" || die "amphi '$s' did not start: $(tail -n 1 "$dir/amphi.log")"
     PIDS[$s]=${MAINPID[$s]}

@@ -21,8 +21,15 @@ public sealed interface PublishDecision {
         }
     }
 
-    /** Publishing is refused; {@code reason} is sent to the client and logged. */
-    record Reject(String reason) implements PublishDecision {
+    /**
+     * Publishing is refused; {@code reason} is sent to the client and logged, so it must not
+     * contain the stream key.
+     *
+     * @param failedAttempt true when the publisher presented a wrong credential (an unknown stream
+     *                      key): such refusals count towards the per-address throttle of failed
+     *                      attempts; false for a refusal of a valid key (room full, bad speaker name)
+     */
+    record Reject(String reason, boolean failedAttempt) implements PublishDecision {
         public Reject {
             Objects.requireNonNull(reason, "reason");
         }
@@ -32,7 +39,13 @@ public sealed interface PublishDecision {
         return new Accept(streamName, sink);
     }
 
+    /** A refusal that does not count as a failed attempt (see {@link Reject#failedAttempt()}). */
     static PublishDecision reject(String reason) {
-        return new Reject(reason);
+        return new Reject(reason, false);
+    }
+
+    /** A refusal for a wrong credential, counted towards the address's throttle of failed attempts. */
+    static PublishDecision rejectCredentials(String reason) {
+        return new Reject(reason, true);
     }
 }

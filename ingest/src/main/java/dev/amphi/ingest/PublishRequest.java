@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param app       the application part of the URL ({@code live} in {@code rtmp://host/live/KEY})
  * @param streamKey the stream key (the publish name, query string removed)
- * @param remote    the publisher's address, for logs
+ * @param remote    the publisher's address, for logs and throttling
  * @param secure    whether the connection is encrypted (RTMPS)
  * @param query     the publish name's query string without the {@code ?} ({@code name=Ada} in
  *                  {@code KEY?name=Ada}), empty when there is none; not decoded
@@ -43,5 +43,18 @@ public record PublishRequest(String app, String streamKey, InetSocketAddress rem
             }
         }
         return java.util.Optional.empty();
+    }
+
+    /**
+     * Never prints the stream key, the query string or what follows the application's first
+     * segment (any of them may carry a secret).
+     */
+    @Override
+    public String toString() {
+        int slash = app.indexOf('/'); // an encoder with the key in its server URL sends it as part of the application
+        String a = (slash < 0 ? app : app.substring(0, slash) + "/...");
+        a = (a.length() <= 64 ? a : a.substring(0, 64) + "...").replaceAll("\\p{Cntrl}", "?");
+        return "PublishRequest[app=" + a + ", remote=" + remote
+                + (secure ? ", TLS" : "") + "]";
     }
 }

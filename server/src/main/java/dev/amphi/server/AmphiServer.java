@@ -44,6 +44,8 @@ public final class AmphiServer implements AutoCloseable {
     private ExecutorService worker;
     private ExecutorService decoders;
     private ScheduledExecutorService timer;
+    private ExecutorService programStarts;
+    private final ProgramRoom.Starter programStarter;
     private List<ProgramRoom> programRooms = List.of();
     private HlsOrigin origin;
     private Vertx vertx;
@@ -52,13 +54,19 @@ public final class AmphiServer implements AutoCloseable {
     private volatile boolean rtmpUp;
     private boolean closed;
 
-    private AmphiServer(ServerConfig config) {
+    private AmphiServer(ServerConfig config, ProgramRoom.Starter programStarter) {
         this.config = config;
+        this.programStarter = programStarter;
     }
 
     /** Starts a server; on failure nothing stays bound. */
     public static AmphiServer start(ServerConfig config) throws Exception {
-        AmphiServer s = new AmphiServer(config);
+        return start(config, ProgramRoom.Starter.DEFAULT);
+    }
+
+    /** {@link #start(ServerConfig)} with the composited rooms' programs started by {@code programStarter} (tests). */
+    static AmphiServer start(ServerConfig config, ProgramRoom.Starter programStarter) throws Exception {
+        AmphiServer s = new AmphiServer(config, programStarter);
         try {
             s.startAll();
             return s;
@@ -94,8 +102,12 @@ public final class AmphiServer implements AutoCloseable {
                         t.setDaemon(true);
                         return t;
                     });
+                    // programs open their encoders here, never on an event loop; rooms start side by side
+                    programStarts = namedPool("amphi-program-start-", 4);
+                    ((ThreadPoolExecutor) programStarts).allowCoreThreadTimeOut(true); // starts are rare
                 }
-                programs.put(room.name(), new ProgramRoom(room, rooms, origin, config.program().forRoom(room.name()), config.segmentDuration(), decoders, timer));
+                programs.put(room.name(), new ProgramRoom(room, rooms, origin, config.program().forRoom(room.name()),
+                        config.segmentDuration(), decoders, timer, programStarts, programStarter));
             }
         }
         programRooms = List.copyOf(programs.values());
@@ -146,6 +158,8 @@ public final class AmphiServer implements AutoCloseable {
                 .readBatch(config.limits().readBatch())
                 .maxConnections(config.limits().maxConnections())
                 .maxConnectionsPerAddress(config.limits().maxConnectionsPerAddress())
+                .publishTimeout(config.limits().publishTimeout())
+                .failedPublishLimit(config.limits().maxFailedPublishes(), config.limits().failedPublishWindow())
                 .listener(metrics);
         config.tls().ifPresent(t -> b.tls(t.port(), t.certificateChain(), t.privateKey()));
         try {
@@ -245,6 +259,9 @@ public final class AmphiServer implements AutoCloseable {
         }
         for (ProgramRoom p : programRooms) {
             quietly(p.toString(), p::close);
+        }
+        if (programStarts != null) {
+            programStarts.shutdownNow();
         }
         if (decoders != null) {
             decoders.shutdownNow();

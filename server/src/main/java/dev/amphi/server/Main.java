@@ -48,11 +48,13 @@ public final class Main {
     @Option(names = "--data-dir", defaultValue = "./amphi-data", paramLabel = "DIR", description = "Where generated stream keys are kept. Default: ${DEFAULT-VALUE}.")
     Path dataDir;
 
-    @Option(names = "--lobby-key", paramLabel = "KEY", description = "Stream key of the lobby. Default: generated once, kept in the data dir.")
+    @Option(names = "--lobby-key", paramLabel = "KEY", description = "Stream key of the lobby, at least 16 characters. "
+            + "Default: generated once (24 random characters), kept in the data dir.")
     String lobbyKey;
 
     @Option(names = "--room", paramLabel = "NAME=KEY", split = ",", converter = Values.RoomConverter.class,
-            description = "An extra room (repeatable; NAME matches [a-z0-9-]{1,64}; NAME=KEY=Title sets a title). "
+            description = "An extra room (repeatable; NAME matches [a-z0-9-]{1,64}, KEY has at least 16 characters; "
+                    + "NAME=KEY=Title sets a title). "
                     + "In the environment or the file: comma-separated.")
     List<Room> rooms = new ArrayList<>();
 
@@ -93,17 +95,33 @@ public final class Main {
     Duration handshakeTimeout;
 
     @Option(names = "--idle-timeout", defaultValue = "30s", converter = Values.DurationConverter.class, paramLabel = "DURATION",
-            description = "An RTMP connection silent this long is closed. Default: ${DEFAULT-VALUE}.")
+            description = "A publishing RTMP connection that sends no audio or video this long is closed (other bytes do not "
+                    + "count). Default: ${DEFAULT-VALUE}.")
     Duration idleTimeout;
+
+    @Option(names = "--rtmp-publish-timeout", defaultValue = "10s", converter = Values.DurationConverter.class, paramLabel = "DURATION",
+            description = "An RTMP connection that has not started publishing this long after its handshake is closed. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Duration rtmpPublishTimeout;
+
+    @Option(names = "--rtmp-max-failed-publishes", defaultValue = "10", paramLabel = "N",
+            description = "Wrong stream keys one IP address may try within --rtmp-failed-publish-window; its further "
+                    + "attempts are refused until that window is over; 0: no limit. Default: ${DEFAULT-VALUE}.")
+    int rtmpMaxFailedPublishes;
+
+    @Option(names = "--rtmp-failed-publish-window", defaultValue = "60s", converter = Values.DurationConverter.class,
+            paramLabel = "DURATION", description = "See --rtmp-max-failed-publishes. Default: ${DEFAULT-VALUE}.")
+    Duration rtmpFailedPublishWindow;
 
     @Option(names = "--rtmp-max-connections", defaultValue = "1000", paramLabel = "N",
             description = "Most RTMP and RTMPS connections open at once; one more is closed before its handshake. "
                     + "Default: ${DEFAULT-VALUE}.")
     int rtmpMaxConnections;
 
-    @Option(names = "--rtmp-max-connections-per-address", defaultValue = "0", paramLabel = "N",
-            description = "Most RTMP connections open at once from one IP address; 0: no limit (speakers behind one "
-                    + "NAT share an address). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--rtmp-max-connections-per-address", defaultValue = "100", paramLabel = "N",
+            description = "Most RTMP connections open at once from one IP address; 0: no limit. Speakers behind one "
+                    + "NAT (an office, a campus) share an address: raise it where more of them publish at once. "
+                    + "Default: ${DEFAULT-VALUE}.")
     int rtmpMaxConnectionsPerAddress;
 
     @Option(names = "--rtmp-threads", defaultValue = "0", paramLabel = "N",
@@ -183,7 +201,8 @@ public final class Main {
         };
         ServerConfig.RtmpLimits limits = new ServerConfig.RtmpLimits(toInt("--max-message-size", maxMessageSize),
                 toInt("--max-chunk-size", maxChunkSize), handshakeTimeout, idleTimeout, rtmpThreads, rtmpReadBatch,
-                rtmpMaxConnections, rtmpMaxConnectionsPerAddress);
+                rtmpMaxConnections, rtmpMaxConnectionsPerAddress, rtmpPublishTimeout, rtmpMaxFailedPublishes,
+                rtmpFailedPublishWindow);
         return new ServerConfig(bind, httpPort, rtmpPort, tls, dataDir, Optional.ofNullable(lobbyKey).filter(k -> !k.isBlank()),
                 rooms, policy, segmentDuration, playlistWindow, segmentStoreBytes, limits,
                 Optional.ofNullable(publicHost).filter(h -> !h.isBlank()), programConfig());

@@ -21,8 +21,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,18 +37,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The program starts with the first speaker (or the demo speakers) and stops, ending the
  * playlists, when no publisher has been connected for {@link #IDLE_STOP_NANOS}. A speaker is
- * identified by the {@code name} query parameter of the stream key ({@code KEY?name=Ada}); the
+ * identified by the {@code name} query parameter of the stream key ({@code KEY?name=Ada}, checked
+ * by {@link SpeakerNames}); the
  * same name coming back gets the same tile, and a second publisher with a name already live takes
  * over from the first (the stale connection's packets are dropped). Publishers without a name
  * are guests, each a new speaker. Session sinks are called on Netty event loops and only take
  * this object's short lock.
+ *
+ * <p>Starting a program (opening its encoders) and stopping it (flushing them, joining their
+ * threads) are slow: they run on the {@code starts} executor or the idle-check thread, never under
+ * this object's lock, so speakers' packets and other publishers never wait for them. A publisher
+ * who arrives while the program starts gets its answer when the start is done; a start waits for
+ * the previous stop to end.
  */
 final class ProgramRoom implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProgramRoom.class);
     /** A program with no connected publisher stops after this long (its speakers' rejoin grace). */
     static final long IDLE_STOP_NANOS = 60_000_000_000L;
-    private static final int MAX_NAME = 64;
 
     private final Room room;
     private final RoomRegistry registry;
@@ -52,18 +63,37 @@ final class ProgramRoom implements AutoCloseable {
     private final java.time.Duration segmentDuration;
     private final ExecutorService decoders;
     private final ScheduledExecutorService timer;
+    private final Executor starts;
+    private final Starter starter;
     private final ProgramRoomEvents events;
 
     // guarded by this
     private RoomProgram program;
+    /** The start under way, or null. */
+    private CompletableFuture<RoomProgram> starting;
+    /** The last speaker's join (the next one joins after it). */
+    private CompletableFuture<?> joins = CompletableFuture.completedFuture(null);
+    /** Completes when the last stop of a program is done (a start waits for it). */
+    private CompletableFuture<Void> stopped = CompletableFuture.completedFuture(null);
     private final Map<String, Session> current = new HashMap<>();
     private final List<DemoSpeaker> demos = new ArrayList<>();
     private long idleSince;
     private int guests;
     private boolean closed;
 
+    /**
+     * Builds and starts a room's program from its configured builder: slow (it opens the encoders),
+     * so it is called on the {@code starts} executor only. Tests pass a slow or failing one.
+     */
+    @FunctionalInterface
+    interface Starter {
+        Starter DEFAULT = (room, builder) -> builder.build().start();
+
+        RoomProgram start(String room, RoomProgram.Builder configured);
+    }
+
     ProgramRoom(Room room, RoomRegistry registry, HlsOrigin origin, RoomSettings config, java.time.Duration segmentDuration,
-                ExecutorService decoders, ScheduledExecutorService timer) {
+                ExecutorService decoders, ScheduledExecutorService timer, Executor starts, Starter starter) {
         this.segmentDuration = segmentDuration;
         this.room = room;
         this.registry = registry;
@@ -71,11 +101,20 @@ final class ProgramRoom implements AutoCloseable {
         this.config = config;
         this.decoders = decoders;
         this.timer = timer;
+        this.starts = starts;
+        this.starter = starter;
         this.events = new ProgramRoomEvents(room.name(), config.layout());
     }
 
     Room room() {
         return room;
+    }
+
+    /** The room refuses this publisher (a bad speaker name, the server is stopping); the message says why, for the publisher. */
+    static final class Refused extends RuntimeException {
+        Refused(String message) {
+            super(message);
+        }
     }
 
     /** An accepted publisher: its stream name for ingest ({@code ROOM/SPEAKER}) and its sink. */
@@ -84,57 +123,97 @@ final class ProgramRoom implements AutoCloseable {
 
     /**
      * A publisher's session. Its stream name is per speaker, so ingest's duplicate-publisher
-     * policy (take over or refuse) applies to one speaker, not to the whole room.
-     *
-     * @throws RoomProgram.RoomFullException when the room has no free speaker place
+     * policy (take over or refuse) applies to one speaker, not to the whole room. Returns at once;
+     * the stage completes when the room's program runs (at once when it already does), on the
+     * thread that started it. It fails with {@link RoomProgram.RoomFullException} when the room
+     * has no free speaker place, {@link Refused} for a bad speaker name or when the server is
+     * stopping, or with the program's own failure to start.
      */
-    synchronized Accepted newSession(PublishRequest request) {
-        if (closed) {
-            throw new IllegalStateException("server is stopping");
-        }
-        Optional<String> name = request.parameter("name").map(ProgramRoom::cleanName).filter(n -> !n.isEmpty());
+    CompletionStage<Accepted> newSession(PublishRequest request) {
         String id;
         String display;
-        if (name.isPresent()) {
-            display = name.get();
-            id = display.toLowerCase(Locale.ROOT);
-        } else {
-            guests++;
-            display = "Guest " + guests;
-            id = "guest-" + guests;
+        synchronized (this) {
+            if (closed) {
+                return CompletableFuture.failedFuture(new Refused("server is stopping"));
+            }
+            Optional<String> name;
+            try {
+                name = request.parameter("name").flatMap(SpeakerNames::parse);
+            } catch (IllegalArgumentException e) {
+                return CompletableFuture.failedFuture(new Refused(e.getMessage()));
+            }
+            if (name.isPresent()) {
+                display = name.get();
+                id = display.toLowerCase(Locale.ROOT);
+            } else {
+                guests++;
+                display = "Guest " + guests;
+                id = "guest-" + guests;
+            }
+            CompletableFuture<RoomProgram> ready = programReady();
+            // speakers join in the order they came (their tiles' order), also when they waited for a start
+            CompletableFuture<Accepted> joined = joins.handle((a, e) -> null).thenCompose(ignored -> ready)
+                    .thenApply(p -> join(p, id, display));
+            joins = joined;
+            return joined;
         }
-        RoomProgram p = ensureProgram();
+    }
+
+    /** A speaker joins the running program {@code p}. */
+    private synchronized Accepted join(RoomProgram p, String id, String display) {
+        if (closed || program != p) {
+            throw new Refused(closed ? "server is stopping" : "the room's program stopped; try again");
+        }
+        idleSince = 0; // the idle check must not stop the program before this speaker's first packet
         events.named(id, display);
         MediaSink input = p.join(id, display);
         return new Accepted(room.name() + "/" + id, new Session(id, input));
     }
 
-    /** Starts {@code n} demo speakers (the program starts with them and never idles out). */
-    synchronized void startDemo(int n) {
+    /** Starts {@code n} demo speakers (the program starts with them and never idles out). Start-up thread only. */
+    void startDemo(int n) {
         String[] names = {"Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Radia", "Tim",
             "Margaret", "Dennis", "Hedy", "Linus", "Katherine", "John"};
-        RoomProgram p = ensureProgram();
-        for (int i = 0; i < n; i++) {
-            String name = i < names.length ? names[i] : "Demo " + (i + 1);
-            events.named("demo-" + (i + 1), name);
-            demos.add(DemoSpeaker.start(name, i, n, p.join("demo-" + (i + 1), name), timer));
+        CompletableFuture<RoomProgram> ready;
+        synchronized (this) {
+            ready = programReady();
+        }
+        RoomProgram p;
+        try {
+            p = ready.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        synchronized (this) {
+            for (int i = 0; i < n; i++) {
+                String name = i < names.length ? names[i] : "Demo " + (i + 1);
+                events.named("demo-" + (i + 1), name);
+                demos.add(DemoSpeaker.start(name, i, n, p.join("demo-" + (i + 1), name), timer));
+            }
         }
         LOG.info("room {}: {} demo speaker(s) started", room.name(), n);
     }
 
-    /** Called every few seconds: stops a program nobody has published to for a while. */
-    synchronized void idleCheck(long nowNanos) {
-        events.forgetDeparted();
-        if (program == null || !demos.isEmpty() || !current.isEmpty()) {
-            idleSince = 0;
-            return;
-        }
-        if (idleSince == 0) {
-            idleSince = nowNanos;
-        } else if (nowNanos - idleSince > IDLE_STOP_NANOS) {
+    /** Called every few seconds (timer thread): stops a program nobody has published to for a while. */
+    void idleCheck(long nowNanos) {
+        Runnable stop;
+        synchronized (this) {
+            events.forgetDeparted();
+            if (program == null || !demos.isEmpty() || !current.isEmpty()) {
+                idleSince = 0;
+                return;
+            }
+            if (idleSince == 0) {
+                idleSince = nowNanos;
+                return;
+            }
+            if (nowNanos - idleSince <= IDLE_STOP_NANOS) {
+                return;
+            }
             LOG.info("room {}: no speaker for {} s, program stopped", room.name(), IDLE_STOP_NANOS / 1_000_000_000L);
-            stopProgram();
+            stop = detachProgram();
         }
+        stop.run();
     }
 
     synchronized Optional<RoomProgram> program() {
@@ -173,8 +252,21 @@ final class ProgramRoom implements AutoCloseable {
         return events.add(listener);
     }
 
-    private RoomProgram ensureProgram() {
-        if (program == null) {
+    /** Under this: the running program, or the start under way (begun here if there is none). */
+    private CompletableFuture<RoomProgram> programReady() {
+        if (program != null) {
+            return CompletableFuture.completedFuture(program);
+        }
+        if (starting == null) {
+            starting = stopped.thenApplyAsync(ignored -> open(), starts);
+        }
+        return starting;
+    }
+
+    /** On the {@code starts} executor, outside the lock: builds and starts the program, then installs it. */
+    private RoomProgram open() {
+        RoomProgram p;
+        try {
             List<String> names = config.ladder().stream().map(Rung::name).toList();
             HlsOrigin.Ladder ladder = origin.ladder(room.name(), names);
             ProgramOutput out = new ProgramOutput() {
@@ -188,59 +280,91 @@ final class ProgramRoom implements AutoCloseable {
                     return ladder.audio();
                 }
             };
-            program = config.apply(RoomProgram.builder(room.name()))
+            p = starter.start(room.name(), config.apply(RoomProgram.builder(room.name()))
                     .segmentDuration(segmentDuration)
                     .decodeExecutor(decoders)
                     .output(out)
                     .layout(events.programLayout())
-                    .listener(events)
-                    .build()
-                    .start();
-            events.started(program);
-            idleSince = 0;
-            registry.setLive(room.name(), true);
+                    .listener(events));
+        } catch (RuntimeException | Error e) {
+            synchronized (this) {
+                starting = null; // the next publisher tries again
+            }
+            LOG.warn("room {}: the program could not start: {}", room.name(), e.toString());
+            throw e;
         }
-        return program;
+        synchronized (this) {
+            starting = null;
+            if (!closed) {
+                program = p;
+                events.started(p);
+                idleSince = 0;
+                registry.setLive(room.name(), true);
+                return p;
+            }
+        }
+        p.close();
+        throw new Refused("server is stopping");
     }
 
-    private void stopProgram() {
+    /**
+     * Under this: takes the program out of the room; the returned action, run outside the lock,
+     * stops it (a start waits until it is done). Null when no program runs.
+     */
+    private Runnable detachProgram() {
         RoomProgram p = program;
+        if (p == null) {
+            return null;
+        }
         program = null;
         idleSince = 0;
-        if (p != null) {
-            p.close();
-            registry.setLive(room.name(), false);
-            events.stopped();
-        }
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        stopped = stopped.thenCompose(ignored -> done);
+        return () -> {
+            try {
+                p.close();
+            } catch (RuntimeException e) {
+                LOG.warn("room {}: stopping the program failed: {}", room.name(), e.toString());
+            } finally {
+                registry.setLive(room.name(), false);
+                events.stopped();
+                done.complete(null);
+            }
+        };
     }
 
     @Override
     public void close() {
         List<DemoSpeaker> d;
+        CompletableFuture<RoomProgram> pending;
         synchronized (this) {
             closed = true;
             d = new ArrayList<>(demos);
             demos.clear();
+            pending = starting;
         }
         for (DemoSpeaker s : d) {
             s.close();
         }
+        if (pending != null) { // it sees `closed` when it ends and closes its program itself
+            try {
+                pending.handle((p, e) -> null).get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warn("room {}: a program start did not end within 30 s of the shutdown", room.name());
+            }
+        }
+        Runnable stop;
         synchronized (this) {
-            stopProgram();
+            stop = detachProgram();
+        }
+        if (stop != null) {
+            stop.run();
         }
     }
 
     @Override
     public String toString() {
         return "program of room " + room.name();
-    }
-
-    /** Control characters out, whitespace collapsed, at most 64 characters. */
-    static String cleanName(String raw) {
-        StringBuilder b = new StringBuilder();
-        raw.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) || Character.isWhitespace(c) ? ' ' : c));
-        String s = b.toString().strip().replaceAll(" {2,}", " ");
-        return s.length() <= MAX_NAME ? s : s.substring(0, MAX_NAME).strip();
     }
 
     /** One publisher of one speaker. */

@@ -14,6 +14,9 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -29,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * sees one end and a fresh timeline); packets of a displaced session are dropped; the current
  * session's end makes the room not live. So a take-over works whatever order the two connections'
  * event loops run in. Sessions are called on Netty event loops and only take a short,
- * uncontended per-room lock.
+ * uncontended per-room lock. {@link #authorize} never blocks: a composited room whose program is
+ * not running answers once its program has started on another thread.
  */
 final class RoomPublishing implements PublishAuthorizer, AutoCloseable {
 
@@ -68,35 +72,61 @@ final class RoomPublishing implements PublishAuthorizer, AutoCloseable {
         }
     }
 
+    /**
+     * Called on a Netty event loop: returns at once. A passthrough room decides at once; a
+     * composited room's decision waits for its program to start when it is not running yet (the
+     * program starts on another thread).
+     */
     @Override
-    public PublishDecision authorize(PublishRequest request) {
+    public CompletionStage<PublishDecision> authorize(PublishRequest request) {
         String app = request.app().replaceFirst("[?].*$", "").replaceFirst("/+$", "");
         if (!"live".equals(app)) {
-            return PublishDecision.reject("unknown application '" + bounded(request.app()) + "': publish to rtmp://HOST:PORT/live/KEY");
+            // not echoed: an encoder that put the key into the server URL sends it as part of the application
+            return decided(PublishDecision.reject("unknown application: publish to rtmp://HOST:PORT/live with the stream key "
+                    + "as the stream name (rtmp://HOST:PORT/live/KEY)"));
         }
         Optional<Room> room = registry.byStreamKey(request.streamKey());
         if (room.isEmpty()) {
             LOG.info("refused publisher {}: unknown stream key", request.remote());
-            return PublishDecision.reject("unknown stream key");
+            return decided(PublishDecision.rejectCredentials("unknown stream key"));
         }
         ProgramRoom program = programs.get(room.get().name());
         if (program != null) {
-            try {
-                ProgramRoom.Accepted speaker = program.newSession(request);
-                LOG.info("publisher {} accepted as speaker {}{}", request.remote(), speaker.streamName(), request.secure() ? " (RTMPS)" : "");
-                return PublishDecision.accept(speaker.streamName(), speaker.sink());
-            } catch (RoomProgram.RoomFullException | IllegalStateException e) {
-                LOG.info("refused publisher {} for room {}: {}", request.remote(), room.get().name(), e.getMessage());
-                return PublishDecision.reject(e.getMessage());
-            }
+            return program.newSession(request).handle((speaker, failure) -> {
+                if (failure == null) {
+                    LOG.info("publisher {} accepted as speaker {}{}", request.remote(), speaker.streamName(),
+                            request.secure() ? " (RTMPS)" : "");
+                    return PublishDecision.accept(speaker.streamName(), speaker.sink());
+                }
+                String reason = refusal(room.get().name(), failure);
+                LOG.info("refused publisher {} for room {}: {}", request.remote(), room.get().name(), reason);
+                return PublishDecision.reject(reason);
+            });
         }
-        RoomStream stream = streams.get(room.get().name());
+        return decided(passThrough(request, room.get()));
+    }
+
+    private static CompletionStage<PublishDecision> decided(PublishDecision decision) {
+        return CompletableFuture.completedFuture(decision);
+    }
+
+    /** What a publisher is told when its composited room cannot take it. */
+    private static String refusal(String room, Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof RoomProgram.RoomFullException || cause instanceof ProgramRoom.Refused) {
+            return cause.getMessage();
+        }
+        return "room " + room + " could not start its program; try again later";
+    }
+
+    private PublishDecision passThrough(PublishRequest request, Room room) {
+        RoomStream stream = streams.get(room.name());
         if (policy == DuplicatePolicy.REFUSE && stream.isLive()) {
-            LOG.info("refused publisher {} for room {}: it is already live", request.remote(), room.get().name());
-            return PublishDecision.reject("room " + room.get().name() + " is already live");
+            LOG.info("refused publisher {} for room {}: it is already live", request.remote(), room.name());
+            return PublishDecision.reject("room " + room.name() + " is already live");
         }
-        LOG.info("publisher {} accepted for room {}{}", request.remote(), room.get().name(), request.secure() ? " (RTMPS)" : "");
-        return PublishDecision.accept(room.get().name(), stream.newSession());
+        LOG.info("publisher {} accepted for room {}{}", request.remote(), room.name(), request.secure() ? " (RTMPS)" : "");
+        return PublishDecision.accept(room.name(), stream.newSession());
     }
 
     @Override
@@ -114,10 +144,6 @@ final class RoomPublishing implements PublishAuthorizer, AutoCloseable {
         for (RoomStream s : streams.values()) {
             s.toOrigin.close();
         }
-    }
-
-    private static String bounded(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 64) + "...";
     }
 
     /** One room's publishing state. */

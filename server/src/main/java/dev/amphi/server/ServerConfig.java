@@ -52,10 +52,12 @@ public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls
         checkPort("--http-port", httpPort);
         checkPort("--rtmp-port", rtmpPort);
         lobbyKey.ifPresent(key -> Room.of("lobby", key));
+        lobbyKey.ifPresent(key -> checkKeyLength("--lobby-key", key));
         for (Room room : rooms) {
             if (room.name().equals("lobby")) {
                 throw new IllegalArgumentException("--room lobby=...: the lobby's key is set with --lobby-key");
             }
+            checkKeyLength("--room " + room.name(), room.streamKey());
         }
         Set<String> names = new LinkedHashSet<>();
         names.add(RoomRegistry.LOBBY);
@@ -72,6 +74,17 @@ public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls
         }
         if (segmentStoreBytes < 1 << 20) {
             throw new IllegalArgumentException("--segment-store-size must be at least 1 MiB, was " + segmentStoreBytes + " bytes");
+        }
+    }
+
+    /** Shortest stream key accepted in the configuration (generated keys have 24 random characters). */
+    static final int MIN_KEY_LENGTH = 16;
+
+    /** Refuses a short configured key, naming the option but never printing the key. */
+    static void checkKeyLength(String option, String key) {
+        if (key.length() < MIN_KEY_LENGTH) {
+            throw new IllegalArgumentException(option + ": the stream key has " + key.length() + " characters, it needs at least "
+                    + MIN_KEY_LENGTH + " (a key is a password: use a long random one, e.g. `openssl rand -base64 18`)");
         }
     }
 
@@ -97,10 +110,26 @@ public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls
      * @param readBatch how long a publisher's bytes may wait to be read in one go (0 to 1 s; 0: no batching)
      * @param maxConnections most RTMP(S) connections open at once (at least 1)
      * @param maxConnectionsPerAddress most connections open at once from one IP address; 0: no limit
+     * @param publishTimeout time after the handshake by which a connection must have started publishing
+     * @param maxFailedPublishes wrong keys an address may try within {@code failedPublishWindow}; 0: no limit
+     * @param failedPublishWindow how long failed attempts count, and an address that had too many is refused
      */
     public record RtmpLimits(int maxMessageSize, int maxChunkSize, Duration handshakeTimeout, Duration idleTimeout,
-                             int ioThreads, Duration readBatch, int maxConnections, int maxConnectionsPerAddress) {
+                             int ioThreads, Duration readBatch, int maxConnections, int maxConnectionsPerAddress,
+                             Duration publishTimeout, int maxFailedPublishes, Duration failedPublishWindow) {
         public RtmpLimits {
+            Objects.requireNonNull(publishTimeout, "publishTimeout");
+            Objects.requireNonNull(failedPublishWindow, "failedPublishWindow");
+            if (publishTimeout.isNegative() || publishTimeout.isZero()) {
+                throw new IllegalArgumentException("--rtmp-publish-timeout must be positive, was " + publishTimeout.toMillis() + "ms");
+            }
+            if (maxFailedPublishes < 0) {
+                throw new IllegalArgumentException("--rtmp-max-failed-publishes must be 0 (no limit) or more, was " + maxFailedPublishes);
+            }
+            if (failedPublishWindow.isNegative() || failedPublishWindow.isZero()) {
+                throw new IllegalArgumentException("--rtmp-failed-publish-window must be positive, was "
+                        + failedPublishWindow.toMillis() + "ms");
+            }
             if (maxConnections < 1) {
                 throw new IllegalArgumentException("--rtmp-max-connections must be at least 1, was " + maxConnections);
             }

@@ -2,6 +2,7 @@ package dev.amphi.server;
 
 import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.ingest.rtmp.RtmpListener;
+import dev.amphi.ingest.rtmp.RtmpListener.Refusal;
 import dev.amphi.transcode.ProgramStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -17,6 +18,9 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
@@ -35,6 +39,7 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
     private final Counter errors;
     private final Counter refused;
     private final Counter publishes;
+    private final Map<Refusal, Counter> refusals = new EnumMap<>(Refusal.class);
 
     ServerMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -52,6 +57,13 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
         refused = Counter.builder("amphi.rtmp.connections.refused")
                 .description("RTMP connections closed before their handshake because a connection limit was reached").register(registry);
         publishes = Counter.builder("amphi.rtmp.publishes").description("Publish sessions started").register(registry);
+        for (Refusal r : Refusal.values()) { // wrong-key, refused, throttled, failed
+            refusals.put(r, Counter.builder("amphi.rtmp.publish.refused")
+                    .tags("reason", r.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                    .description("Publish attempts refused: a wrong stream key, refused by the room (full, bad speaker name, "
+                            + "name already live), throttled after too many wrong keys from the address, or the server failed")
+                    .register(registry));
+        }
     }
 
     PrometheusMeterRegistry registry() {
@@ -64,8 +76,11 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
     }
 
     void bindRooms(RoomRegistry rooms, RoomPublishing publishing, IntSupplier activePublishers) {
-        Gauge.builder("amphi.rooms.live", rooms, r -> r.liveRooms().size()).description("Rooms live now").register(registry);
-        Gauge.builder("amphi.rtmp.publishers", activePublishers, IntSupplier::getAsInt)
+        // gauges hold their object weakly unless told otherwise: a method reference held by nobody else
+        // is collected, and the gauge reads NaN from then on
+        Gauge.builder("amphi.rooms.live", rooms, r -> r.liveRooms().size()).strongReference(true)
+                .description("Rooms live now").register(registry);
+        Gauge.builder("amphi.rtmp.publishers", activePublishers, IntSupplier::getAsInt).strongReference(true)
                 .description("RTMP publishers publishing now").register(registry);
         for (RoomPublishing.RoomStream s : publishing.streams()) {
             FunctionCounter.builder("amphi.fanout.dropped", s.toOrigin, sub -> sub.droppedVideo())
@@ -79,7 +94,7 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
 
     /** Program API event streams (Server-Sent Events) open now, over all rooms. */
     void bindProgramApi(dev.amphi.core.api.ProgramApi api) {
-        Gauge.builder("amphi.api.event.streams", api, dev.amphi.core.api.ProgramApi::openEventStreams)
+        Gauge.builder("amphi.api.event.streams", api, dev.amphi.core.api.ProgramApi::openEventStreams).strongReference(true)
                 .description("Program event streams (Server-Sent Events) open now").register(registry);
     }
 
@@ -157,6 +172,11 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
     @Override
     public void publishStarted(String streamName) {
         publishes.increment();
+    }
+
+    @Override
+    public void publishRefused(Refusal why) {
+        refusals.get(why).increment();
     }
 
     @Override

@@ -40,7 +40,7 @@ class CompositeRoomTest {
     @BeforeAll
     static void start() throws Exception {
         SyntheticPublisher.warmUp();
-        server = TestSupport.start(dataDir, "--room-mode", "composite", "--room", "panel=panel-key",
+        server = TestSupport.start(dataDir, "--room-mode", "composite", "--room", "panel=panel-stream-key-0123",
                 "--canvas", "640x360", "--ladder", "360p:640x360:800k,180p:320x180:250k", "--preset", "ultrafast",
                 "--segment-duration", "1s");
     }
@@ -103,11 +103,11 @@ class CompositeRoomTest {
     void twoSpeakersShowSideBySideAndALeavingOneBecomesThePlaceholder() throws Exception {
         AtomicBoolean stopRed = new AtomicBoolean();
         AtomicBoolean stopBlue = new AtomicBoolean();
-        CompletableFuture<Integer> red = CompletableFuture.supplyAsync(() -> publish("panel-key?name=Red", RED, 440, stopRed));
+        CompletableFuture<Integer> red = CompletableFuture.supplyAsync(() -> publish("panel-stream-key-0123?name=Red", RED, 440, stopRed));
         try {
             await(TIMEOUT, "speaker Red in the program", () -> server.programRooms().stream()
                     .anyMatch(p -> p.program().map(q -> q.speakers().contains("red")).orElse(false)));
-            CompletableFuture<Integer> blue = CompletableFuture.supplyAsync(() -> publish("panel-key?name=Blue", BLUE, 880, stopBlue));
+            CompletableFuture<Integer> blue = CompletableFuture.supplyAsync(() -> publish("panel-stream-key-0123?name=Blue", BLUE, 880, stopBlue));
             await(TIMEOUT, "speaker Blue in the program", () -> program("panel").speakers().contains("blue"));
 
             String master = httpUrl(server, "/live/panel/master.m3u8");

@@ -45,7 +45,7 @@ class EndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         SyntheticPublisher.warmUp();
-        server = TestSupport.start(dataDir, "--room", "e2e=e2e-key", "--room", "again=again-key", "--room", "keytest=keytest-key");
+        server = TestSupport.start(dataDir, "--room", "e2e=e2e-stream-key-0123", "--room", "again=again-stream-key-0123", "--room", "keytest=keytest-stream-key-0123");
     }
 
     @AfterAll
@@ -131,7 +131,7 @@ class EndToEndTest {
 
     @Test
     void publishedStreamPlaysBackThroughHlsWithBothTracks() throws Exception {
-        int sent = SyntheticPublisher.publish(rtmpUrl(server, "e2e-key"), 300, 60, false, new AtomicBoolean());
+        int sent = SyntheticPublisher.publish(rtmpUrl(server, "e2e-stream-key-0123"), 300, 60, false, new AtomicBoolean());
         awaitEnded("e2e");
 
         String masterUrl = httpUrl(server, "/live/e2e/master.m3u8");
@@ -176,14 +176,14 @@ class EndToEndTest {
 
     @Test
     void publisherThatLeavesAndComesBackKeepsTheRoomPlayable() throws Exception {
-        int first = SyntheticPublisher.publish(rtmpUrl(server, "again-key"), 150, 40, false, new AtomicBoolean());
+        int first = SyntheticPublisher.publish(rtmpUrl(server, "again-stream-key-0123"), 150, 40, false, new AtomicBoolean());
         awaitEnded("again");
         assertThat(get(httpUrl(server, "/api/rooms/again")).body()).contains("\"live\":false");
 
         String masterUrl = httpUrl(server, "/live/again/master.m3u8");
         CompletableFuture<Integer> second = CompletableFuture.supplyAsync(() -> {
             try {
-                return SyntheticPublisher.publish(rtmpUrl(server, "again-key"), 150, 200, true, new AtomicBoolean());
+                return SyntheticPublisher.publish(rtmpUrl(server, "again-stream-key-0123"), 150, 200, true, new AtomicBoolean());
             } catch (FFmpegFrameRecorder.Exception e) {
                 throw new IllegalStateException(e);
             }
@@ -214,7 +214,7 @@ class EndToEndTest {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time to refuse").isLessThan(Duration.ofSeconds(10));
         assertThat(server.rooms().liveRooms()).doesNotContain("keytest");
 
-        int sent = SyntheticPublisher.publish(rtmpUrl(server, "keytest-key"), 120, 100, false, new AtomicBoolean());
+        int sent = SyntheticPublisher.publish(rtmpUrl(server, "keytest-stream-key-0123"), 120, 100, false, new AtomicBoolean());
         awaitEnded("keytest");
         Readback r = read(httpUrl(server, "/live/keytest/master.m3u8"));
         assertThat((double) r.videoTimes().size()).isCloseTo(sent, within(sent * 0.05));

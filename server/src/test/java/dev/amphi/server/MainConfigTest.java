@@ -25,6 +25,9 @@ class MainConfigTest {
         return Main.parse(args, env, new PrintStream(new ByteArrayOutputStream())).orElseThrow();
     }
 
+    private static final String KEY1 = "room-a-key-0123456789";
+    private static final String KEY2 = "room-b-key-0123456789";
+
     @Test
     void defaultsMatchTheDocumentation() {
         ServerConfig c = parse(Map.of());
@@ -39,7 +42,8 @@ class MainConfigTest {
         assertThat(c.segmentDuration()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.playlistWindow()).isEqualTo(8);
         assertThat(c.segmentStoreBytes()).isEqualTo(512L << 20);
-        assertThat(c.limits()).isEqualTo(new ServerConfig.RtmpLimits(8 << 20, 1 << 20, Duration.ofSeconds(10), Duration.ofSeconds(30), 0, Duration.ofMillis(40), 1000, 0));
+        assertThat(c.limits()).isEqualTo(new ServerConfig.RtmpLimits(8 << 20, 1 << 20, Duration.ofSeconds(10), Duration.ofSeconds(30), 0,
+                Duration.ofMillis(40), 1000, 100, Duration.ofSeconds(10), 10, Duration.ofSeconds(60)));
         assertThat(c.publicHost()).isEmpty();
     }
 
@@ -80,23 +84,36 @@ class MainConfigTest {
 
     @Test
     void roomsAreRepeatableAndCommaSeparatedOutsideFlags() {
-        ServerConfig flags = parse(Map.of("AMPHI_ROOM", "env-room=envkey"), "--room", "a=k1", "--room", "b=k2=Room B");
-        assertThat(flags.rooms()).containsExactly(Room.of("a", "k1"), new Room("b", "Room B", "k2"));
+        ServerConfig flags = parse(Map.of("AMPHI_ROOM", "env-room=env-room-key-0123456"), "--room", "a=" + KEY1, "--room",
+                "b=" + KEY2 + "=Room B");
+        assertThat(flags.rooms()).containsExactly(Room.of("a", KEY1), new Room("b", "Room B", KEY2));
 
-        ServerConfig env = parse(Map.of("AMPHI_ROOM", "r1=k1,r2=k2"));
+        ServerConfig env = parse(Map.of("AMPHI_ROOM", "r1=" + KEY1 + ",r2=" + KEY2));
         assertThat(env.rooms()).extracting(Room::name).containsExactly("r1", "r2");
     }
 
     @Test
     void badRoomsAreRefusedWithTheReason() {
-        assertThatThrownBy(() -> parse(Map.of(), "--room", "Bad_Name=k"))
+        assertThatThrownBy(() -> parse(Map.of(), "--room", "Bad_Name=" + KEY1))
                 .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("[a-z0-9-]{1,64}");
         assertThatThrownBy(() -> parse(Map.of(), "--room", "nokey"))
                 .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("NAME=KEY");
         assertThatThrownBy(() -> parse(Map.of(), "--room", "a="))
                 .isInstanceOf(CommandLine.ParameterException.class).hasMessageContaining("stream key");
-        assertThatThrownBy(() -> parse(Map.of(), "--room", "lobby=k"))
+        assertThatThrownBy(() -> parse(Map.of(), "--room", "lobby=" + KEY1))
                 .hasMessageContaining("--lobby-key");
+    }
+
+    @Test
+    void configuredKeysShorterThanSixteenCharactersAreRefusedNamingTheOptionButNotTheKey() {
+        assertThatThrownBy(() -> parse(Map.of(), "--lobby-key", "short-key"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--lobby-key: the stream key has 9 characters, it needs at least 16")
+                .hasMessageNotContaining("short-key");
+        assertThatThrownBy(() -> parse(Map.of("AMPHI_ROOM", "panel=panel-key")))
+                .hasMessageStartingWith("--room panel: the stream key has 9 characters, it needs at least 16")
+                .hasMessageNotContaining("panel-key");
+        assertThat(parse(Map.of(), "--lobby-key", "sixteen-chars-ok").lobbyKey()).contains("sixteen-chars-ok");
     }
 
     @Test
@@ -110,7 +127,7 @@ class MainConfigTest {
     void parsesPolicyDurationsAndSizes() {
         ServerConfig c = parse(Map.of("AMPHI_MAX_MESSAGE_SIZE", "512KiB"), "--duplicate-publisher", "refuse",
                 "--segment-duration", "1500ms", "--handshake-timeout", "PT5S", "--max-chunk-size", "65536",
-                "--lobby-key", "my-key", "--public-host", "live.example.org");
+                "--lobby-key", KEY1, "--public-host", "live.example.org");
         assertThat(c.duplicatePolicy()).isEqualTo(DuplicatePolicy.REFUSE);
         assertThat(c.segmentDuration()).isEqualTo(Duration.ofMillis(1500));
         assertThat(c.limits().handshakeTimeout()).isEqualTo(Duration.ofSeconds(5));
@@ -120,7 +137,12 @@ class MainConfigTest {
         ServerConfig limited = parse(Map.of("AMPHI_RTMP_MAX_CONNECTIONS_PER_ADDRESS", "20"), "--rtmp-max-connections", "500");
         assertThat(limited.limits().maxConnections()).isEqualTo(500);
         assertThat(limited.limits().maxConnectionsPerAddress()).isEqualTo(20);
-        assertThat(c.lobbyKey()).contains("my-key");
+        assertThat(c.lobbyKey()).contains(KEY1);
+        ServerConfig guarded = parse(Map.of("AMPHI_RTMP_PUBLISH_TIMEOUT", "15s"), "--rtmp-max-failed-publishes", "5",
+                "--rtmp-failed-publish-window", "2s");
+        assertThat(guarded.limits().publishTimeout()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(guarded.limits().maxFailedPublishes()).isEqualTo(5);
+        assertThat(guarded.limits().failedPublishWindow()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.publicHost()).contains("live.example.org");
     }
 
@@ -137,6 +159,10 @@ class MainConfigTest {
         assertThatThrownBy(() -> parse(Map.of(), "--rtmp-max-connections", "0")).hasMessageContaining("--rtmp-max-connections");
         assertThatThrownBy(() -> parse(Map.of(), "--rtmp-max-connections-per-address", "-2"))
                 .hasMessageContaining("--rtmp-max-connections-per-address");
+        assertThatThrownBy(() -> parse(Map.of(), "--rtmp-publish-timeout", "0s")).hasMessageContaining("--rtmp-publish-timeout");
+        assertThatThrownBy(() -> parse(Map.of(), "--rtmp-max-failed-publishes", "-1")).hasMessageContaining("--rtmp-max-failed-publishes");
+        assertThatThrownBy(() -> parse(Map.of(), "--rtmp-failed-publish-window", "0s"))
+                .hasMessageContaining("--rtmp-failed-publish-window");
         assertThatThrownBy(() -> parse(Map.of(), "--no-such-flag")).isInstanceOf(CommandLine.ParameterException.class);
     }
 

@@ -46,8 +46,8 @@ class ProgramControlApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestSupport.start(dataDir, "--room-mode", "composite", "--demo", "2", "--lobby-key", "lobby-key",
-                "--room", "hall=hall-key", "--passthrough", "hall", "--canvas", "640x360", "--ladder", "360p:640x360:600k",
+        server = TestSupport.start(dataDir, "--room-mode", "composite", "--demo", "2", "--lobby-key", "lobby-stream-key-0123",
+                "--room", "hall=hall-stream-key-0123", "--passthrough", "hall", "--canvas", "640x360", "--ladder", "360p:640x360:600k",
                 "--preset", "ultrafast", "--segment-duration", "1s");
     }
 
@@ -87,7 +87,7 @@ class ProgramControlApiTest {
 
     @Test
     void aLayoutChangeWithTheRoomsKeyShowsInTheApiAndInThePicture() throws Exception {
-        assertThat(put("lobby", "{\"layout\":\"gallery\"}", "Bearer lobby-key").statusCode()).isEqualTo(204);
+        assertThat(put("lobby", "{\"layout\":\"gallery\"}", "Bearer lobby-stream-key-0123").statusCode()).isEqualTo(204);
         await(TIMEOUT, "Ada and Grace side by side in the gallery", () -> {
             try {
                 Frame f = liveFrame();
@@ -100,7 +100,7 @@ class ProgramControlApiTest {
         });
         try (SseClient sse = new SseClient(httpUrl(server, "/api/rooms/lobby/events"))) {
             sse.next("program", TIMEOUT);
-            assertThat(put("lobby", "{\"layout\":\"presentation\",\"source\":\"demo-2\"}", "Bearer lobby-key").statusCode()).isEqualTo(204);
+            assertThat(put("lobby", "{\"layout\":\"presentation\",\"source\":\"demo-2\"}", "Bearer lobby-stream-key-0123").statusCode()).isEqualTo(204);
             assertThat(new JsonObject(sse.next("layout", TIMEOUT).data()))
                     .isEqualTo(new JsonObject().put("layout", "presentation").put("source", "demo-2"));
         }
@@ -108,12 +108,12 @@ class ProgramControlApiTest {
         assertThat(program.getJsonObject("layout")).isEqualTo(new JsonObject().put("layout", "presentation").put("source", "demo-2"));
         await(TIMEOUT, "Grace (cyan) large in the presentation layout", () -> dominant(GRACE_CYAN, ADA_RED));
 
-        assertThat(put("lobby", "{\"layout\":\"presentation\",\"source\":\"Ada\"}", "Bearer lobby-key").statusCode()).isEqualTo(204);
+        assertThat(put("lobby", "{\"layout\":\"presentation\",\"source\":\"Ada\"}", "Bearer lobby-stream-key-0123").statusCode()).isEqualTo(204);
         assertThat(new JsonObject(get(httpUrl(server, "/api/rooms/lobby/program")).body()).getJsonObject("layout").getString("source"))
                 .as("a display name resolves to the speaker's id").isEqualTo("demo-1");
         await(TIMEOUT, "Ada (red) large once she is presented", () -> dominant(ADA_RED, GRACE_CYAN));
 
-        assertThat(put("lobby", "{\"layout\":\"gallery\"}", "Bearer lobby-key").statusCode()).isEqualTo(204);
+        assertThat(put("lobby", "{\"layout\":\"gallery\"}", "Bearer lobby-stream-key-0123").statusCode()).isEqualTo(204);
         JsonObject gallery = new JsonObject(get(httpUrl(server, "/api/rooms/lobby/program")).body());
         assertThat(gallery.getJsonObject("layout")).isEqualTo(new JsonObject().put("layout", "gallery").put("page", 1));
         assertThat(gallery.getJsonArray("speakers").stream().allMatch(o -> ((JsonObject) o).getBoolean("visible"))).isTrue();
@@ -121,7 +121,7 @@ class ProgramControlApiTest {
 
     @Test
     void theSpeakerLayoutShowsWhoeverSpeaksLarge() throws Exception {
-        assertThat(put("lobby", "{\"layout\":\"speaker\"}", "Bearer lobby-key").statusCode()).isEqualTo(204);
+        assertThat(put("lobby", "{\"layout\":\"speaker\"}", "Bearer lobby-stream-key-0123").statusCode()).isEqualTo(204);
         await(TIMEOUT, "Ada (red) large while she speaks", () -> dominant(ADA_RED, GRACE_CYAN));
         await(TIMEOUT, "Grace (cyan) large when it is her turn", () -> dominant(GRACE_CYAN, ADA_RED));
         JsonObject program = new JsonObject(get(httpUrl(server, "/api/rooms/lobby/program")).body());
@@ -133,14 +133,14 @@ class ProgramControlApiTest {
         HttpResponse<String> noKey = put("lobby", "{\"layout\":\"speaker\"}", null);
         assertThat(noKey.statusCode()).isEqualTo(401);
         assertThat(noKey.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
-        assertThat(put("lobby", "{\"layout\":\"speaker\"}", "Bearer hall-key").statusCode()).as("another room's key").isEqualTo(401);
-        HttpResponse<String> unknownSource = put("lobby", "{\"layout\":\"presentation\",\"source\":\"slides\"}", "Bearer lobby-key");
+        assertThat(put("lobby", "{\"layout\":\"speaker\"}", "Bearer hall-stream-key-0123").statusCode()).as("another room's key").isEqualTo(401);
+        HttpResponse<String> unknownSource = put("lobby", "{\"layout\":\"presentation\",\"source\":\"slides\"}", "Bearer lobby-stream-key-0123");
         assertThat(unknownSource.statusCode()).isEqualTo(400);
         assertThat(new JsonObject(unknownSource.body()).getString("error"))
                 .isEqualTo("room lobby has no speaker 'slides' to present; speakers: demo-1, demo-2");
-        assertThat(put("lobby", "{\"layout\":\"mosaic\"}", "Bearer lobby-key").statusCode()).isEqualTo(400);
-        assertThat(put("hall", "{\"layout\":\"speaker\"}", "Bearer hall-key").statusCode()).as("a passthrough room").isEqualTo(409);
-        assertThat(put("attic", "{\"layout\":\"speaker\"}", "Bearer lobby-key").statusCode()).isEqualTo(404);
+        assertThat(put("lobby", "{\"layout\":\"mosaic\"}", "Bearer lobby-stream-key-0123").statusCode()).isEqualTo(400);
+        assertThat(put("hall", "{\"layout\":\"speaker\"}", "Bearer hall-stream-key-0123").statusCode()).as("a passthrough room").isEqualTo(409);
+        assertThat(put("attic", "{\"layout\":\"speaker\"}", "Bearer lobby-stream-key-0123").statusCode()).isEqualTo(404);
 
         JsonObject hall = new JsonObject(get(httpUrl(server, "/api/rooms/hall/program")).body());
         assertThat(hall.getString("mode")).isEqualTo("passthrough");

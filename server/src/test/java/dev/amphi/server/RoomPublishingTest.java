@@ -40,6 +40,10 @@ class RoomPublishingTest {
         }, Runnable::run);
     }
 
+    private static PublishDecision authorize(RoomPublishing p, PublishRequest request) {
+        return p.authorize(request).toCompletableFuture().join();
+    }
+
     private static PublishRequest request(String app, String key) {
         return new PublishRequest(app, key, new InetSocketAddress("127.0.0.1", 5000), false);
     }
@@ -57,7 +61,7 @@ class RoomPublishingTest {
     @Test
     void streamKeyChoosesTheRoomAndPacketsReachItsOrigin() {
         RoomPublishing p = publishing(DuplicatePolicy.TAKE_OVER);
-        MediaSink sink = accept(p.authorize(request("live", "talk-key")), "talk");
+        MediaSink sink = accept(authorize(p, request("live", "talk-key")), "talk");
         assertThat(rooms.isLive("talk")).as("live only once media flows").isFalse();
 
         sink.onPacket(audio(0));
@@ -73,18 +77,20 @@ class RoomPublishingTest {
     @Test
     void refusesUnknownKeysAndApplications() {
         RoomPublishing p = publishing(DuplicatePolicy.TAKE_OVER);
-        assertThat(p.authorize(request("live", "wrong"))).isEqualTo(PublishDecision.reject("unknown stream key"));
-        assertThat(p.authorize(request("other", "lobby-key"))).isInstanceOf(PublishDecision.Reject.class)
-                .extracting(d -> ((PublishDecision.Reject) d).reason()).asString().contains("unknown application 'other'");
-        accept(p.authorize(request("live/", "lobby-key")), "lobby");
+        assertThat(authorize(p, request("live", "wrong"))).isEqualTo(PublishDecision.rejectCredentials("unknown stream key"));
+        assertThat(authorize(p, request("other", "lobby-key"))).isInstanceOf(PublishDecision.Reject.class)
+                .extracting(d -> ((PublishDecision.Reject) d).reason()).asString().startsWith("unknown application: publish to rtmp://HOST:PORT/live");
+        assertThat(authorize(p, request("live/lobby-key", "x"))).as("a key in the application is not echoed")
+                .extracting(d -> ((PublishDecision.Reject) d).reason()).asString().doesNotContain("lobby-key");
+        accept(authorize(p, request("live/", "lobby-key")), "lobby");
     }
 
     @Test
     void newPublisherTakesOverAndTheOldOnesLateEventsAreIgnored() {
         RoomPublishing p = publishing(DuplicatePolicy.TAKE_OVER);
-        MediaSink first = accept(p.authorize(request("live", "lobby-key")), "lobby");
+        MediaSink first = accept(authorize(p, request("live", "lobby-key")), "lobby");
         first.onPacket(audio(100));
-        MediaSink second = accept(p.authorize(request("live", "lobby-key")), "lobby");
+        MediaSink second = accept(authorize(p, request("live", "lobby-key")), "lobby");
         second.onPacket(audio(0));
         first.onPacket(audio(200)); // the stale connection's event loop was still busy
         first.onEnd();
@@ -99,10 +105,10 @@ class RoomPublishingTest {
     @Test
     void refusePolicyTurnsAwayASecondPublisherWhileLive() {
         RoomPublishing p = publishing(DuplicatePolicy.REFUSE);
-        MediaSink first = accept(p.authorize(request("live", "lobby-key")), "lobby");
+        MediaSink first = accept(authorize(p, request("live", "lobby-key")), "lobby");
         first.onPacket(audio(0));
-        assertThat(p.authorize(request("live", "lobby-key"))).isEqualTo(PublishDecision.reject("room lobby is already live"));
+        assertThat(authorize(p, request("live", "lobby-key"))).isEqualTo(PublishDecision.reject("room lobby is already live"));
         first.onEnd();
-        accept(p.authorize(request("live", "lobby-key")), "lobby");
+        accept(authorize(p, request("live", "lobby-key")), "lobby");
     }
 }

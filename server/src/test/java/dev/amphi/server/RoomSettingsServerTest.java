@@ -36,7 +36,7 @@ class RoomSettingsServerTest {
     static void start() throws Exception {
         server = TestSupport.start(dataDir, "--room-mode", "composite", "--canvas", "640x360", "--fps", "15",
                 "--ladder", "360p:640x360:600k", "--preset", "ultrafast", "--segment-duration", "1s",
-                "--room", "panel=panel-key", "--room", "quiet=quiet-key", "--room", "stage=stage-key",
+                "--room", "panel=panel-stream-key-0123", "--room", "quiet=quiet-stream-key-0123", "--room", "stage=stage-stream-key-0123",
                 "--room-setting", "lobby.demo=1",
                 "--room-setting", "panel.ladder=360p:640x360:700k,180p:320x180:150k,panel.fps=10,panel.demo=1",
                 "--room-setting", "stage.mode=passthrough");

@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Per-room program settings: {@code --room-setting ROOM.KEY=VALUE} from flags, environment and config file. */
 class RoomSettingsTest {
 
-    private static final String[] TWO_ROOMS = {"--room", "panel=panel-key", "--room", "stage=stage-key"};
+    private static final String[] TWO_ROOMS = {"--room", "panel=panel-stream-key-0123", "--room", "stage=stage-stream-key-0123"};
 
     @TempDir
     Path dir;
@@ -120,7 +120,7 @@ class RoomSettingsTest {
     void theEnvironmentAndTheConfigFileTakeCommaSeparatedSettings() throws IOException {
         Path file = dir.resolve("amphi.properties");
         Files.writeString(file, String.join("\n",
-                "room=panel=panel-key,stage=stage-key",
+                "room=panel=panel-stream-key-0123,stage=stage-stream-key-0123",
                 "canvas=640x360",
                 "room-setting=panel.ladder=360p:640x360:700k,180p:320x180:250k,\\",
                 "             panel.fps=15,stage.mode=passthrough"));
@@ -209,7 +209,7 @@ class RoomSettingsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("refusals")
     void refusesWithAMessageNamingTheOptionRoomKeyAndValue(String name, String[] args, List<String> fragments) {
-        String[] all = Stream.concat(Stream.of("--room", "panel=panel-key"), Stream.of(args)).toArray(String[]::new);
+        String[] all = Stream.concat(Stream.of("--room", "panel=panel-stream-key-0123"), Stream.of(args)).toArray(String[]::new);
         assertThatThrownBy(() -> parse(Map.of(), all)).isInstanceOf(IllegalArgumentException.class)
                 .satisfies(e -> assertThat(e.getMessage()).contains(fragments));
     }

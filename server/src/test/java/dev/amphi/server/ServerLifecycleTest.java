@@ -40,7 +40,7 @@ class ServerLifecycleTest {
                     "RTMP publish: rtmp://127.0.0.1:" + server.rtmpPort() + "/live/" + server.lobbyKey(),
                     "Watch: http://127.0.0.1:" + server.httpPort() + "/watch/lobby");
         }
-        try (AmphiServer server = TestSupport.start(dataDir, "--public-host", "live.example.org", "--room", "a=k")) {
+        try (AmphiServer server = TestSupport.start(dataDir, "--public-host", "live.example.org", "--room", "a=a-room-stream-key-0123")) {
             assertThat(urls(server)).contains("rtmp://live.example.org:", "Watch: http://live.example.org:",
                     "Rooms: 1 more configured");
         }
@@ -58,8 +58,8 @@ class ServerLifecycleTest {
             assertThat(server.lobbyKey()).isEqualTo(first);
             assertThat(server.rooms().byStreamKey(first)).isPresent();
         }
-        try (AmphiServer server = TestSupport.start(dataDir, "--lobby-key", "configured-key")) {
-            assertThat(server.lobbyKey()).isEqualTo("configured-key");
+        try (AmphiServer server = TestSupport.start(dataDir, "--lobby-key", "configured-stream-key-0123")) {
+            assertThat(server.lobbyKey()).isEqualTo("configured-stream-key-0123");
             assertThat(server.rooms().byStreamKey(first)).isEmpty();
         }
         assertThat(Files.readString(dataDir.resolve("lobby.key")).strip()).as("the stored key is kept").isEqualTo(first);
@@ -67,7 +67,7 @@ class ServerLifecycleTest {
 
     @Test
     void healthAndRoomsReflectTheRunningServer() throws Exception {
-        try (AmphiServer server = TestSupport.start(dataDir, "--room", "math-101=mk=Math 101")) {
+        try (AmphiServer server = TestSupport.start(dataDir, "--room", "math-101=math-101-stream-key-0123=Math 101")) {
             TestSupport.Response health = get(httpUrl(server, "/health"));
             assertThat(health.status()).isEqualTo(200);
             JsonObject h = new JsonObject(health.body());

@@ -28,6 +28,11 @@ final class TestSupport {
      * their publisher through unless {@code extraArgs} sets {@code --room-mode}.
      */
     static AmphiServer start(Path dataDir, String... extraArgs) throws Exception {
+        return start(dataDir, ProgramRoom.Starter.DEFAULT, extraArgs);
+    }
+
+    /** {@link #start(Path, String...)} with composited rooms' programs started by {@code starter}. */
+    static AmphiServer start(Path dataDir, ProgramRoom.Starter starter, String... extraArgs) throws Exception {
         List<String> args = new ArrayList<>(List.of(extraArgs));
         List<String> defaults = List.of("--bind", "127.0.0.1", "--http-port", "0", "--rtmp-port", "0", "--data-dir", dataDir.toString(),
                 "--room-mode", "passthrough");
@@ -39,7 +44,7 @@ final class TestSupport {
         }
         ServerConfig config = Main.parse(args.toArray(String[]::new), Map.of(), new PrintStream(new ByteArrayOutputStream()))
                 .orElseThrow();
-        return AmphiServer.start(config);
+        return AmphiServer.start(config, starter);
     }
 
     static String rtmpUrl(AmphiServer server, String key) {

@@ -49,8 +49,8 @@ class WatchPageBrowserTest {
                         + "or run: apt-get install -y chromium chromium-driver", CHROMIUM, CHROMEDRIVER)
                 .isTrue();
         SyntheticPublisher.warmUp();
-        server = TestSupport.start(dataDir, "--lobby-key", "browser-test-key", "--room", "quiet=quiet-key",
-                "--room", "drop=drop-key");
+        server = TestSupport.start(dataDir, "--lobby-key", "browser-test-key", "--room", "quiet=quiet-stream-key-0123",
+                "--room", "drop=drop-stream-key-0123");
         openBrowser();
     }
 
@@ -177,7 +177,7 @@ class WatchPageBrowserTest {
     @Test
     void publisherDropShowsReconnectingAndPlaybackResumes() throws Exception {
         AtomicBoolean stopFirst = new AtomicBoolean();
-        CompletableFuture<Integer> first = publishInBackground("drop-key", 60, stopFirst);
+        CompletableFuture<Integer> first = publishInBackground("drop-stream-key-0123", 60, stopFirst);
         AtomicBoolean stopSecond = new AtomicBoolean();
         CompletableFuture<Integer> second = null;
         try {
@@ -190,7 +190,7 @@ class WatchPageBrowserTest {
                     .until(b -> "reconnecting".equals(state()));
             assertThat(browser.findElement(By.id("overlay")).getText()).contains("Reconnecting");
 
-            second = publishInBackground("drop-key", 200, stopSecond);
+            second = publishInBackground("drop-stream-key-0123", 200, stopSecond);
             awaitPlayingAndAdvancing("publisher back");
             assertThat(browser.findElement(By.id("overlay")).isDisplayed()).isFalse();
         } finally {

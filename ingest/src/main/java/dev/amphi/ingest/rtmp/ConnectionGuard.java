@@ -4,8 +4,8 @@ import dev.amphi.ingest.rtmp.handshake.HandshakeHandler;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import dev.amphi.ingest.rtmp.command.DeadlineExpired;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import javax.net.ssl.SSLException;
@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The last handler of every RTMP pipeline: reports connection open/close to the
- * {@link RtmpListener}, closes idle connections, and turns the first exception of a connection
+ * {@link RtmpListener}, closes connections that missed a deadline ({@link DeadlineExpired}: not
+ * publishing in time, or no media while publishing), and turns the first exception of a connection
  * into one bounded log line, one {@link RtmpListener#protocolError} and a close. Later exceptions
  * of the same connection are dropped silently.
  */
@@ -50,11 +51,11 @@ final class ConnectionGuard extends ChannelDuplexHandler {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-        if (evt instanceof IdleStateEvent) {
+        if (evt instanceof DeadlineExpired d) {
             if (!failed) {
                 failed = true;
-                LOG.info("RTMP {} closed: no data received within the idle timeout", ctx.channel().remoteAddress());
-                listener.protocolError("idle timeout");
+                LOG.info("RTMP {} closed: {}", ctx.channel().remoteAddress(), d.reason());
+                listener.protocolError(d.reason());
             }
             ctx.close();
             return;

@@ -3,6 +3,7 @@ package dev.amphi.ingest.rtmp;
 import dev.amphi.ingest.rtmp.chunk.ChunkStreamDecoder;
 import dev.amphi.ingest.rtmp.chunk.ChunkStreamEncoder;
 import dev.amphi.ingest.rtmp.command.CommandHandler;
+import dev.amphi.ingest.rtmp.command.FailedPublishThrottle;
 import dev.amphi.ingest.rtmp.command.IngestContext;
 import dev.amphi.ingest.rtmp.handshake.HandshakeHandler;
 import dev.amphi.ingest.rtmp.publish.PublishRegistry;
@@ -26,7 +27,6 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -41,9 +41,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Netty RTMP(S) server. Pipeline per connection: ReadBatcher → [SslHandler] → TrafficMeter → IdleStateHandler
+ * The Netty RTMP(S) server. Pipeline per connection: ReadBatcher → [SslHandler] → TrafficMeter
  * → HandshakeHandler (removes itself) → ChunkStreamEncoder / ChunkStreamDecoder → CommandHandler
- * → ConnectionGuard. A connection over a limit of the {@link ConnectionLimiter} gets no pipeline: it is closed at once.
+ * (publish and media deadlines) → ConnectionGuard. A connection over a limit of the {@link ConnectionLimiter} gets no pipeline: it is closed at once.
  */
 final class DefaultRtmpServer implements RtmpServer {
 
@@ -67,7 +67,8 @@ final class DefaultRtmpServer implements RtmpServer {
         this.config = config;
         this.limiter = new ConnectionLimiter(config.maxConnections, config.maxConnectionsPerAddress, config.listener);
         this.context = new IngestContext(config.authorizer, registry,
-                config.duplicatePolicy == DuplicatePolicy.TAKE_OVER, config.listener);
+                config.duplicatePolicy == DuplicatePolicy.TAKE_OVER, config.listener, config.publishTimeout, config.idleTimeout,
+                new FailedPublishThrottle(config.maxFailedPublishes, config.failedPublishWindow, System::nanoTime));
         if (config.tlsPort >= 0) {
             try {
                 sslContext = SslContextBuilder.forServer(config.certificateChain.toFile(), config.privateKey.toFile()).build();
@@ -126,7 +127,6 @@ final class DefaultRtmpServer implements RtmpServer {
                             p.addLast("tls", sslContext.newHandler(ch.alloc()));
                         }
                         p.addLast("meter", new ConnectionGuard.TrafficMeter(config.listener));
-                        p.addLast("idle", new IdleStateHandler(config.idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
                         p.addLast("handshake", new HandshakeHandler(config.handshakeTimeout, config.clock, random));
                         p.addLast("chunk-encoder", new ChunkStreamEncoder());
                         p.addLast("chunk-decoder", new ChunkStreamDecoder(config.maxMessageSize, config.maxChunkSize));

@@ -26,6 +26,22 @@ public interface RtmpListener {
     default void publishStarted(String streamName) {
     }
 
+    /** Why a {@code publish} was refused, for {@link #publishRefused}. */
+    enum Refusal {
+        /** The authorizer refused a wrong credential (an unknown stream key); counted against the address. */
+        WRONG_KEY,
+        /** The authorizer refused for another reason (room full, bad speaker name), or the stream name is taken. */
+        REFUSED,
+        /** Refused without asking the authorizer: the address had too many failed attempts lately. */
+        THROTTLED,
+        /** The authorizer failed (its stage completed exceptionally). */
+        FAILED
+    }
+
+    /** A {@code publish} was refused (the client got an error status and is closed). */
+    default void publishRefused(Refusal why) {
+    }
+
     default void publishStopped(String streamName) {
     }
 }

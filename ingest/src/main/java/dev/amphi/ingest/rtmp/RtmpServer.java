@@ -63,8 +63,30 @@ public interface RtmpServer extends AutoCloseable {
         /** Time allowed for the handshake, default 10 s. */
         Builder handshakeTimeout(Duration timeout);
 
-        /** Time without any inbound byte before a connection is closed, default 30 s. */
+        /**
+         * Time a publishing connection may go without an audio or video message before it is closed,
+         * default 30 s. Other bytes (pings, commands, a message that never completes) do not count,
+         * so a trickle of bytes cannot hold a connection.
+         */
         Builder idleTimeout(Duration timeout);
+
+        /**
+         * Time from the end of the handshake until the connection must have started publishing
+         * (connect, createStream, publish and the authorizer's answer), default 10 s; a connection
+         * that has not is closed. With the handshake timeout this bounds how long a connection that
+         * never publishes holds its place.
+         */
+        Builder publishTimeout(Duration timeout);
+
+        /**
+         * Throttle of failed publish attempts (wrong stream keys, as the authorizer says): an address
+         * that failed {@code attempts} times within {@code window} of its first failure has its
+         * publish attempts refused without asking the authorizer until that window is over. Default
+         * 10 per minute; 0 attempts turns it off. Speakers behind one NAT share an address, so one
+         * misconfigured encoder that retries fast can hold up its colleagues' new connections for
+         * up to the window (publishers already live are not affected).
+         */
+        Builder failedPublishLimit(int attempts, Duration window);
 
         /**
          * Most connections open at once (RTMP and RTMPS together), default 1000; a connection
@@ -73,8 +95,9 @@ public interface RtmpServer extends AutoCloseable {
         Builder maxConnections(int connections);
 
         /**
-         * Most connections open at once from one IP address, default 0: no limit (speakers behind one
-         * office NAT share an address). Checked like {@link #maxConnections}.
+         * Most connections open at once from one IP address, default 100, 0: no limit. Checked like
+         * {@link #maxConnections}. Speakers behind one NAT (an office, a campus) share an address:
+         * raise it where more than 100 of them publish to one server at once.
          */
         Builder maxConnectionsPerAddress(int connections);
 

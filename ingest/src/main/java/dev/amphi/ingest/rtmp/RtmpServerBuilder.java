@@ -24,8 +24,11 @@ final class RtmpServerBuilder implements RtmpServer.Builder {
     int maxChunkSize = 1024 * 1024;
     Duration handshakeTimeout = Duration.ofSeconds(10);
     Duration idleTimeout = Duration.ofSeconds(30);
+    Duration publishTimeout = Duration.ofSeconds(10);
     int maxConnections = 1000;
-    int maxConnectionsPerAddress = 0;
+    int maxConnectionsPerAddress = 100;
+    int maxFailedPublishes = 10;
+    Duration failedPublishWindow = Duration.ofMinutes(1);
     RtmpListener listener = new RtmpListener() { };
     int ioThreads = 0;
     boolean nativeTransport = true;
@@ -103,6 +106,22 @@ final class RtmpServerBuilder implements RtmpServer.Builder {
     @Override
     public RtmpServer.Builder idleTimeout(Duration timeout) {
         this.idleTimeout = positive(timeout, "idleTimeout");
+        return this;
+    }
+
+    @Override
+    public RtmpServer.Builder publishTimeout(Duration timeout) {
+        this.publishTimeout = positive(timeout, "publishTimeout");
+        return this;
+    }
+
+    @Override
+    public RtmpServer.Builder failedPublishLimit(int attempts, Duration window) {
+        if (attempts < 0) {
+            throw new IllegalArgumentException("failed publish attempts must be 0 (no limit) or more, was " + attempts);
+        }
+        this.failedPublishWindow = positive(window, "failed publish window");
+        this.maxFailedPublishes = attempts;
         return this;
     }
 

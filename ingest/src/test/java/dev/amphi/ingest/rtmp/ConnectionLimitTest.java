@@ -108,6 +108,17 @@ class ConnectionLimitTest {
         assertThat(listener.refused).hasSize(1);
     }
 
+    @Test
+    void byDefaultOneAddressMayHoldAHundredConnections() throws Exception {
+        server = RtmpServer.builder().bind("127.0.0.1").port(0).authorizer(authorizer).listener(listener).build().start();
+        for (int i = 0; i < 100; i++) {
+            handshaken("127.0.0.1");
+        }
+        assertClosedWithoutAnAnswer("a 101st connection from 127.0.0.1");
+        assertThat(listener.refused).singleElement().asString().contains("limit of 100 open connections per address");
+        handshaken("127.0.0.3");
+    }
+
     /** The server counts a closed connection out on its event loop, before it reports the close. */
     private void awaitClosedByServer(int closed) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();

@@ -36,7 +36,7 @@ class HostileInputTest {
     void start() throws InterruptedException {
         server = RtmpServer.builder().bind("127.0.0.1").port(0).authorizer(authorizer).listener(listener)
                 .maxMessageSize(64 * 1024).maxChunkSize(64 * 1024)
-                .handshakeTimeout(Duration.ofMillis(3000)).idleTimeout(Duration.ofSeconds(4))
+                .handshakeTimeout(Duration.ofMillis(3000)).publishTimeout(Duration.ofMillis(3000)).idleTimeout(Duration.ofSeconds(4))
                 .build().start();
     }
 
@@ -92,10 +92,10 @@ class HostileInputTest {
     }
 
     @Test
-    void anIdleConnectionIsClosed() throws Exception {
+    void aConnectionThatNeverPublishesIsClosedAtThePublishDeadline() throws Exception {
         try (RawRtmpClient c = RawRtmpClient.open(server.port()).handshake()) {
             c.connect("live");
-            assertRefused(c, "idle");
+            assertRefused(c, "did not start publishing within 3000 ms");
         }
     }
 
@@ -240,7 +240,9 @@ class HostileInputTest {
             assertThat(second.awaitClosed(WAIT)).isTrue();
             assertThat(server.activePublishers()).isEqualTo(1);
         }
-        authorizer.sink("lobby").awaitEnds(1, WAIT);
+        // the refused one's sink is released (an end without packets), then the first one ends
+        authorizer.sink("lobby").awaitEnds(2, WAIT);
+        assertThat(authorizer.sink("lobby").session(0)).isEmpty();
     }
 
     @Test

@@ -2,8 +2,10 @@ package dev.amphi.ingest.rtmp.command;
 
 import dev.amphi.ingest.PublishDecision;
 import dev.amphi.ingest.PublishRequest;
+import dev.amphi.ingest.rtmp.RtmpListener.Refusal;
 import dev.amphi.ingest.rtmp.amf.Amf0;
 import dev.amphi.ingest.rtmp.flv.UnsupportedCodecException;
+import dev.amphi.ingest.rtmp.handshake.HandshakeCompleted;
 import dev.amphi.ingest.rtmp.message.MessageType;
 import dev.amphi.ingest.rtmp.message.ProtocolControl;
 import dev.amphi.ingest.rtmp.message.RtmpMessage;
@@ -14,11 +16,13 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +37,19 @@ import org.slf4j.LoggerFactory;
  * the connection; a command that must not come yet ({@code publish} before {@code connect}) gets an
  * error status and closes the connection. Unknown commands with a transaction id get {@code _error}.
  *
- * <p>Threads: the connection's event loop only.
+ * <p>{@code publish} asks the authorizer, whose answer may come later from another thread: the
+ * connection is answered when it arrives, back on its event loop (a connection closed meanwhile
+ * gives an accepted sink its {@code onEnd} at once). An address with too many failed attempts
+ * lately is refused without asking ({@link FailedPublishThrottle}). Stream keys are never logged
+ * nor sent back.
+ *
+ * <p>Deadlines (no byte that is not audio or video keeps a connection): after the handshake the
+ * connection must start publishing within the publish timeout, and while publishing it must send
+ * an audio or video message at least once per media timeout; otherwise a {@link DeadlineExpired}
+ * event goes down the pipeline, whose last handler closes the connection.
+ *
+ * <p>Threads: the connection's event loop, except that the authorizer may complete its decision
+ * on any thread (it is handed back to the event loop).
  */
 public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
@@ -51,12 +67,32 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
     private int nextStreamId = 1;
     private final Set<Integer> streams = new HashSet<>();
     private PublishSession session;
+    private boolean deciding;
     private int publishStreamId;
     private long ignoredMedia;
+    private ConnectionDeadline deadline;
 
     public CommandHandler(IngestContext context, boolean secure) {
         this.context = context;
         this.secure = secure;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        deadline = new ConnectionDeadline(ctx);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+        if (evt instanceof HandshakeCompleted) {
+            awaitPublish();
+        }
+        super.userEventTriggered(ctx, evt);
+    }
+
+    private void awaitPublish() {
+        deadline.set(System.nanoTime() + context.publishTimeout().toNanos(),
+                "did not start publishing within " + context.publishTimeout().toMillis() + " ms");
     }
 
     @Override
@@ -100,6 +136,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
+        deadline.extend(System.nanoTime() + context.mediaTimeout().toNanos());
         try {
             session.onMedia(m.typeId(), m.timestamp(), m.payload());
         } catch (UnsupportedCodecException e) {
@@ -148,8 +185,9 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
                 LOG.debug("{}: {}", ctx.channel().remoteAddress(), name);
             case "FCPublish" -> {
                 requireConnected(ctx, name);
+                // the argument is the stream key: never echoed
                 ctx.writeAndFlush(Commands.command(ctx.alloc(), Commands.CONNECTION_CHUNK_STREAM, 0, "onFCPublish", 0.0,
-                        null, Commands.status("status", "NetStream.Publish.Start", String.valueOf(arg(v, 3)))));
+                        null, Commands.status("status", "NetStream.Publish.Start", "FCPublish received.")));
             }
             case "createStream" -> createStream(ctx, txn);
             case "publish" -> publish(ctx, m.streamId(), arg(v, 3));
@@ -159,10 +197,10 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
                         "Amphi ingest does not play streams")).addListener(ChannelFutureListener.CLOSE);
             }
             default -> {
-                LOG.debug("{}: unknown command {}", ctx.channel().remoteAddress(), printable(name));
+                LOG.debug("{}: unknown command {}", ctx.channel().remoteAddress(), ClientText.printable(name));
                 if (txn > 0) {
                     ctx.writeAndFlush(Commands.error(ctx.alloc(), txn, "NetConnection.Call.Failed",
-                            "unknown command " + printable(name)));
+                            "unknown command " + ClientText.printable(name)));
                 }
             }
         }
@@ -177,7 +215,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             throw new CorruptedFrameException("second connect on one connection");
         }
         Object a = commandObject instanceof Map<?, ?> map ? map.get("app") : null;
-        app = stripQuery(a instanceof String s ? s : "");
+        app = ClientText.stripQuery(a instanceof String s ? s : "");
         while (app.endsWith("/")) {
             app = app.substring(0, app.length() - 1);
         }
@@ -213,30 +251,56 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         if (!streams.contains(streamId)) {
             throw new CorruptedFrameException("publish on message stream " + streamId + " that was never created");
         }
-        if (session != null) {
+        if (session != null || deciding) {
             throw new CorruptedFrameException("second publish on one connection");
         }
         String publishName = nameArg instanceof String s ? s : "";
-        String key = stripQuery(publishName);
+        String key = ClientText.stripQuery(publishName);
         String query = publishName.length() > key.length() ? publishName.substring(key.length() + 1) : "";
         if (key.isEmpty()) {
             badName(ctx, streamId, "empty stream key");
             return;
         }
         PublishRequest request = new PublishRequest(app, key, remote(ctx), secure, query);
-        PublishDecision decision;
-        try {
-            decision = context.authorizer().authorize(request);
-            if (decision == null) {
-                throw new IllegalStateException("authorizer returned null");
+        long wait = context.throttle().retryAfterNanos(address(request));
+        if (wait > 0) {
+            context.listener().publishRefused(Refusal.THROTTLED);
+            LOG.debug("RTMP {} publish refused: too many failed attempts", request.remote());
+            refuse(ctx, streamId, "NetStream.Publish.Rejected", "too many failed publish attempts from this address; try again in "
+                    + Math.max(1, (wait + 999_999_999L) / 1_000_000_000L) + " s");
+            return;
+        }
+        deciding = true;
+        AuthorizerCall.ask(ctx, context.authorizer(), request, (decision, failure) -> decided(ctx, streamId, request, decision, failure));
+    }
+
+    /** The authorizer's answer to {@code request}, on the event loop. */
+    private void decided(ChannelHandlerContext ctx, int streamId, PublishRequest request, PublishDecision decision,
+                         Throwable failure) {
+        deciding = false;
+        if (!ctx.channel().isActive()) {
+            AuthorizerCall.release(decision);
+            return;
+        }
+        if (failure != null || decision == null) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+            String why = cause == null ? "no decision" : ClientText.printable(String.valueOf(cause));
+            LOG.warn("RTMP {} publish refused: the authorizer failed: {}", request.remote(), why);
+            if (cause != null) {
+                LOG.debug("authorizer failure", cause);
             }
-        } catch (RuntimeException e) {
-            LOG.warn("authorizer failed for {}: {}", request, e.toString(), e);
-            decision = PublishDecision.reject("authorization failed");
+            context.listener().publishRefused(Refusal.FAILED);
+            refuse(ctx, streamId, "NetStream.Publish.Failed", "the server could not decide on this publisher; try again later");
+            return;
         }
         if (decision instanceof PublishDecision.Reject r) {
+            if (r.failedAttempt()) {
+                context.throttle().failed(address(request));
+            }
+            context.listener().publishRefused(r.failedAttempt() ? Refusal.WRONG_KEY : Refusal.REFUSED);
             // stream keys are secrets: never logged
-            LOG.info("RTMP {} publish refused (app {}): {}", request.remote(), printable(app), printable(r.reason()));
+            LOG.info("RTMP {} publish refused (app {}): {}", request.remote(), ClientText.firstSegment(app),
+                    ClientText.printable(r.reason()));
             badName(ctx, streamId, r.reason());
             return;
         }
@@ -251,8 +315,9 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
                 });
         PublishRegistry.Claim claim = context.registry().claim(s, context.takeOver());
         if (claim instanceof PublishRegistry.Claim.Refused) {
-            // not registered, so ending it only tells the authorizer
+            // not registered, so ending it only gives its sink onEnd
             s.end("refused: stream already live");
+            context.listener().publishRefused(Refusal.REFUSED);
             LOG.info("RTMP {} publish refused: {} is already live", request.remote(), accept.streamName());
             badName(ctx, streamId, "stream " + accept.streamName() + " is already being published");
             return;
@@ -266,18 +331,29 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    private static InetAddress address(PublishRequest request) {
+        return request.remote() == null ? null : request.remote().getAddress();
+    }
+
     private void start(ChannelHandlerContext ctx, PublishSession s) {
         if (!ctx.channel().isActive() || !s.activate()) {
             s.end("connection closed before publishing started");
             return;
         }
+        deadline.set(System.nanoTime() + context.mediaTimeout().toNanos(),
+                "no audio or video for " + context.mediaTimeout().toMillis() + " ms while publishing");
         ctx.write(ProtocolControl.userControl(ctx.alloc(), ProtocolControl.EVENT_STREAM_BEGIN, publishStreamId));
+        // the stream name, not the key: keys are never sent back
         ctx.writeAndFlush(Commands.onStatus(ctx.alloc(), publishStreamId, "status", "NetStream.Publish.Start",
-                s.request().streamKey() + " is now published."));
+                s.streamName() + " is now published."));
     }
 
     private void badName(ChannelHandlerContext ctx, int streamId, String reason) {
-        ctx.writeAndFlush(Commands.onStatus(ctx.alloc(), streamId, "error", "NetStream.Publish.BadName", reason))
+        refuse(ctx, streamId, "NetStream.Publish.BadName", reason);
+    }
+
+    private void refuse(ChannelHandlerContext ctx, int streamId, String code, String reason) {
+        ctx.writeAndFlush(Commands.onStatus(ctx.alloc(), streamId, "error", code, reason))
                 .addListener(ChannelFutureListener.CLOSE);
     }
 
@@ -286,6 +362,7 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         endSession(command);
+        awaitPublish(); // one publish per connection: it has nothing left to do but close
         ctx.writeAndFlush(Commands.onStatus(ctx.alloc(), publishStreamId, "status", "NetStream.Unpublish.Success",
                 "unpublished"));
     }
@@ -298,27 +375,12 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        deadline.cancel();
         endSession("connection closed");
         super.channelInactive(ctx);
     }
 
     private static InetSocketAddress remote(ChannelHandlerContext ctx) {
         return ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
-    }
-
-    /** A client-supplied string made safe for one log line: control characters replaced, length bounded. */
-    static String printable(String s) {
-        StringBuilder b = new StringBuilder(Math.min(s.length(), 100));
-        for (int i = 0; i < s.length() && i < 100; i++) {
-            char c = s.charAt(i);
-            b.append(c < 0x20 || c == 0x7f || Character.isSurrogate(c) ? '?' : c);
-        }
-        return s.length() > 100 ? b + "..." : b.toString();
-    }
-
-    /** {@code key?token=x} → {@code key}. */
-    static String stripQuery(String s) {
-        int q = s.indexOf('?');
-        return q < 0 ? s : s.substring(0, q);
     }
 }

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Server side of the RTMP handshake in a pipeline: reads C0+C1, answers S0+S1+S2 at once (see
- * {@link Handshake}), reads C2, then removes itself; bytes that followed C2 go on to the next
- * handler. A wrong version byte fails with {@link CorruptedFrameException}; a handshake that does
+ * {@link Handshake}), reads C2, fires {@link HandshakeCompleted} and removes itself; bytes that
+ * followed C2 go on to the next handler. A wrong version byte fails with {@link CorruptedFrameException}; a handshake that does
  * not finish within the timeout fails with {@link HandshakeTimeoutException}.
  */
 public final class HandshakeHandler extends ByteToMessageDecoder {
@@ -108,6 +108,7 @@ public final class HandshakeHandler extends ByteToMessageDecoder {
         }
         in.skipBytes(Handshake.PACKET_SIZE); // C2: its content is not checked (clients disagree on it)
         cancelTimer();
+        ctx.fireUserEventTriggered(HandshakeCompleted.INSTANCE);
         ctx.pipeline().remove(this);
     }
 

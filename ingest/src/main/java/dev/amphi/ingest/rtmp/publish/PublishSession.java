@@ -130,7 +130,8 @@ public final class PublishSession {
      * Ends the session once and releases its name. A session that had started publishing (was
      * {@link #activate()}d) gives its sink {@code onEnd}, then tells the listener and
      * {@code authorizer.unpublished}; one that never started (refused as a duplicate, or its
-     * connection died while waiting for a taken-over session to end) only releases its name.
+     * connection died while waiting for a taken-over session to end) gives its sink {@code onEnd}
+     * without any packet (the authorizer may release what it granted) and releases its name.
      */
     public void end(String reason) {
         if (finished) {
@@ -145,6 +146,8 @@ public final class PublishSession {
                 listener.publishStopped(streamName);
                 LOG.info("publish stopped: {} after {} packets ({})", streamName, packets, reason);
                 authorizer.unpublished(request, streamName);
+            } else {
+                sink.onEnd();
             }
         } catch (RuntimeException e) {
             LOG.warn("{}: ending the publish session failed: {}", streamName, e.toString(), e);

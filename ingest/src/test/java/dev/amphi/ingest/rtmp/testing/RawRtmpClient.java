@@ -40,9 +40,12 @@ public final class RawRtmpClient implements AutoCloseable {
     private final ByteBuf inbound = Unpooled.buffer();
     private final List<String> statusCodes = new ArrayList<>();
 
-    private RawRtmpClient(int port) throws IOException {
+    private RawRtmpClient(int port, String from) throws IOException {
         socket = new Socket();
         socket.setTcpNoDelay(true);
+        if (from != null) {
+            socket.bind(new InetSocketAddress(from, 0));
+        }
         socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
         socket.setSoTimeout(100);
         in = socket.getInputStream();
@@ -50,7 +53,12 @@ public final class RawRtmpClient implements AutoCloseable {
     }
 
     public static RawRtmpClient open(int port) throws IOException {
-        return new RawRtmpClient(port);
+        return new RawRtmpClient(port, null);
+    }
+
+    /** A connection from local address {@code from} (any of 127.0.0.0/8 on Linux), to tell addresses apart. */
+    public static RawRtmpClient openFrom(int port, String from) throws IOException {
+        return new RawRtmpClient(port, from);
     }
 
     /**
@@ -60,8 +68,14 @@ public final class RawRtmpClient implements AutoCloseable {
      */
     public static void publishOneKeyframe(int port, String key, CapturingSink sink, Duration wait)
             throws IOException, InterruptedException {
+        publishOneKeyframe(open(port), key, sink, wait);
+    }
+
+    /** {@link #publishOneKeyframe(int, String, CapturingSink, Duration)} over {@code connection} (closed at the end). */
+    public static void publishOneKeyframe(RawRtmpClient connection, String key, CapturingSink sink, Duration wait)
+            throws IOException, InterruptedException {
         int before = sink.events().size();
-        try (RawRtmpClient c = open(port).handshake()) {
+        try (RawRtmpClient c = connection.handshake()) {
             expect("connect", c.connect("live"), "NetConnection.Connect.Success");
             int id = c.createStream();
             expect("publish", c.publish(id, key)[0], "NetStream.Publish.Start");
@@ -99,6 +113,11 @@ public final class RawRtmpClient implements AutoCloseable {
     }
 
     public void send(int csid, int typeId, int streamId, long timestamp, byte[] payload) throws IOException {
+        sendRaw(encode(csid, typeId, streamId, timestamp, payload));
+    }
+
+    /** The bytes {@link #send} would write (the encoder's header state moves on as if they were sent). */
+    public byte[] encode(int csid, int typeId, int streamId, long timestamp, byte[] payload) {
         RtmpMessage m = new RtmpMessage(csid, typeId, timestamp, streamId, Unpooled.wrappedBuffer(payload));
         try {
             ByteBuf b = Unpooled.buffer();
@@ -106,10 +125,28 @@ public final class RawRtmpClient implements AutoCloseable {
             if (typeId == MessageType.SET_CHUNK_SIZE) {
                 encoder.setChunkSize((int) ProtocolControl.readU32(m));
             }
-            sendRaw(ByteBufUtil.getBytes(b));
+            return ByteBufUtil.getBytes(b);
         } finally {
             m.release();
         }
+    }
+
+    /**
+     * Writes {@code bytes} one byte per {@code every}, reading (and discarding) what the server sends
+     * in between, until the server closes the connection (true) or all were written (false).
+     */
+    public boolean trickle(byte[] bytes, Duration every) throws IOException {
+        for (byte b : bytes) {
+            try {
+                sendRaw(new byte[] {b});
+            } catch (IOException e) {
+                return true; // reset: closed by the server
+            }
+            if (awaitClosed(every)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void command(int streamId, Object... values) throws IOException {

@@ -18,6 +18,7 @@ public final class RecordingListener implements RtmpListener {
     public final List<String> refused = new CopyOnWriteArrayList<>();
     public final List<String> started = new CopyOnWriteArrayList<>();
     public final List<String> stopped = new CopyOnWriteArrayList<>();
+    public final List<Refusal> refusals = new CopyOnWriteArrayList<>();
 
     @Override public void connectionOpened() { opened.incrementAndGet(); }
     @Override public void connectionClosed() { closed.incrementAndGet(); }
@@ -26,6 +27,7 @@ public final class RecordingListener implements RtmpListener {
     @Override public void bytesReceived(long n) { bytes.addAndGet(n); reads.incrementAndGet(); }
     @Override public void publishStarted(String s) { started.add(s); }
     @Override public void publishStopped(String s) { stopped.add(s); }
+    @Override public void publishRefused(Refusal why) { refusals.add(why); }
 
     /** Waits until an error containing {@code text} was reported; returns it. */
     public String awaitError(String text, Duration timeout) throws InterruptedException {
