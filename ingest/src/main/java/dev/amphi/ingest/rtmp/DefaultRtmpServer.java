@@ -35,6 +35,8 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -62,6 +64,8 @@ final class DefaultRtmpServer implements RtmpServer {
     private Channel tlsChannel;
     private boolean closed;
     private final ConnectionLimiter limiter;
+    /** RTMPS: the TLS handshake's key exchange and signature run here, not on an event loop. */
+    private ExecutorService tlsTasks;
 
     DefaultRtmpServer(RtmpServerBuilder config) {
         this.config = config;
@@ -98,6 +102,8 @@ final class DefaultRtmpServer implements RtmpServer {
         try {
             plainChannel = bind(config.port, false);
             if (sslContext != null) {
+                tlsTasks = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()),
+                        new DefaultThreadFactory("amphi-rtmps-tls", true));
                 tlsChannel = bind(config.tlsPort, true);
             }
         } catch (InterruptedException | RuntimeException e) {
@@ -124,7 +130,7 @@ final class DefaultRtmpServer implements RtmpServer {
                         ChannelPipeline p = ch.pipeline();
                         p.addLast("batch", new ReadBatcher(config.readBatch.toNanos()));
                         if (tls) {
-                            p.addLast("tls", sslContext.newHandler(ch.alloc()));
+                            p.addLast("tls", sslContext.newHandler(ch.alloc(), tlsTasks));
                         }
                         p.addLast("meter", new ConnectionGuard.TrafficMeter(config.listener));
                         p.addLast("handshake", new HandshakeHandler(config.handshakeTimeout, config.clock, random));
@@ -173,6 +179,9 @@ final class DefaultRtmpServer implements RtmpServer {
         Future<?> w = workers.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         b.awaitUninterruptibly(3, TimeUnit.SECONDS);
         w.awaitUninterruptibly(3, TimeUnit.SECONDS);
+        if (tlsTasks != null) {
+            tlsTasks.shutdownNow();
+        }
         LOG.info("RTMP server closed");
     }
 }
