@@ -51,7 +51,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SpeakerAudio implements AutoCloseable {
 
-    /** Default ring length: 4 s of program audio (about 1.7 MB of heap once the speaker has sent audio). */
+    /**
+     * Default ring length: a window of 4 s of program audio. The ring holds only what the mixer has
+     * not read yet (about 120 KiB at a 200 ms jitter buffer), not the whole window; see {@link AudioRing}.
+     */
     public static final int DEFAULT_RING_MILLIS = 4000;
     /** Largest distance, in program samples (50 ms), absorbed by writing frames back to back. */
     public static final int RESYNC_FRAMES = AudioFormat.SAMPLE_RATE / 20;
