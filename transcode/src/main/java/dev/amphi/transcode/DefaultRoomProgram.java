@@ -71,6 +71,8 @@ final class DefaultRoomProgram implements RoomProgram {
     private volatile long offlineNow;
     private volatile Thread thread;
     private volatile boolean running;
+    /** {@link #finish} ran; program thread (or the offline driver). */
+    private boolean finished;
     private volatile String active;
     private volatile Map<String, Double> levels = Map.of();
     private volatile long frames;
@@ -117,12 +119,19 @@ final class DefaultRoomProgram implements RoomProgram {
             throw new IllegalStateException("program of room " + room + " already started");
         }
         openPipeline();
-        startNanos = System.nanoTime();
-        running = true;
         Thread t = new Thread(this::run, "amphi-program-" + room);
         t.setDaemon(true);
+        startNanos = System.nanoTime();
+        running = true;
+        try {
+            t.start();
+        } catch (RuntimeException | Error e) { // no native thread left
+            running = false;
+            startNanos = 0;
+            closePipeline(e);
+            throw e;
+        }
         thread = t;
-        t.start();
         return this;
     }
 
@@ -134,8 +143,8 @@ final class DefaultRoomProgram implements RoomProgram {
         if (thread != null || offline) {
             throw new IllegalStateException("program of room " + room + " already started");
         }
-        offline = true;
         openPipeline();
+        offline = true;
         // the speakers who joined before the start get their tiles now, before their first packets are
         // fed, so that the first frames already show them at their tile size
         layoutDirty = false;
@@ -171,9 +180,18 @@ final class DefaultRoomProgram implements RoomProgram {
         compositor.drawLabels(on);
     }
 
-    /** Ends an offline program: flushes the encoders and ends the outputs. */
+    /**
+     * Ends an offline program: flushes the encoders and ends the outputs. Everything is closed
+     * and ended even when a step fails; the first failure is thrown then (later ones suppressed).
+     */
     void finishOffline() {
-        finish();
+        Throwable failure = finish();
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
     }
 
     /**
@@ -185,13 +203,23 @@ final class DefaultRoomProgram implements RoomProgram {
         return s == null ? null : s.direct();
     }
 
+    /**
+     * Opens the compositor, the mixer and the encoders; when a step fails (an encoder that does not
+     * open, e.g. {@code h264_nvenc} without a GPU), what the steps before it opened is freed and
+     * the failure thrown.
+     */
     private void openPipeline() {
-        compositor = new Compositor(cfg.width, cfg.height);
-        mixer = new AudioMixer(cfg.mixLoudest);
-        detector = new ActiveSpeakerDetector();
-        aac = new AacEncoder(cfg.audioBitrate);
-        ladder = new LadderEncoder(cfg.width, cfg.height, cfg.ladder, encoderSettings,
-                (rung, packet) -> cfg.output.video(rung).onPacket(packet));
+        try {
+            compositor = new Compositor(cfg.width, cfg.height);
+            mixer = new AudioMixer(cfg.mixLoudest);
+            detector = new ActiveSpeakerDetector();
+            aac = new AacEncoder(cfg.audioBitrate);
+            ladder = new LadderEncoder(room, cfg.width, cfg.height, cfg.ladder, encoderSettings,
+                    (rung, packet) -> cfg.output.video(rung).onPacket(packet));
+        } catch (RuntimeException | Error e) {
+            closePipeline(e);
+            throw e;
+        }
         LOG.info("room {}: program {}x{} at {} fps, ladder {}, {} preset {}, audio {} kbit/s, layout {}", room, cfg.width,
                 cfg.height, cfg.fps, cfg.ladder, cfg.codec.ffmpegName(), encoderSettings.preset(), cfg.audioBitrate / 1000,
                 layout.spec());
@@ -376,7 +404,11 @@ final class DefaultRoomProgram implements RoomProgram {
         } catch (RuntimeException | Error e) {
             LOG.error("room {}: program stopped by an error", room, e);
         } finally {
-            finish();
+            Throwable failure = finish();
+            if (failure != null) {
+                LOG.warn("room {}: error while ending the program (every encoder was still closed and every output ended)",
+                        room, failure);
+            }
         }
     }
 
@@ -554,28 +586,79 @@ final class DefaultRoomProgram implements RoomProgram {
         }
     }
 
-    private void finish() {
-        try {
-            if (ladder != null) {
-                ladder.close();
-            }
-            if (aac != null) {
-                for (MediaPacket p : aac.flush()) {
-                    cfg.output.audio().onPacket(p);
+    /** Frees what {@link #openPipeline} opened before {@code failure}; failures here are added to it. */
+    private void closePipeline(Throwable failure) {
+        LadderEncoder l = ladder;
+        AacEncoder a = aac;
+        Compositor c = compositor;
+        ladder = null;
+        aac = null;
+        compositor = null;
+        for (AutoCloseable step : new AutoCloseable[] {l, a, c}) {
+            if (step != null) {
+                Throwable t = attempt(null, step::close);
+                if (t != null) {
+                    failure.addSuppressed(t);
                 }
-                aac.close();
-            }
-            for (int i = 0; i < cfg.ladder.size(); i++) {
-                cfg.output.video(i).onEnd();
-            }
-            cfg.output.audio().onEnd();
-        } catch (RuntimeException e) {
-            LOG.warn("room {}: error while ending the program: {}", room, e.toString());
-        } finally {
-            if (compositor != null) {
-                compositor.close();
             }
         }
+    }
+
+    /**
+     * Ends the program, once: flushes and closes every encoder, ends every output and frees the
+     * compositor, each step even when one before it failed (a sink that throws, say).
+     *
+     * @return the first failure, the later ones added to it as suppressed; null when all went well
+     */
+    private Throwable finish() {
+        if (finished) {
+            return null;
+        }
+        finished = true;
+        Throwable failure = null;
+        LadderEncoder l = ladder;
+        AacEncoder a = aac;
+        if (l != null) {
+            failure = attempt(failure, l::close); // flushes every rung's encoder, frees them all
+        }
+        if (a != null) {
+            failure = attempt(failure, () -> {
+                for (MediaPacket p : a.flush()) {
+                    cfg.output.audio().onPacket(p);
+                }
+            });
+            failure = attempt(failure, a::close);
+        }
+        for (int i = 0; i < cfg.ladder.size(); i++) {
+            int rung = i;
+            failure = attempt(failure, () -> cfg.output.video(rung).onEnd());
+        }
+        failure = attempt(failure, () -> cfg.output.audio().onEnd());
+        Compositor c = compositor;
+        if (c != null) {
+            failure = attempt(failure, c::close);
+        }
+        return failure;
+    }
+
+    /** Runs {@code step}; a failure becomes the first one, or is added to {@code first} as suppressed. */
+    private static Throwable attempt(Throwable first, Step step) {
+        try {
+            step.run();
+            return first;
+        } catch (Exception | Error e) {
+            if (first == null) {
+                return e;
+            }
+            first.addSuppressed(e);
+            return first;
+        }
+    }
+
+    /** One step of opening or ending the pipeline. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
     }
 
     @Override

@@ -10,11 +10,11 @@ import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_uninit;
 import static org.bytedeco.ffmpeg.global.swresample.swr_alloc_set_opts2;
 import static org.bytedeco.ffmpeg.global.swresample.swr_convert;
-import static org.bytedeco.ffmpeg.global.swresample.swr_free;
 import static org.bytedeco.ffmpeg.global.swresample.swr_get_out_samples;
 import static org.bytedeco.ffmpeg.global.swresample.swr_init;
 import static org.bytedeco.ffmpeg.global.swresample.swr_set_matrix;
 
+import dev.amphi.transcode.ffmpeg.NativeObjects;
 import org.bytedeco.ffmpeg.avutil.AVChannelLayout;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swresample.SwrContext;
@@ -69,7 +69,7 @@ final class Resampler implements AutoCloseable {
             open(layout, frame.format(), frame.sample_rate());
         }
         int inSamples = frame.nb_samples();
-        int capacity = FfmpegException.check(swr_get_out_samples(swr, inSamples), "swr_get_out_samples") + 32;
+        int capacity = FfmpegException.checkDecoder(swr_get_out_samples(swr, inSamples), "swr_get_out_samples") + 32;
         if (capacity > nativeCapacity) {
             if (nativeOut != null) {
                 nativeOut.close();
@@ -78,7 +78,7 @@ final class Resampler implements AutoCloseable {
             nativeCapacity = capacity;
             outPlanes.put(0, nativeOut);
         }
-        int produced = FfmpegException.check(
+        int produced = FfmpegException.checkDecoder(
                 swr_convert(swr, outPlanes, nativeCapacity, frame.extended_data(), inSamples), "swr_convert");
         int floats = produced * AudioFormat.CHANNELS;
         if (output.length < floats) {
@@ -96,7 +96,7 @@ final class Resampler implements AutoCloseable {
     /** Drops buffered input (the filter's tail), e.g. after a discontinuity. */
     void reset() {
         if (swr != null) {
-            FfmpegException.check(swr_init(swr), "swr_init");
+            FfmpegException.checkDecoder(swr_init(swr), "swr_init");
         }
     }
 
@@ -125,31 +125,28 @@ final class Resampler implements AutoCloseable {
         PointerPointer<SwrContext> holder = new PointerPointer<>(1);
         try {
             holder.put(0, (Pointer) null);
-            FfmpegException.check(swr_alloc_set_opts2(holder, outLayout, AV_SAMPLE_FMT_FLT, AudioFormat.SAMPLE_RATE,
+            FfmpegException.checkDecoder(swr_alloc_set_opts2(holder, outLayout, AV_SAMPLE_FMT_FLT, AudioFormat.SAMPLE_RATE,
                     layout, format, rate, 0, null), "swr_alloc_set_opts2");
-            swr = new SwrContext(holder.get(0));
+            swr = NativeObjects.resampler(new SwrContext(holder.get(0)));
         } finally {
             holder.close();
         }
-        if (swr.isNull()) {
-            swr = null;
+        if (swr == null) {
             throw new OutOfMemoryError("swr_alloc_set_opts2 returned no context");
         }
         if (layout.nb_channels() == 1) {
-            FfmpegException.check(swr_set_matrix(swr, new double[] {1.0, 1.0}, 1), "swr_set_matrix(mono to stereo)");
+            FfmpegException.checkDecoder(swr_set_matrix(swr, new double[] {1.0, 1.0}, 1), "swr_set_matrix(mono to stereo)");
         }
-        FfmpegException.check(swr_init(swr), "swr_init(" + rate + " Hz, " + layout.nb_channels() + " ch -> 48000 Hz stereo)");
+        FfmpegException.checkDecoder(swr_init(swr), "swr_init(" + rate + " Hz, " + layout.nb_channels() + " ch -> 48000 Hz stereo)");
         av_channel_layout_uninit(inLayout);
-        FfmpegException.check(av_channel_layout_copy(inLayout, layout), "av_channel_layout_copy");
+        FfmpegException.checkDecoder(av_channel_layout_copy(inLayout, layout), "av_channel_layout_copy");
         inFormat = format;
         inRate = rate;
     }
 
     private void freeSwr() {
-        if (swr != null) {
-            swr_free(swr);
-            swr = null;
-        }
+        NativeObjects.free(swr);
+        swr = null;
         inFormat = -1;
         inRate = -1;
     }

@@ -4,27 +4,22 @@ import dev.amphi.transcode.ffmpeg.FfmpegException;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
 import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_flush_buffers;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_mallocz;
 
 import dev.amphi.media.AacConfig;
 import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
+import dev.amphi.transcode.ffmpeg.NativeObjects;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -56,7 +51,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SpeakerAudio implements AutoCloseable {
 
-    /** Default ring length: 4 s of program audio (about 1.7 MB of heap once the speaker has sent audio). */
+    /**
+     * Default ring length: a window of 4 s of program audio. The ring holds only what the mixer has
+     * not read yet (about 120 KiB at a 200 ms jitter buffer), not the whole window; see {@link AudioRing}.
+     */
     public static final int DEFAULT_RING_MILLIS = 4000;
     /** Largest distance, in program samples (50 ms), absorbed by writing frames back to back. */
     public static final int RESYNC_FRAMES = AudioFormat.SAMPLE_RATE / 20;
@@ -114,6 +112,10 @@ public final class SpeakerAudio implements AutoCloseable {
      * program clock). Never throws for bad input: corrupt frames and decoder failures are
      * counted in {@link #errors()}, logged (rate-limited) and skipped. Packets after
      * {@link #close()} are ignored.
+     *
+     * @throws OutOfMemoryError when memory ran out (Java heap, or FFmpeg's {@code ENOMEM}): that is
+     *                          no bad packet, so it is not counted as one; the decoder is freed
+     *                          (the next packet opens a new one) and the error goes on
      */
     public void onPacket(MediaPacket aac, long programPts) {
         Objects.requireNonNull(aac, "aac");
@@ -129,6 +131,9 @@ public final class SpeakerAudio implements AutoCloseable {
                     openDecoder(config);
                 }
                 decode(aac.data(), programPts);
+            } catch (OutOfMemoryError e) {
+                freeDecoder();
+                throw e;
             } catch (RuntimeException e) {
                 long n = errors.incrementAndGet();
                 if (isPowerOfTen(n)) {
@@ -219,40 +224,28 @@ public final class SpeakerAudio implements AutoCloseable {
         if (codec == null) {
             throw new IllegalStateException("this FFmpeg build has no AAC decoder");
         }
-        AVCodecContext ctx = avcodec_alloc_context3(codec);
-        if (ctx == null) {
-            throw new OutOfMemoryError("avcodec_alloc_context3 failed for the AAC decoder");
-        }
+        AVCodecContext ctx = NativeObjects.codecContext(codec, "the AAC decoder");
         decoder = ctx;
         byte[] asc = config.record();
         BytePointer extradata = new BytePointer(av_mallocz(asc.length + AV_INPUT_BUFFER_PADDING_SIZE));
         extradata.put(asc, 0, asc.length);
         ctx.extradata(extradata).extradata_size(asc.length);
         ctx.sample_rate(config.sampleRate());
-        FfmpegException.check(avcodec_open2(ctx, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null),
+        FfmpegException.checkDecoder(avcodec_open2(ctx, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null),
                 "avcodec_open2(aac) for " + config);
-        packet = av_packet_alloc();
-        frame = av_frame_alloc();
-        if (packet == null || frame == null) {
-            throw new OutOfMemoryError("av_packet_alloc/av_frame_alloc failed");
-        }
+        packet = NativeObjects.packet();
+        frame = NativeObjects.frame();
         decoderConfig = config;
         synced = false;
     }
 
     private void freeDecoder() {
-        if (decoder != null) {
-            avcodec_free_context(decoder);
-            decoder = null;
-        }
-        if (packet != null) {
-            av_packet_free(packet);
-            packet = null;
-        }
-        if (frame != null) {
-            av_frame_free(frame);
-            frame = null;
-        }
+        NativeObjects.free(decoder);
+        decoder = null;
+        NativeObjects.free(packet);
+        packet = null;
+        NativeObjects.free(frame);
+        frame = null;
         decoderConfig = null;
     }
 
@@ -260,19 +253,19 @@ public final class SpeakerAudio implements AutoCloseable {
         if (data.length == 0) {
             throw new IllegalArgumentException("empty AAC packet");
         }
-        FfmpegException.check(av_new_packet(packet, data.length), "av_new_packet");
+        FfmpegException.checkDecoder(av_new_packet(packet, data.length), "av_new_packet");
         packet.data().put(data, 0, data.length);
         packet.pts(programPts).dts(programPts);
         int rc = avcodec_send_packet(decoder, packet);
         av_packet_unref(packet);
-        FfmpegException.check(rc, "avcodec_send_packet(aac)");
+        FfmpegException.checkDecoder(rc, "avcodec_send_packet(aac)");
         long placeAt = AudioFormat.sampleOf(programPts);
         while (true) {
             rc = avcodec_receive_frame(decoder, frame);
             if (rc == AVERROR_EAGAIN() || rc == AVERROR_EOF()) {
                 return;
             }
-            FfmpegException.check(rc, "avcodec_receive_frame(aac)");
+            FfmpegException.checkDecoder(rc, "avcodec_receive_frame(aac)");
             try {
                 if (resampler == null) {
                     resampler = new Resampler();

@@ -1,14 +1,11 @@
 package dev.amphi.transcode.encode;
 
 import dev.amphi.transcode.ffmpeg.FfmpegException;
+import dev.amphi.transcode.ffmpeg.NativeObjects;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
@@ -18,8 +15,6 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_ERROR;
 import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLTP;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_copy;
 import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
 import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
@@ -89,10 +84,7 @@ public final class AacEncoder implements AutoCloseable {
         if (codec == null) {
             throw new IllegalStateException("AAC encoder aac is not in this FFmpeg build");
         }
-        ctx = avcodec_alloc_context3(codec);
-        if (ctx == null) {
-            throw new OutOfMemoryError("avcodec_alloc_context3(aac) failed");
-        }
+        ctx = NativeObjects.codecContext(codec, "the AAC encoder");
         try {
             ctx.sample_fmt(AV_SAMPLE_FMT_FLTP);
             ctx.sample_rate(SAMPLE_RATE);
@@ -115,11 +107,8 @@ public final class AacEncoder implements AutoCloseable {
             config = AacConfig.parse(asc);
             left = new float[frameSize];
             right = new float[frameSize];
-            frame = av_frame_alloc();
-            packet = av_packet_alloc();
-            if (frame == null || packet == null) {
-                throw new OutOfMemoryError("av_frame_alloc/av_packet_alloc failed");
-            }
+            frame = NativeObjects.frame();
+            packet = NativeObjects.packet();
             frame.format(AV_SAMPLE_FMT_FLTP).nb_samples(frameSize).sample_rate(SAMPLE_RATE);
             FfmpegException.check(av_channel_layout_copy(frame.ch_layout(), ctx.ch_layout()), "av_channel_layout_copy");
             FfmpegException.check(av_frame_get_buffer(frame, 0), "av_frame_get_buffer(aac frame)");
@@ -263,17 +252,11 @@ public final class AacEncoder implements AutoCloseable {
 
     @Override
     public void close() {
-        if (frame != null) {
-            av_frame_free(frame);
-            frame = null;
-        }
-        if (packet != null) {
-            av_packet_free(packet);
-            packet = null;
-        }
-        if (ctx != null) {
-            avcodec_free_context(ctx);
-            ctx = null;
-        }
+        NativeObjects.free(frame);
+        frame = null;
+        NativeObjects.free(packet);
+        packet = null;
+        NativeObjects.free(ctx);
+        ctx = null;
     }
 }

@@ -1,14 +1,11 @@
 package dev.amphi.transcode.encode;
 
 import dev.amphi.transcode.ffmpeg.FfmpegException;
+import dev.amphi.transcode.ffmpeg.NativeObjects;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_FLAG_GLOBAL_HEADER;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_encoder_by_name;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
@@ -111,10 +108,7 @@ public final class H264Encoder implements AutoCloseable {
         if (codec == null) {
             throw new IllegalStateException("H.264 encoder " + name + " is not in this FFmpeg build");
         }
-        ctx = avcodec_alloc_context3(codec);
-        if (ctx == null) {
-            throw new OutOfMemoryError("avcodec_alloc_context3(" + name + ") failed");
-        }
+        ctx = NativeObjects.codecContext(codec, name);
         AVDictionary opts = new AVDictionary(null);
         try {
             ctx.width(width).height(height).pix_fmt(AV_PIX_FMT_YUV420P);
@@ -165,10 +159,7 @@ public final class H264Encoder implements AutoCloseable {
             byte[] extradata = new byte[size];
             ctx.extradata().get(extradata);
             config = AnnexB.config(extradata);
-            packet = av_packet_alloc();
-            if (packet == null) {
-                throw new OutOfMemoryError("av_packet_alloc failed");
-            }
+            packet = NativeObjects.packet();
         } catch (RuntimeException | Error e) {
             close();
             throw e;
@@ -349,13 +340,9 @@ public final class H264Encoder implements AutoCloseable {
 
     @Override
     public void close() {
-        if (packet != null) {
-            av_packet_free(packet);
-            packet = null;
-        }
-        if (ctx != null) {
-            avcodec_free_context(ctx);
-            ctx = null;
-        }
+        NativeObjects.free(packet);
+        packet = null;
+        NativeObjects.free(ctx);
+        ctx = null;
     }
 }

@@ -2,11 +2,11 @@ package dev.amphi.transcode.encode;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
-import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 
 import dev.amphi.media.AvcConfig;
+import dev.amphi.transcode.ffmpeg.NativeObjects;
 import dev.amphi.transcode.frame.Picture;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * <p>The caller (the room's program clock thread) either draws each frame straight into a canvas
  * slot the ladder owns ({@link #acquire()}, then {@link #submit}), or hands a canvas of its own to
  * {@link #encode}, which copies it into a slot (one memcpy); each rung's thread
- * ({@code amphi-enc-<rung>}) then scales that source to the rung's size with libswscale
+ * ({@code amphi-enc-<room>-<rung>}) then scales that source to the rung's size with libswscale
  * (bicubic, as FFmpeg's scale filter; a rung of the canvas's size encodes the source as it is) and encodes it.
  * A rung at most {@code 1/}{@value #CASCADE_RATIO} the size of another scaled rung in both
  * dimensions is scaled from the smallest such rung's picture instead of from the canvas (480p and
@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Packets reach the {@link LadderOutput} on the rung's thread, in order per rung.
  * {@link #close()} encodes what is queued, flushes every encoder (delivering the last packets),
- * stops the threads and frees the native objects.
+ * stops the threads and frees the native objects. A constructor that fails (an encoder that does
+ * not open, e.g. {@code h264_nvenc} without a GPU) frees what it had opened before it throws.
  */
 public final class LadderEncoder implements AutoCloseable {
 
@@ -54,11 +55,14 @@ public final class LadderEncoder implements AutoCloseable {
     public static final int DEPTH = 3;
     /** How much larger (both dimensions) a scaled rung must be to serve as another rung's source. */
     static final double CASCADE_RATIO = 1.4;
+    /** Owner in thread names when none is given: {@code amphi-enc-ladder-<rung>}. */
+    public static final String DEFAULT_OWNER = "ladder";
     /** Longest wait for a source rung's picture; only a stuck thread takes that long. */
     private static final long STAGE_WAIT_SECONDS = 10;
 
     private static final Logger LOG = LoggerFactory.getLogger(LadderEncoder.class);
 
+    private final String owner;
     private final int canvasWidth;
     private final int canvasHeight;
     private final List<Rung> rungs;
@@ -77,13 +81,26 @@ public final class LadderEncoder implements AutoCloseable {
     private long lastPts = Long.MIN_VALUE;
     private volatile boolean closed;
 
-    /**
-     * Opens one encoder per rung and starts their threads.
-     *
-     * @throws IllegalArgumentException for no rungs, duplicate rung names or an odd canvas size
-     * @throws IllegalStateException    when an encoder does not open (see {@link H264Encoder})
-     */
+    /** A ladder of no room: its threads are {@code amphi-enc-}{@value #DEFAULT_OWNER}{@code -<rung>}. */
     public LadderEncoder(int canvasW, int canvasH, List<Rung> rungs, EncoderSettings s, LadderOutput out) {
+        this(DEFAULT_OWNER, canvasW, canvasH, rungs, s, out);
+    }
+
+    /**
+     * Opens one encoder per rung and starts their threads, named {@code amphi-enc-<owner>-<rung>}
+     * (the owner is the room).
+     *
+     * @param owner what the ladder encodes for, in its thread names: 1..64 of
+     *              {@code [A-Za-z0-9_-]} (a room name)
+     * @throws IllegalArgumentException for no rungs, duplicate rung names, an odd canvas size or a
+     *                                  bad owner name
+     * @throws IllegalStateException    when an encoder does not open (see {@link H264Encoder}); what
+     *                                  was opened before is freed
+     */
+    public LadderEncoder(String owner, int canvasW, int canvasH, List<Rung> rungs, EncoderSettings s, LadderOutput out) {
+        if (owner == null || !owner.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new IllegalArgumentException("ladder owner must match [A-Za-z0-9_-]{1,64}, got '" + owner + "'");
+        }
         if (canvasW < 16 || canvasH < 16 || ((canvasW | canvasH) & 1) != 0) {
             throw new IllegalArgumentException("canvas must be even and at least 16x16, got " + canvasW + "x" + canvasH);
         }
@@ -98,6 +115,7 @@ public final class LadderEncoder implements AutoCloseable {
         }
         Objects.requireNonNull(s, "settings");
         Objects.requireNonNull(out, "output");
+        this.owner = owner;
         this.canvasWidth = canvasW;
         this.canvasHeight = canvasH;
         this.rungs = List.copyOf(rungs);
@@ -123,11 +141,17 @@ public final class LadderEncoder implements AutoCloseable {
             for (int i = 0; i < this.rungs.size(); i++) {
                 workers.add(new RungWorker(i, this.rungs.get(i), s, out));
             }
+            for (RungWorker w : workers) {
+                w.thread.start(); // can fail too (no native thread): close() stops those already started
+            }
         } catch (RuntimeException | Error e) {
-            close();
+            try {
+                close();
+            } catch (RuntimeException | Error suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
-        workers.forEach(w -> w.thread.start());
     }
 
     /** The rungs, in the order their indices refer to. */
@@ -441,7 +465,7 @@ public final class LadderEncoder implements AutoCloseable {
             this.index = index;
             this.rung = rung;
             this.out = out;
-            this.thread = new Thread(this, "amphi-enc-" + rung.name());
+            this.thread = new Thread(this, "amphi-enc-" + owner + "-" + rung.name());
             thread.setDaemon(true);
             this.from = sourceRung[index];
             encoder = new H264Encoder(rung.width(), rung.height(), rung.videoBitrate(), s);
@@ -458,8 +482,8 @@ public final class LadderEncoder implements AutoCloseable {
                     int srcH = from < 0 ? canvasHeight : rungs.get(from).height();
                     // bicubic, as FFmpeg's scale filter: bilinear cost the lower rungs 1.5-2.5 dB PSNR against the
                     // canvas (bench/compose.sh) for a few percent less CPU
-                    sws = sws_getContext(srcW, srcH, AV_PIX_FMT_YUV420P, rung.width(), rung.height(),
-                            AV_PIX_FMT_YUV420P, SWS_BICUBIC, null, null, (DoublePointer) null);
+                    sws = NativeObjects.scaler(sws_getContext(srcW, srcH, AV_PIX_FMT_YUV420P, rung.width(), rung.height(),
+                            AV_PIX_FMT_YUV420P, SWS_BICUBIC, null, null, (DoublePointer) null));
                     if (sws == null) {
                         throw new IllegalStateException("sws_getContext(" + srcW + "x" + srcH + " -> "
                                 + rung.width() + "x" + rung.height() + ") failed");
@@ -579,10 +603,8 @@ public final class LadderEncoder implements AutoCloseable {
             if (scaled != null) {
                 scaled.close();
             }
-            if (sws != null) {
-                sws_freeContext(sws);
-                sws = null;
-            }
+            NativeObjects.free(sws);
+            sws = null;
             encoder.close();
         }
     }

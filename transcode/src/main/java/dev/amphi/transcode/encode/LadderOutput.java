@@ -4,7 +4,7 @@ import dev.amphi.media.MediaPacket;
 
 /**
  * Where a {@link LadderEncoder} delivers its packets. {@link #video} is called on the rung's own
- * encoder thread ({@code amphi-enc-<rung>}), in decode order for that rung; different rungs call
+ * encoder thread ({@code amphi-enc-<room>-<rung>}), in decode order for that rung; different rungs call
  * it concurrently, so an implementation shared between rungs must be thread-safe. It should not
  * block: a slow output stalls its rung and makes the ladder drop frames.
  */

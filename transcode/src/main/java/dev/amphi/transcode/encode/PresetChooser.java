@@ -87,7 +87,7 @@ public final class PresetChooser {
         long start = 0;
         long end = 0;
         int done = 0;
-        try (LadderEncoder ladder = new LadderEncoder(canvasW, canvasH, rungs, s, (rung, p) -> { });
+        try (LadderEncoder ladder = new LadderEncoder("calibration", canvasW, canvasH, rungs, s, (rung, p) -> { });
              Picture canvas = Picture.allocate(canvasW, canvasH)) {
             start = System.nanoTime(); // opening the encoders is not part of the steady state
             for (int i = 0; i < frames; i++) {

@@ -13,6 +13,8 @@ public final class FfmpegException extends RuntimeException {
 
     /** {@code AVERROR(EAGAIN)} on Linux: the codec wants the other call (send/receive) first. */
     public static final int EAGAIN = -11;
+    /** {@code AVERROR(ENOMEM)} on Linux: FFmpeg could not allocate memory. */
+    public static final int ENOMEM = -12;
 
     private final int code;
 
@@ -32,6 +34,18 @@ public final class FfmpegException extends RuntimeException {
             throw new FfmpegException(call, rc);
         }
         return rc;
+    }
+
+    /**
+     * As {@link #check}, for a decoder's calls on a packet: {@code ENOMEM} throws an
+     * {@link OutOfMemoryError} naming {@code call} instead, because running out of memory is not
+     * the packet's fault and must not be counted and skipped as a bad packet.
+     */
+    public static int checkDecoder(int rc, String call) {
+        if (rc == ENOMEM) {
+            throw new OutOfMemoryError(call + " failed: " + describe(rc));
+        }
+        return check(rc, call);
     }
 
     /** FFmpeg's text for an error code, followed by the code in parentheses. */

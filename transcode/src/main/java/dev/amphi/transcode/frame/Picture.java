@@ -1,11 +1,10 @@
 package dev.amphi.transcode.frame;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_make_writable;
 
+import dev.amphi.transcode.ffmpeg.NativeObjects;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.Pointer;
@@ -38,14 +37,11 @@ public final class Picture implements AutoCloseable {
         if (width < 2 || height < 2 || width > 8192 || height > 8192 || (width & 1) != 0 || (height & 1) != 0) {
             throw new IllegalArgumentException("picture size must be even and within 2..8192, got " + width + "x" + height);
         }
-        AVFrame f = av_frame_alloc();
-        if (f == null) {
-            throw new OutOfMemoryError("av_frame_alloc failed");
-        }
+        AVFrame f = NativeObjects.frame();
         f.format(AV_PIX_FMT_YUV420P).width(width).height(height);
         int rc = av_frame_get_buffer(f, 32);
         if (rc < 0) {
-            av_frame_free(f);
+            NativeObjects.free(f);
             throw new OutOfMemoryError("av_frame_get_buffer failed (" + rc + ") for " + width + "x" + height);
         }
         Picture p = new Picture(f, width, height);
@@ -54,8 +50,9 @@ public final class Picture implements AutoCloseable {
     }
 
     /**
-     * Takes ownership of a decoded YUV420P {@link AVFrame} (e.g. from {@code avcodec_receive_frame}
-     * into a frame the caller allocated); the picture frees it on close.
+     * Takes ownership of a decoded YUV420P {@link AVFrame} that the caller allocated through
+     * {@link NativeObjects} (e.g. {@link NativeObjects#cloneFrame} of a decoder's output); the
+     * picture frees it on close.
      */
     public static Picture adopt(AVFrame frame) {
         if (frame.format() != AV_PIX_FMT_YUV420P) {
@@ -148,7 +145,7 @@ public final class Picture implements AutoCloseable {
     @Override
     public void close() {
         if (frame != null) {
-            av_frame_free(frame);
+            NativeObjects.free(frame);
             frame = null;
         }
     }

@@ -5,10 +5,10 @@ import dev.amphi.transcode.ffmpeg.FfmpegException;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
-import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 
+import dev.amphi.transcode.ffmpeg.NativeObjects;
 import dev.amphi.transcode.frame.Rect;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.swscale.SwsContext;
@@ -54,8 +54,9 @@ final class FrameScaler implements AutoCloseable {
         if (at.x() + at.width() > dst.width() || at.y() + at.height() > dst.height()) {
             throw new IllegalArgumentException(at + " is outside the " + dst.width() + "x" + dst.height() + " destination");
         }
-        sws = sws_getCachedContext(sws, src.width(), src.height(), src.format(), at.width(), at.height(),
-                AV_PIX_FMT_YUV420P, flags, null, null, (DoublePointer) null);
+        SwsContext before = sws;
+        sws = NativeObjects.cachedScaler(before, sws_getCachedContext(before, src.width(), src.height(), src.format(),
+                at.width(), at.height(), AV_PIX_FMT_YUV420P, flags, null, null, (DoublePointer) null));
         if (sws == null) {
             throw new IllegalStateException("sws_getCachedContext failed for " + src.width() + "x" + src.height()
                     + " pixel format " + src.format() + " to " + at.width() + "x" + at.height() + " yuv420p");
@@ -76,10 +77,8 @@ final class FrameScaler implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            if (sws != null) {
-                sws_freeContext(sws);
-                sws = null;
-            }
+            NativeObjects.free(sws);
+            sws = null;
             dstData.close();
             dstStride.close();
         }

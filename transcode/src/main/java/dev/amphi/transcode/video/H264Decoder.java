@@ -9,26 +9,21 @@ import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
-import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_alloc_context3;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_flush_buffers;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_free_context;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_mallocz;
 
 import dev.amphi.media.AvcConfig;
 import dev.amphi.media.MediaPacket;
+import dev.amphi.transcode.ffmpeg.NativeObjects;
 import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -63,22 +58,16 @@ final class H264Decoder implements AutoCloseable {
             if (codec == null) {
                 throw new IllegalStateException("this FFmpeg build has no H.264 decoder");
             }
-            ctx = avcodec_alloc_context3(codec);
-            if (ctx == null) {
-                throw new OutOfMemoryError("avcodec_alloc_context3 failed");
-            }
+            ctx = NativeObjects.codecContext(codec, "the H.264 decoder");
             byte[] record = config.record();
             BytePointer extradata = new BytePointer(av_mallocz(record.length + AV_INPUT_BUFFER_PADDING_SIZE));
             extradata.put(record, 0, record.length);
             ctx.extradata(extradata).extradata_size(record.length); // freed by avcodec_free_context
             ctx.thread_count(1);
             ctx.pkt_timebase(av_make_q(1, MediaPacket.TIMESCALE));
-            FfmpegException.check(avcodec_open2(ctx, codec, (AVDictionary) null), "avcodec_open2(h264)");
-            packet = av_packet_alloc();
-            frame = av_frame_alloc();
-            if (packet == null || frame == null) {
-                throw new OutOfMemoryError("av_packet_alloc/av_frame_alloc failed");
-            }
+            FfmpegException.checkDecoder(avcodec_open2(ctx, codec, (AVDictionary) null), "avcodec_open2(h264)");
+            packet = NativeObjects.packet();
+            frame = NativeObjects.frame();
         } catch (RuntimeException | Error e) {
             close();
             throw e;
@@ -111,10 +100,12 @@ final class H264Decoder implements AutoCloseable {
      * is only valid during the call.
      *
      * @throws FfmpegException when the decoder rejects the packet (a corrupt bitstream)
+     * @throws OutOfMemoryError when FFmpeg could not allocate memory for it ({@code ENOMEM}): not
+     *                          the packet's fault, and not to be counted as a bad packet
      */
     void decode(MediaPacket video, long programPts, Consumer<AVFrame> sink) {
         byte[] data = video.data();
-        FfmpegException.check(av_new_packet(packet, data.length), "av_new_packet");
+        FfmpegException.checkDecoder(av_new_packet(packet, data.length), "av_new_packet");
         try {
             packet.data().put(data, 0, data.length);
             packet.pts(programPts);
@@ -125,7 +116,7 @@ final class H264Decoder implements AutoCloseable {
                 drain(sink); // cannot happen with one packet in, all frames out; be safe
                 rc = avcodec_send_packet(ctx, packet);
             }
-            FfmpegException.check(rc, "avcodec_send_packet(h264)");
+            FfmpegException.checkDecoder(rc, "avcodec_send_packet(h264)");
         } finally {
             av_packet_unref(packet);
         }
@@ -138,7 +129,7 @@ final class H264Decoder implements AutoCloseable {
             if (rc == FfmpegException.EAGAIN || rc == AVERROR_EOF) {
                 return;
             }
-            FfmpegException.check(rc, "avcodec_receive_frame(h264)");
+            FfmpegException.checkDecoder(rc, "avcodec_receive_frame(h264)");
             try {
                 long pts = frame.best_effort_timestamp();
                 frame.pts(pts == AV_NOPTS_VALUE ? frame.pts() : pts);
@@ -156,18 +147,12 @@ final class H264Decoder implements AutoCloseable {
 
     @Override
     public void close() {
-        if (frame != null) {
-            av_frame_free(frame);
-            frame = null;
-        }
-        if (packet != null) {
-            av_packet_free(packet);
-            packet = null;
-        }
-        if (ctx != null) {
-            avcodec_free_context(ctx);
-            ctx = null;
-        }
+        NativeObjects.free(frame);
+        frame = null;
+        NativeObjects.free(packet);
+        packet = null;
+        NativeObjects.free(ctx);
+        ctx = null;
     }
 
     /**

@@ -3,11 +3,11 @@ package dev.amphi.transcode.video;
 import dev.amphi.transcode.ffmpeg.FfmpegException;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_clone;
 
 import dev.amphi.media.AvcConfig;
 import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
+import dev.amphi.transcode.ffmpeg.NativeObjects;
 import dev.amphi.transcode.frame.Picture;
 import dev.amphi.transcode.frame.Rect;
 import java.util.ArrayDeque;
@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Robustness: a packet the decoder rejects is counted in {@link #errors()}, logged at most every
  * 10 s per speaker, and the decoder waits for the next keyframe; nothing
- * is thrown. A picture more than {@link #STALE_TICKS} older than the program time is not drawn (the
+ * is thrown. Running out of memory (Java heap, or FFmpeg's {@code ENOMEM}) is no bad packet: the
+ * decoder is freed and the {@link OutOfMemoryError} goes on to the caller. A picture more than {@link #STALE_TICKS} older than the program time is not drawn (the
  * caller shows the placeholder); until then the last picture stays frozen in the tile.
  */
 public final class SpeakerVideo implements AutoCloseable {
@@ -281,6 +282,11 @@ public final class SpeakerVideo implements AutoCloseable {
             decoder.decode(video, programPts, frame -> deliver(frame, tw, th));
         } catch (RuntimeException e) { // FfmpegException mostly; a stream must never stop the worker
             failed(e);
+        } catch (OutOfMemoryError e) {
+            // not the stream's fault: not counted as a decoding error; the decoder's memory goes back
+            // at once, and the error goes on to the worker
+            resetDecoder();
+            throw e;
         }
     }
 
@@ -302,11 +308,8 @@ public final class SpeakerVideo implements AutoCloseable {
         Picture picture;
         boolean adopted = false;
         if (fit.width() == sw && fit.height() == sh && frame.format() == AV_PIX_FMT_YUV420P) {
-            AVFrame ref = av_frame_clone(frame); // no copy: a second reference to the decoder's buffers
-            if (ref == null) {
-                throw new OutOfMemoryError("av_frame_clone failed");
-            }
-            picture = Picture.adopt(ref);
+            // no copy: a second reference to the decoder's buffers
+            picture = Picture.adopt(NativeObjects.cloneFrame(frame));
             adopted = true;
         } else {
             picture = spareOfSize(fit.width(), fit.height());

@@ -2,6 +2,7 @@ package dev.amphi.transcode.audio;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class AudioRingTest {
@@ -123,5 +124,77 @@ class AudioRingTest {
             assertThat(out[2 * 299 + 1]).isEqualTo(pos + 300f);
         }
         assertThat(total).isEqualTo(10_200);
+    }
+    @Test
+    void aSteadyStreamHoldsOnlyWhatTheMixerHasNotReadYet() {
+        AudioRing ring = new AudioRing(4 * AudioFormat.SAMPLE_RATE);
+        int lead = AudioFormat.SAMPLE_RATE / 4; // the decoder 250 ms ahead of the mixer (jitter buffer)
+        int mostChunks = 0;
+        long written = 0;
+        long read = 0;
+        int[] real = new int[1];
+        for (int tick = 0; tick < 30 * 30; tick++) { // 30 s at 30 fps, AAC frames of 1024
+            while (written < read + lead) {
+                ring.write(written, ramp(written, 1024), 0, 1024);
+                written += 1024;
+            }
+            float[] out = read(ring, read, 1600, real);
+            assertThat(real[0]).isEqualTo(1600);
+            assertThat(out[2 * 1599]).isEqualTo(read + 1600f);
+            read += 1600;
+            mostChunks = Math.max(mostChunks, ring.chunksInUse());
+        }
+        // about 250 ms plus an AAC frame: 13 chunks of 1024 frames, where a flat ring holds 4 s (188 chunks' worth)
+        assertThat(mostChunks).isBetween(12, lead / AudioRing.CHUNK + 3);
+        while (read < written) { // the speaker stops sending: once all is read the ring holds nothing
+            read(ring, read, 1600, real);
+            read += 1600;
+        }
+        assertThat(ring.chunksInUse()).isZero();
+    }
+
+    @Test
+    void returnsExactlyWhatAFlatArrayReturnsForAnyWritesAndReads() {
+        Random rnd = new Random(20261207);
+        for (int trial = 0; trial < 300; trial++) {
+            int capacity = 1 + rnd.nextInt(trial % 3 == 0 ? 700 : 6000); // below, at and above the chunk size
+            AudioRing ring = new AudioRing(capacity);
+            FlatAudioRing flat = new FlatAudioRing(capacity);
+            long writeAt = rnd.nextInt(3000);
+            long readAt = 0;
+            for (int op = 0; op < 200; op++) {
+                if (rnd.nextInt(5) < 3) {
+                    long start = switch (rnd.nextInt(8)) {
+                        case 0 -> writeAt + rnd.nextInt(2 * capacity + 1);      // jump forward, maybe past the window
+                        case 1 -> writeAt - rnd.nextInt(capacity + 1);          // back: overwrite, or too old
+                        case 2 -> readAt - rnd.nextInt(1500);                   // late
+                        case 3 -> writeAt + rnd.nextInt(300);                   // a short gap of silence
+                        default -> writeAt;                                      // back to back
+                    };
+                    int frames = 1 + rnd.nextInt(rnd.nextBoolean() ? 1100 : 3 * capacity);
+                    float[] pcm = new float[2 * frames];
+                    for (int i = 0; i < pcm.length; i++) {
+                        pcm[i] = rnd.nextFloat() - 0.5f;
+                    }
+                    int offset = rnd.nextInt(Math.max(1, frames / 4));
+                    ring.write(start, pcm, offset, frames - offset);
+                    flat.write(start, pcm, offset, frames - offset);
+                    writeAt = start + frames - offset;
+                } else {
+                    long start = rnd.nextInt(6) == 0 ? readAt + rnd.nextInt(2 * capacity) - capacity / 2 : readAt;
+                    int frames = 1 + rnd.nextInt(2500);
+                    float[] got = new float[2 * frames + 6];
+                    float[] want = new float[2 * frames + 6];
+                    int realGot = ring.read(start, got, 3, frames);
+                    int realWant = flat.read(start, want, 3, frames);
+                    assertThat(got).as("trial %d op %d: read %d at %d, capacity %d", trial, op, frames, start, capacity)
+                            .isEqualTo(want);
+                    assertThat(realGot).isEqualTo(realWant);
+                    readAt = Math.max(readAt, start + frames);
+                }
+                assertThat(ring.lateFrames()).isEqualTo(flat.lateFrames());
+                assertThat(ring.chunksInUse()).isLessThanOrEqualTo((capacity + AudioRing.CHUNK - 1) / AudioRing.CHUNK);
+            }
+        }
     }
 }

@@ -3,11 +3,14 @@ package dev.amphi.transcode.audio;
 import static dev.amphi.transcode.audio.TestAudio.amplitude;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
+import dev.amphi.transcode.ffmpeg.NativeObjects;
 import java.util.Random;
+import org.bytedeco.ffmpeg.global.avutil;
 import org.junit.jupiter.api.Test;
 
 class SpeakerAudioTest {
@@ -123,6 +126,32 @@ class SpeakerAudioTest {
             assertThat(speaker.decodedFrames()).isEqualTo(aac.frames().size() - 2);
             assertThat(amplitude(pcm, 0, 24000, 45000, 440)).isCloseTo(0.5, within(0.03));
         }
+    }
+
+    @Test
+    void runningOutOfMemoryIsNotCountedAsABadFrame() {
+        TestAudio.Aac aac = TestAudio.encode(TestAudio.tone(440, 0.5, 0.5, RATE, 2), RATE, 2);
+        long natives = NativeObjects.live();
+        try (SpeakerAudio speaker = new SpeakerAudio("starved")) {
+            for (int i = 0; i < 10; i++) {
+                speaker.onPacket(aac.packet(i), aac.pts(i, 0));
+            }
+            MediaPacket next = aac.packet(10);
+            avutil.av_max_alloc(16); // every FFmpeg allocation above 16 bytes fails (ENOMEM) until reset
+            try {
+                assertThatThrownBy(() -> speaker.onPacket(next, aac.pts(10, 0))).isInstanceOf(OutOfMemoryError.class)
+                        .hasMessageContaining("av_new_packet");
+            } finally {
+                avutil.av_max_alloc(Integer.MAX_VALUE);
+            }
+            assertThat(speaker.errors()).isZero();
+            for (int i = 11; i < aac.frames().size(); i++) { // memory is back: the stream goes on
+                speaker.onPacket(aac.packet(i), aac.pts(i, 0));
+            }
+            assertThat(speaker.decodedFrames()).isEqualTo(aac.frames().size() - 1);
+            assertThat(speaker.errors()).isZero();
+        }
+        assertThat(NativeObjects.live()).as("FFmpeg objects alive: %s", NativeObjects.liveByKind()).isEqualTo(natives);
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.amphi.media.MediaPacket;
+import dev.amphi.transcode.ffmpeg.NativeObjects;
 import dev.amphi.transcode.frame.Picture;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -51,7 +52,7 @@ class LadderEncoderTest {
     @Test
     void everyRungGetsItsSizeAndIdrsAtTheSamePts() throws Exception {
         Collector out = new Collector();
-        LadderEncoder ladder = new LadderEncoder(CW, CH, RUNGS, EncoderSettings.x264("ultrafast", 30, 30), out);
+        LadderEncoder ladder = new LadderEncoder("room-1", CW, CH, RUNGS, EncoderSettings.x264("ultrafast", 30, 30), out);
         try (Picture canvas = Picture.allocate(CW, CH)) {
             for (int i = 0; i < 60; i++) {
                 TestPictures.movingBlock(canvas, i);
@@ -66,7 +67,7 @@ class LadderEncoderTest {
         assertThat(ladder.droppedFrames()).isZero();
         assertThat(ladder.errors()).isZero();
         assertThat(out.idrPts(0)).containsExactly(0L, 30 * TICK, 45 * TICK).isEqualTo(out.idrPts(1));
-        assertThat(out.threads).containsOnly("amphi-enc-360p", "amphi-enc-180p");
+        assertThat(out.threads).containsOnly("amphi-enc-room-1-360p", "amphi-enc-room-1-180p");
 
         for (int r = 0; r < 2; r++) {
             List<MediaPacket> packets = out.byRung.get(r);
@@ -218,12 +219,26 @@ class LadderEncoderTest {
     }
 
     @Test
+    void aRungWhoseEncoderDoesNotOpenFreesTheRungsOpenedBeforeIt() {
+        long natives = NativeObjects.live();
+        // x264 refuses 999 bit/s (it counts whole kbit/s): the third rung fails after two opened
+        List<Rung> rungs = List.of(RUNGS.get(0), RUNGS.get(1), new Rung("90p", 160, 90, 999));
+        assertThatThrownBy(() -> new LadderEncoder("refused", CW, CH, rungs, EncoderSettings.x264("ultrafast", 30, 30),
+                (r, p) -> { })).isInstanceOf(IllegalStateException.class).hasMessageContaining("libx264, 160x90");
+        assertThat(NativeObjects.live()).as("FFmpeg objects alive: %s", NativeObjects.liveByKind()).isEqualTo(natives);
+        assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName)
+                .noneMatch(n -> n.startsWith("amphi-enc-refused-"));
+    }
+
+    @Test
     void rejectsBadLaddersAndCanvasesWithPreciseMessages() {
         EncoderSettings s = EncoderSettings.x264("ultrafast", 30, 30);
         assertThatThrownBy(() -> new LadderEncoder(CW, CH, List.of(), s, (r, p) -> { }))
                 .hasMessageContaining("at least one rung");
         assertThatThrownBy(() -> new LadderEncoder(CW, CH, List.of(RUNGS.get(0), RUNGS.get(0)), s, (r, p) -> { }))
                 .hasMessageContaining("360p appears twice");
+        assertThatThrownBy(() -> new LadderEncoder("a room", CW, CH, RUNGS, s, (r, p) -> { }))
+                .hasMessageContaining("'a room'");
         LadderEncoder ladder = new LadderEncoder(CW, CH, RUNGS, s, (r, p) -> { });
         try (Picture small = Picture.allocate(320, 180)) {
             assertThatThrownBy(() -> ladder.encode(small, 0, false)).hasMessageContaining("320x180");

@@ -2,13 +2,16 @@ package dev.amphi.transcode.video;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
+import dev.amphi.transcode.ffmpeg.NativeObjects;
 import dev.amphi.transcode.frame.Picture;
 import dev.amphi.transcode.frame.Rect;
 import java.util.ArrayList;
 import java.util.List;
+import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacpp.Pointer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -293,6 +296,29 @@ class SpeakerVideoTest {
         Rect fourByThree = SpeakerVideo.fitIn(tile, 640, 480);
         assertThat(fourByThree.height()).isEqualTo(794);
         assertThat(fourByThree.width()).isBetween(1056, 1060);
+    }
+
+    @Test
+    void runningOutOfMemoryIsNotCountedAsACorruptPacket() {
+        long natives = NativeObjects.live();
+        try (SpeakerVideo v = new SpeakerVideo("starved"); Picture canvas = Picture.allocate(320, 180)) {
+            v.target(320, 180);
+            feed(v, ramp, 0, 9);
+            avutil.av_max_alloc(16); // every FFmpeg allocation above 16 bytes fails (ENOMEM) until reset
+            try {
+                assertThatThrownBy(() -> v.onPacket(ramp.get(10), pts(10))).isInstanceOf(OutOfMemoryError.class)
+                        .hasMessageContaining("av_new_packet");
+            } finally {
+                avutil.av_max_alloc(Integer.MAX_VALUE);
+            }
+            assertThat(v.errors()).isZero();
+            // its decoder was freed: it starts again at the next keyframe once memory is back
+            feed(v, ramp, 11, 20);
+            assertThat(v.keyframeWaits()).isEqualTo(9);
+            assertThat(shownFrame(v, canvas, pts(20))).isEqualTo(20);
+            assertThat(v.errors()).isZero();
+        }
+        assertThat(NativeObjects.live()).as("FFmpeg objects alive: %s", NativeObjects.liveByKind()).isEqualTo(natives);
     }
 
     @Test
