@@ -67,7 +67,12 @@ class PlayerAssetsTest {
     void watchPageUsesHlsJsWithNativeFallbackAndMutedAutoplay() throws IOException {
         String page = resource("amphi-player/watch.html");
         String js = resource("amphi-player/watch.js");
-        assertThat(page).contains("/webjars/hls.js/1.4.12/dist/hls.min.js").contains("autoplay muted playsinline");
+        assertThat(page).contains("<script src=\"{{hls.js}}\"></script>").contains("autoplay muted playsinline");
+        // the server replaces {{hls.js}} with the webjar's versioned path, read from its pom.properties
+        java.util.Properties webjar = new java.util.Properties();
+        webjar.load(new java.io.StringReader(resource("META-INF/maven/org.webjars.npm/hls.js/pom.properties")));
+        assertThat(getClass().getClassLoader().getResource(
+                "META-INF/resources/webjars/hls.js/" + webjar.getProperty("version") + "/dist/hls.min.js")).isNotNull();
         assertThat(js).contains("Hls.isSupported()")
                 .contains("canPlayType('application/vnd.apple.mpegurl')")
                 .contains("'/live/' + encodeURIComponent(room) + '/master.m3u8'")

@@ -16,14 +16,19 @@ import java.util.Map;
 /**
  * Serves the player's static files from the classpath ({@code amphi-player/} of the player jar
  * and the hls.js webjar): {@code /} (room list), {@code /watch/{room}} (the watch page; 404 for an
- * unknown room), {@code /player/NAME} and {@code /webjars/hls.js/1.4.12/dist/hls.min.js}. Every
+ * unknown room), {@code /player/NAME} and {@code /webjars/hls.js/VERSION/dist/hls.min.js}. Every
  * file is read once at construction (blocking, at start-up) and served from memory, so handlers
  * never touch the disk on an event loop.
+ *
+ * <p>The hls.js version is set in one place, the root {@code pom.xml}: it is read from the webjar's
+ * own {@code pom.properties}, and a page names the script as {@value #HLS_JS_PLACEHOLDER}, which
+ * is replaced by its versioned path (so it can be cached as immutable) when the page is loaded.
  */
 final class PlayerRoutes {
 
     static final String ROOT = "amphi-player/";
-    static final String HLS_JS = "/webjars/hls.js/1.4.12/dist/hls.min.js";
+    static final String HLS_JS_PLACEHOLDER = "{{hls.js}}";
+    static final String HLS_JS = "/webjars/hls.js/" + webjarVersion("org.webjars.npm", "hls.js") + "/dist/hls.min.js";
 
     private record Asset(Buffer body, String contentType, String cacheControl) {
     }
@@ -36,7 +41,12 @@ final class PlayerRoutes {
     PlayerRoutes(RoomRegistry rooms) {
         this.rooms = rooms;
         for (String name : list()) {
-            assets.put("/player/" + name, load(ROOT + name, "no-cache"));
+            Asset a = load(ROOT + name, "no-cache");
+            if (name.endsWith(".html")) {
+                a = new Asset(Buffer.buffer(a.body().toString(StandardCharsets.UTF_8).replace(HLS_JS_PLACEHOLDER, HLS_JS)),
+                        a.contentType(), a.cacheControl());
+            }
+            assets.put("/player/" + name, a);
         }
         assets.put(HLS_JS, load("META-INF/resources" + HLS_JS, "public, max-age=31536000, immutable"));
         indexPage = assets.get("/player/index.html");
@@ -78,6 +88,21 @@ final class PlayerRoutes {
                 .putHeader("Cache-Control", a.cacheControl())
                 .putHeader("X-Content-Type-Options", "nosniff")
                 .end(a.body());
+    }
+
+    /** The version of a webjar on the classpath, from the {@code pom.properties} every webjar carries. */
+    static String webjarVersion(String groupId, String artifactId) {
+        java.util.Properties p = new java.util.Properties();
+        try (InputStream in = new java.io.ByteArrayInputStream(read("META-INF/maven/" + groupId + "/" + artifactId + "/pom.properties"))) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String v = p.getProperty("version");
+        if (v == null || !v.matches("[0-9A-Za-z.\\-]+")) {
+            throw new IllegalStateException("the " + artifactId + " webjar's pom.properties has no usable version: " + v);
+        }
+        return v;
     }
 
     private static List<String> list() {

@@ -106,7 +106,7 @@ class HttpFrontendTest {
         HttpResponse<Buffer> r = get("/watch/talk");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.getHeader("Content-Type")).isEqualTo("text/html; charset=utf-8");
-        assertThat(r.bodyAsString()).contains("<video", "/webjars/hls.js/1.4.12/dist/hls.min.js", "/player/watch.js");
+        assertThat(r.bodyAsString()).contains("<video", PlayerRoutes.HLS_JS, "/player/watch.js").doesNotContain(PlayerRoutes.HLS_JS_PLACEHOLDER);
 
         HttpResponse<Buffer> missing = get("/watch/ghost");
         assertThat(missing.statusCode()).isEqualTo(404);
@@ -119,7 +119,7 @@ class HttpFrontendTest {
         assertThat(get("/player/rooms.js").getHeader("Content-Type")).isEqualTo("text/javascript; charset=utf-8");
         assertThat(get("/player/amphi.css").getHeader("Content-Type")).isEqualTo("text/css; charset=utf-8");
 
-        HttpResponse<Buffer> hls = get("/webjars/hls.js/1.4.12/dist/hls.min.js");
+        HttpResponse<Buffer> hls = get(PlayerRoutes.HLS_JS);
         assertThat(hls.statusCode()).isEqualTo(200);
         assertThat(hls.getHeader("Content-Type")).isEqualTo("text/javascript; charset=utf-8");
         assertThat(hls.getHeader("Cache-Control")).contains("immutable");

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -78,21 +79,12 @@ class RoomSettingsServerTest {
      */
     static List<Variant> masterOf(String room, int rungs, double fps) throws InterruptedException {
         String url = httpUrl(server, "/live/" + room + "/master.m3u8");
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            TestSupport.Response r = get(url);
-            last = r.status() + " " + r.body();
-            if (r.status() == 200) {
-                List<Variant> v = variants(r.body());
-                if (v.size() >= rungs && v.stream().allMatch(x -> x.bandwidth() > 1 && Math.abs(x.frameRate() - fps) <= 0.5)) {
-                    return v;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("room " + room + "'s master playlist never listed " + rungs + " rung(s) at " + fps
-                + " fps within " + TIMEOUT.toSeconds() + " s; last answer: " + last);
+        return Awaitility.await("room " + room + "'s master playlist to list " + rungs + " measured rung(s) at " + fps + " fps")
+                .atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    TestSupport.Response r = get(url);
+                    return r.status() == 200 ? variants(r.body()) : List.<Variant>of();
+                }, v -> v.size() >= rungs && v.stream().allMatch(x -> x.bandwidth() > 1 && Math.abs(x.frameRate() - fps) <= 0.5));
     }
 
     @Test

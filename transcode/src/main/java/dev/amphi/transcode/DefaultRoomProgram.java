@@ -166,14 +166,23 @@ final class DefaultRoomProgram implements RoomProgram {
         this.canvasTap = tap;
     }
 
+    /** Offline runs only, after {@link #startOffline}: whether names are drawn on the tiles (benchmark PSNR). */
+    void drawLabels(boolean on) {
+        compositor.drawLabels(on);
+    }
+
     /** Ends an offline program: flushes the encoders and ends the outputs. */
     void finishOffline() {
         finish();
     }
 
-    /** The decode side of a speaker, for offline runs that feed decoders themselves. */
+    /**
+     * The decode side of a speaker, for offline runs that feed decoders themselves (no queue); a
+     * speaker being fed this way counts as connected. Null for a speaker not in the room.
+     */
     synchronized MediaSink decoderOf(String speakerId) {
-        return speakers.get(speakerId);
+        Speaker s = speakers.get(speakerId);
+        return s == null ? null : s.direct();
     }
 
     private void openPipeline() {
@@ -220,7 +229,7 @@ final class DefaultRoomProgram implements RoomProgram {
                 throw new RoomFullException("room " + room + " is full (" + cfg.maxSpeakers + " speakers)");
             }
             s = new Speaker(speakerId, name, joinCounter++, decoders, this::programNow,
-                    cfg.jitter.toNanos() * 9 / 100_000);
+                    cfg.jitter.toNanos() * 9 / 100_000, cfg.tileShortcuts);
             speakers.put(speakerId, s);
             layoutDirty = true;
             changed = List.copyOf(speakers.keySet());

@@ -20,8 +20,9 @@ import java.util.concurrent.ExecutorService;
  * <p>Threads: the program runs on its own platform thread ({@code amphi-program-ROOM}) that ticks
  * at the output frame rate; speakers' packets are decoded on the shared decode executor, one
  * speaker at a time per speaker (bounded queue, video dropped up to the next keyframe when the
- * decoders fall behind, audio never); the ladder encodes on its own threads. The sinks returned by
- * {@link #join} may be called from any thread (e.g. Netty event loops) and never block.
+ * decoders fall behind, audio only past twice the queue, counted); the ladder encodes on its own
+ * threads. The sinks returned by {@link #join} may be called from any thread (e.g. Netty event
+ * loops) and never block.
  */
 public interface RoomProgram extends AutoCloseable {
 

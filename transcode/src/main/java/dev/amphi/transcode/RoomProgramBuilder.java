@@ -3,6 +3,7 @@ package dev.amphi.transcode;
 import dev.amphi.transcode.encode.Rung;
 import dev.amphi.transcode.encode.VideoCodec;
 import dev.amphi.transcode.layout.Layout;
+import dev.amphi.transcode.video.TileShortcuts;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -25,6 +26,7 @@ final class RoomProgramBuilder implements RoomProgram.Builder {
     Layout layout = new Layout.Gallery(1);
     Duration jitter = Duration.ofMillis(200);
     Duration rejoinGrace = Duration.ofSeconds(60);
+    TileShortcuts tileShortcuts = TileShortcuts.ALL;
     ExecutorService decodeExecutor;
     ProgramOutput output;
     ProgramListener listener = new ProgramListener() { };
@@ -150,6 +152,15 @@ final class RoomProgramBuilder implements RoomProgram.Builder {
             throw new IllegalArgumentException("rejoin grace must not be negative, got " + grace);
         }
         this.rejoinGrace = grace;
+        return this;
+    }
+
+    /**
+     * The savings speakers' tiles take (default {@link TileShortcuts#ALL}); benchmarks turn them
+     * off to measure the full-quality path. Not part of {@link RoomProgram.Builder}: rooms take them all.
+     */
+    RoomProgramBuilder tileShortcuts(TileShortcuts shortcuts) {
+        this.tileShortcuts = Objects.requireNonNull(shortcuts, "tileShortcuts");
         return this;
     }
 

@@ -6,6 +6,7 @@ import dev.amphi.media.MediaPacket;
 import dev.amphi.media.MediaSink;
 import dev.amphi.transcode.audio.SpeakerAudio;
 import dev.amphi.transcode.video.SpeakerVideo;
+import dev.amphi.transcode.video.TileShortcuts;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -55,13 +56,14 @@ final class Speaker implements MediaSink {
     private long offset;
     private long reanchors;
 
-    Speaker(String id, String displayName, long joinOrder, Executor decoder, LongSupplier programNow, long jitter) {
+    Speaker(String id, String displayName, long joinOrder, Executor decoder, LongSupplier programNow, long jitter,
+            TileShortcuts shortcuts) {
         this.id = id;
         this.displayName = displayName;
         this.joinOrder = joinOrder;
         this.programNow = programNow;
         this.jitter = jitter;
-        this.video = new SpeakerVideo(id);
+        this.video = new SpeakerVideo(id, shortcuts);
         this.audio = new SpeakerAudio(id);
         this.subscription = fanout.subscribe("speaker:" + id, this, decoder, QUEUE_CAPACITY, WAKE_BATCH);
         this.disconnectedAt = programNow.getAsLong();
@@ -81,6 +83,29 @@ final class Speaker implements MediaSink {
                 connected = false;
                 disconnectedAt = programNow.getAsLong();
                 fanout.onEnd();
+            }
+        };
+    }
+
+    /**
+     * The decode side for a driver that feeds this speaker itself, on its own threads, without the
+     * queue (offline programs: benchmarks, tests). Packets go straight to {@link #onPacket}; being fed
+     * counts as being connected, exactly as through {@link #input()}, so a fed speaker is never taken
+     * for one who left, however long the program runs, and {@code onEnd} starts the rejoin grace.
+     */
+    MediaSink direct() {
+        return new MediaSink() {
+            @Override
+            public void onPacket(MediaPacket packet) {
+                connected = true;
+                Speaker.this.onPacket(packet);
+            }
+
+            @Override
+            public void onEnd() {
+                connected = false;
+                disconnectedAt = programNow.getAsLong();
+                Speaker.this.onEnd();
             }
         };
     }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A disconnected speaker keeps its place for the rejoin grace, then leaves; the room's listener
- * hears about it when it happens and the room's counters keep what her tile counted.
+ * hears about it when it happens and the room's counters keep what her tile counted. A speaker fed
+ * directly by an offline driver (the benchmark's way) is connected for as long as she is fed.
  */
 class RejoinGraceTest {
 
@@ -76,6 +77,64 @@ class RejoinGraceTest {
             assertThat(changes).as("the listener heard that Ada left").last().isEqualTo(List.of());
             assertThat(program.stats().decodedVideo()).as("the room's counters keep what Ada's tile counted")
                     .isGreaterThanOrEqualTo(decoded);
+        } finally {
+            program.close();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aSpeakerFedByAnOfflineDriverStaysPastTheGraceAndLeavesAfterItOnceTheFeedEnds() throws Exception {
+        ProgramOutput out = new ProgramOutput() {
+            @Override
+            public MediaSink video(int index) {
+                return p -> { };
+            }
+
+            @Override
+            public MediaSink audio() {
+                return p -> { };
+            }
+        };
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        DefaultRoomProgram program = (DefaultRoomProgram) RoomProgram.builder("offline")
+                .canvas(320, 180).fps(FPS)
+                .ladder(List.of(new Rung("180p", 320, 180, 250_000)))
+                .preset("ultrafast")
+                .rejoinGrace(Duration.ofSeconds(1))
+                .output(out)
+                .decodeExecutor(pool)
+                .build();
+        try {
+            program.join("ada", "Ada");
+            program.startOffline();
+            List<MediaPacket> stream = RoomProgramOverloadTest.speakerStream(3);
+            int next = 0;
+            long jitter = 200L * 90;
+            for (long frame = 0; frame < 3 * FPS - 10; frame++) {
+                // as ProgramBench does: the packets due for this frame, through the speaker's decode side
+                MediaSink decoder = program.decoderOf("ada");
+                assertThat(decoder).as("frame %d: Ada is still in the room to be fed", frame).isNotNull();
+                long due = (frame + 1) * MediaPacket.TIMESCALE / FPS + jitter;
+                while (next < stream.size() && stream.get(next).dts() <= due) {
+                    decoder.onPacket(stream.get(next++));
+                }
+                program.offlineTick(frame);
+            }
+            assertThat(program.speakers()).as("2.7 s of program fed, grace 1 s: Ada stays").containsExactly("ada");
+            assertThat(program.stats().decodedVideo()).as("her pictures kept being decoded after the grace")
+                    .isGreaterThan(2L * FPS);
+
+            program.decoderOf("ada").onEnd(); // the driver stops feeding her
+            long frame = 3 * FPS - 10;
+            for (int i = 0; i < FPS * 8 / 10; i++) {
+                program.offlineTick(frame++);
+            }
+            assertThat(program.speakers()).as("within the grace after her feed ended").containsExactly("ada");
+            for (int i = 0; i < FPS * 4 / 10; i++) {
+                program.offlineTick(frame++);
+            }
+            assertThat(program.speakers()).as("1.2 s after her feed ended, grace 1 s").isEmpty();
         } finally {
             program.close();
             pool.shutdownNow();

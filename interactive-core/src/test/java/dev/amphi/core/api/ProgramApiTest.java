@@ -28,6 +28,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -214,11 +215,8 @@ class ProgramApiTest {
     }
 
     private void awaitOpen(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (api.openEventStreams() != n) {
-            assertThat(System.nanoTime()).as("open event streams to become " + n).isLessThan(deadline);
-            Thread.sleep(20);
-        }
+        Awaitility.await("open event streams to become " + n).atMost(WAIT).pollInterval(Duration.ofMillis(20))
+                .until(() -> api.openEventStreams() == n);
     }
 
     /** A composited room {@code panel} with two speakers, a passthrough room {@code hall}. */

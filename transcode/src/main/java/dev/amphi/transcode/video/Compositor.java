@@ -32,6 +32,7 @@ public final class Compositor implements AutoCloseable {
     private final LabelCache labels = new LabelCache();
     private long frames;
     private long placeholders;
+    private boolean drawLabels = true;
     /**
      * Per picture drawn into (by identity; a few: the own canvas or the ladder's slots), the tiles
      * its background was last painted around.
@@ -106,16 +107,28 @@ public final class Compositor implements AutoCloseable {
             }
             SpeakerVideo video = videos.apply(id);
             if (video != null && video.drawInto(canvas, r, programPts)) {
-                labels.draw(canvas, name, r);
+                if (drawLabels) {
+                    labels.draw(canvas, name, r);
+                }
             } else {
                 placeholders++;
                 canvas.fillRect(r.x(), r.y(), r.width(), r.height(), PLACEHOLDER_LUMA, 128, 128);
-                labels.drawCentered(canvas, name, r);
+                if (drawLabels) {
+                    labels.drawCentered(canvas, name, r);
+                }
             }
         }
         frames++;
         canvas.pts(programPts);
         return canvas;
+    }
+
+    /**
+     * Whether names are drawn on the tiles (default on). Benchmarks turn them off so that the canvas
+     * can be compared with one drawn by another program, which has no labels.
+     */
+    public void drawLabels(boolean on) {
+        this.drawLabels = on;
     }
 
     /** Program pictures drawn so far. */

@@ -3,6 +3,7 @@ package dev.amphi.transcode.video;
 import dev.amphi.transcode.ffmpeg.FfmpegException;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.swscale.SWS_BICUBIC;
 import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.sws_freeContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getCachedContext;
@@ -17,7 +18,8 @@ import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.PointerPointer;
 
 /**
- * Scales a whole frame into a rectangle of a YUV420P frame with libswscale (bilinear), keeping one
+ * Scales a whole frame into a rectangle of a YUV420P frame with libswscale (bilinear, or bicubic on
+ * the full-quality path: {@link TileShortcuts#NONE}), keeping one
  * cached {@link SwsContext} that is rebuilt only when the sizes or formats change. One owner
  * thread; {@link #close()} frees the native context. Bilinear costs about as much as fast-bilinear,
  * area or point here (640x360 to 256x144: decode plus scale within 0.35..0.42 ms a frame for all of
@@ -25,10 +27,21 @@ import org.bytedeco.javacpp.PointerPointer;
  */
 final class FrameScaler implements AutoCloseable {
 
+    private final int flags;
     private SwsContext sws;
     private final PointerPointer<BytePointer> dstData = new PointerPointer<>(4);
     private final IntPointer dstStride = new IntPointer(4);
     private boolean closed;
+
+    /** A bilinear scaler. */
+    FrameScaler() {
+        this(false);
+    }
+
+    /** A bicubic scaler when {@code bicubic}, else bilinear. */
+    FrameScaler(boolean bicubic) {
+        this.flags = bicubic ? SWS_BICUBIC : SWS_BILINEAR;
+    }
 
     /**
      * Scales all of {@code src} (any pixel format swscale reads, e.g. yuv420p or yuvj420p) into
@@ -42,7 +55,7 @@ final class FrameScaler implements AutoCloseable {
             throw new IllegalArgumentException(at + " is outside the " + dst.width() + "x" + dst.height() + " destination");
         }
         sws = sws_getCachedContext(sws, src.width(), src.height(), src.format(), at.width(), at.height(),
-                AV_PIX_FMT_YUV420P, SWS_BILINEAR, null, null, (DoublePointer) null);
+                AV_PIX_FMT_YUV420P, flags, null, null, (DoublePointer) null);
         if (sws == null) {
             throw new IllegalStateException("sws_getCachedContext failed for " + src.width() + "x" + src.height()
                     + " pixel format " + src.format() + " to " + at.width() + "x" + at.height() + " yuv420p");

@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * frame is a reference); {@code veryfast} with 3 B-frames (a typical OBS stream) 1.30 ms, 1.09 ms
  * without loop filter (-16%), 0.78 ms per source frame with non-reference frames skipped too (-40%;
  * 78 of 148 frames come out, so the tile runs at about half rate); {@code ultrafast} streams
- * (no deblocking, no B-frames) 0.29 ms either way.
+ * (no deblocking, no B-frames) 0.29 ms either way. Pictures are scaled to the tile bilinearly.
+ * Both savings can be left out ({@link TileShortcuts}) to measure what they cost in quality.
  *
  * <p>Overload ({@link #shed(int)}, set by the program when it or its ladder falls behind) sheds
  * this tile's work in steps, each counted in {@link #shedFrames()}: {@value #SHED_NONREF} drops
@@ -77,6 +78,7 @@ public final class SpeakerVideo implements AutoCloseable {
     }
 
     private final String speakerId;
+    private final TileShortcuts shortcuts;
 
     /** {@link #target} before the first call: the program has not laid this speaker out yet. */
     private static final long UNSET = -1;
@@ -98,7 +100,7 @@ public final class SpeakerVideo implements AutoCloseable {
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private long heldBytes;
     private H264Decoder decoder;
-    private final FrameScaler decodeScaler = new FrameScaler();
+    private final FrameScaler decodeScaler;
     private boolean hidden = true;
     private boolean needKeyframe = true;
     private long deliveredWhileHalved;
@@ -111,7 +113,7 @@ public final class SpeakerVideo implements AutoCloseable {
 
     // compositor thread
     private Decoded shown;
-    private final FrameScaler drawScaler = new FrameScaler();
+    private final FrameScaler drawScaler;
 
     private final AtomicLong decodedFrames = new AtomicLong();
     private final AtomicLong droppedFrames = new AtomicLong();
@@ -136,7 +138,15 @@ public final class SpeakerVideo implements AutoCloseable {
     private static final int SPARE_MAX = 4;
 
     public SpeakerVideo(String speakerId) {
+        this(speakerId, TileShortcuts.ALL);
+    }
+
+    /** A speaker's video taking only the savings in {@code shortcuts} (benchmarks: {@link TileShortcuts#NONE}). */
+    public SpeakerVideo(String speakerId, TileShortcuts shortcuts) {
         this.speakerId = Objects.requireNonNull(speakerId, "speakerId");
+        this.shortcuts = Objects.requireNonNull(shortcuts, "shortcuts");
+        this.decodeScaler = new FrameScaler(!shortcuts.bilinearScaling());
+        this.drawScaler = new FrameScaler(!shortcuts.bilinearScaling());
     }
 
     public String speakerId() {
@@ -278,7 +288,8 @@ public final class SpeakerVideo implements AutoCloseable {
         int sw = frame.width();
         int sh = frame.height();
         int level = shed;
-        decoder.reduced(level >= SHED_NONREF || (tw * 2 <= sw && th * 2 <= sh)); // from the next packet on
+        boolean small = shortcuts.reducedDecoding() && tw * 2 <= sw && th * 2 <= sh;
+        decoder.reduced(level >= SHED_NONREF || small); // from the next packet on
         if (level == SHED_HALF) { // at SHED_KEYFRAMES every keyframe is shown: a tile must not go stale
             if (deliveredWhileHalved++ % 2 == 1) {
                 shedFrames.incrementAndGet();

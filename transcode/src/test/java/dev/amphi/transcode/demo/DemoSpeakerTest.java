@@ -9,6 +9,7 @@ import dev.amphi.media.AvcConfig;
 import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
 import dev.amphi.media.MediaSink;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -18,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -137,10 +139,8 @@ class DemoSpeakerTest {
     void theTimerDrivesTheReplay() throws InterruptedException {
         try (DemoSpeaker s = DemoSpeaker.start("Edsger", 0, 1, sink, timer, clock::get)) {
             clock.addAndGet(2 * SECOND);
-            long deadline = System.nanoTime() + 5 * SECOND;
-            while (sink.of(MediaKind.VIDEO).size() < 61 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            Awaitility.await("61 video packets replayed").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> sink.of(MediaKind.VIDEO).size() >= 61);
             assertThat(sink.of(MediaKind.VIDEO)).hasSize(61);
         }
     }

@@ -121,4 +121,19 @@ class SpeakerVideoShedTest {
             assertThat(v.shedFrames()).isZero();
         }
     }
+
+    @Test
+    void withoutShortcutsASmallTileDecodesEveryPicture() {
+        int base = baseline();
+        try (SpeakerVideo full = new SpeakerVideo("full", TileShortcuts.NONE); SpeakerVideo fast = new SpeakerVideo("fast");
+             Picture canvas = Picture.allocate(320, 180)) {
+            full.target(160, 90); // half the source: small enough for the reduced decoding
+            fast.target(160, 90);
+            assertThat(feedAndCount(full, canvas, stream, 0)).as("full quality: every picture").isEqualTo(base);
+            assertThat(full.reducedDecoding()).isFalse();
+            assertThat(feedAndCount(fast, canvas, stream, 0)).as("with the shortcuts: non-reference pictures skipped")
+                    .isLessThan(base);
+            assertThat(fast.reducedDecoding()).isTrue();
+        }
+    }
 }
