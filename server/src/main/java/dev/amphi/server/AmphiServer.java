@@ -7,13 +7,11 @@ import dev.amphi.core.room.StreamKeyStore;
 import dev.amphi.hls.HlsOrigin;
 import dev.amphi.ingest.rtmp.RtmpServer;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +35,7 @@ public final class AmphiServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(AmphiServer.class);
 
     private final ServerConfig config;
+    private final VertxOptions vertxOptions;
     private final List<AutoCloseable> started = new ArrayList<>();
     private RoomRegistry rooms;
     private String lobbyKey;
@@ -49,24 +48,28 @@ public final class AmphiServer implements AutoCloseable {
     private List<ProgramRoom> programRooms = List.of();
     private HlsOrigin origin;
     private Vertx vertx;
-    private HttpServer http;
+    private HttpServers http;
     private RtmpServer rtmp;
     private volatile boolean rtmpUp;
     private boolean closed;
 
-    private AmphiServer(ServerConfig config, ProgramRoom.Starter programStarter) {
+    private AmphiServer(ServerConfig config, ProgramRoom.Starter programStarter, VertxOptions vertxOptions) {
         this.config = config;
         this.programStarter = programStarter;
+        this.vertxOptions = vertxOptions;
     }
 
     /** Starts a server; on failure nothing stays bound. */
     public static AmphiServer start(ServerConfig config) throws Exception {
-        return start(config, ProgramRoom.Starter.DEFAULT);
+        return start(config, ProgramRoom.Starter.DEFAULT, new VertxOptions());
     }
 
-    /** {@link #start(ServerConfig)} with the composited rooms' programs started by {@code programStarter} (tests). */
-    static AmphiServer start(ServerConfig config, ProgramRoom.Starter programStarter) throws Exception {
-        AmphiServer s = new AmphiServer(config, programStarter);
+    /**
+     * {@link #start(ServerConfig)} with the composited rooms' programs started by {@code programStarter}
+     * and a Vert.x of {@code vertxOptions} (tests: a slow start; a tighter blocked-thread checker).
+     */
+    static AmphiServer start(ServerConfig config, ProgramRoom.Starter programStarter, VertxOptions vertxOptions) throws Exception {
+        AmphiServer s = new AmphiServer(config, programStarter, new VertxOptions(vertxOptions));
         try {
             s.startAll();
             return s;
@@ -131,19 +134,14 @@ public final class AmphiServer implements AutoCloseable {
             }, 5, 5, TimeUnit.SECONDS);
         }
 
-        vertx = Vertx.vertx();
+        vertx = Vertx.vertx(vertxOptions);
         ProgramApi programApi = ProgramApi.of(rooms, new RoomProgramControl(programs), ProgramApi.Limits.defaults());
         metrics.bindProgramApi(programApi);
+        boolean metricsApart = config.http().metricsPort() >= 0;
         var router = HttpFrontend.router(vertx, rooms, origin, metrics,
-                new HttpFrontend.RtmpStatus(() -> rtmpUp, this::rtmpPort, this::rtmpsPort), this::httpPort, programApi);
-        try {
-            http = vertx.createHttpServer(new HttpServerOptions().setHost(config.bind()).setPort(config.httpPort()).setCompressionSupported(true))
-                    .requestHandler(router)
-                    .listen()
-                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IOException("cannot listen for HTTP on " + config.bind() + ":" + config.httpPort() + ": " + e.getCause().getMessage(), e.getCause());
-        }
+                new HttpFrontend.RtmpStatus(() -> rtmpUp, this::rtmpPort, this::rtmpsPort), this::httpPort, programApi, !metricsApart);
+        http = HttpServers.listen(vertx, config, router, metricsApart ? HttpFrontend.metricsRouter(vertx, metrics) : null,
+                metrics.httpConnections());
 
         RtmpServer.Builder b = RtmpServer.builder()
                 .bind(config.bind())
@@ -173,8 +171,11 @@ public final class AmphiServer implements AutoCloseable {
         rtmpUp = true;
         metrics.bindRooms(rooms, publishing, rtmp::activePublishers);
         metrics.bindPrograms(programRooms);
-        LOG.info("Amphi started: RTMP {}:{}{}, HTTP {}:{}, {} room(s)", config.bind(), rtmpPort(),
-                rtmpsPort() >= 0 ? ", RTMPS " + rtmpsPort() : "", config.bind(), httpPort(), all.size());
+        LOG.info("Amphi started: RTMP {}:{}{}, HTTP {}:{}{}{}, {} room(s)", config.bind(), rtmpPort(),
+                rtmpsPort() >= 0 ? ", RTMPS " + rtmpsPort() : "", config.bind(), httpPort(),
+                httpsPort() >= 0 ? ", HTTPS " + httpsPort() : "",
+                metricsPort() >= 0 ? ", metrics " + config.http().metricsBind().orElse(config.bind()) + ":" + metricsPort() : "",
+                all.size());
     }
 
     private String lobbyKeyFromDataDir() throws IOException {
@@ -213,7 +214,17 @@ public final class AmphiServer implements AutoCloseable {
     }
 
     public int httpPort() {
-        return http == null ? -1 : http.actualPort();
+        return http == null ? -1 : http.httpPort();
+    }
+
+    /** The HTTPS port; -1 without a certificate or with {@code --https-port off}. */
+    public int httpsPort() {
+        return http == null ? -1 : http.httpsPort();
+    }
+
+    /** The port of the listener serving {@code /metrics} alone; -1 when the HTTP port serves it. */
+    public int metricsPort() {
+        return http == null ? -1 : http.metricsPort();
     }
 
     public int rtmpPort() {
@@ -237,6 +248,9 @@ public final class AmphiServer implements AutoCloseable {
             out.println("RTMPS publish: rtmps://" + host + ":" + rtmpsPort() + "/live/" + lobbyKey);
         }
         out.println("Watch: http://" + host + ":" + httpPort() + "/watch/" + RoomRegistry.LOBBY);
+        if (httpsPort() >= 0) {
+            out.println("Watch over HTTPS: https://" + host + ":" + httpsPort() + "/watch/" + RoomRegistry.LOBBY);
+        }
         if (!config.rooms().isEmpty()) {
             out.println("Rooms: " + config.rooms().size() + " more configured, listed at http://" + host + ":" + httpPort() + "/api/rooms");
         }

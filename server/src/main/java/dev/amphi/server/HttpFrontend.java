@@ -5,23 +5,40 @@ import dev.amphi.core.api.RoomsApi;
 import dev.amphi.core.room.ProgramControl;
 import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.hls.HlsOrigin;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The one HTTP router: the HLS origin's {@code /live/...}, the room and program APIs, the player pages,
- * {@code /health} and {@code /metrics}; anything else is a short text 404. Every request is timed
- * into {@link ServerMetrics}. Handlers run on Vert.x event loops; the Prometheus scrape runs on a
+ * {@code /health} and {@code /metrics} (unless it has a listener of its own, {@link #metricsRouter});
+ * anything else is a short text 404. {@link Cors} is the CORS policy of all of them. Every request is
+ * timed into {@link ServerMetrics}, as its status or as {@code aborted} when its connection closed
+ * before the response was complete. A request that fails is answered with a short text; one whose
+ * client went away (an aborted upload) is counted and logged at most once per 10 s, without a stack
+ * trace. Handlers run on Vert.x event loops and only read memory; the Prometheus scrape runs on a
  * Vert.x worker.
  */
 final class HttpFrontend {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpFrontend.class);
+    private static final Duration LOG_INTERVAL = Duration.ofSeconds(10);
+    private static final String ABORTED = "amphi.aborted";
 
     /** What /health reports about the RTMP side. */
     record RtmpStatus(BooleanSupplier up, IntSupplier port, IntSupplier tlsPort) {
@@ -39,26 +56,100 @@ final class HttpFrontend {
 
     static Router router(Vertx vertx, RoomRegistry rooms, HlsOrigin origin, ServerMetrics metrics,
                          RtmpStatus rtmp, IntSupplier httpPort, ProgramApi programApi) {
+        return router(vertx, rooms, origin, metrics, rtmp, httpPort, programApi, true);
+    }
+
+    /** The main router; {@code withMetrics} false leaves {@code /metrics} to {@link #metricsRouter}. */
+    static Router router(Vertx vertx, RoomRegistry rooms, HlsOrigin origin, ServerMetrics metrics,
+                         RtmpStatus rtmp, IntSupplier httpPort, ProgramApi programApi, boolean withMetrics) {
         Router router = Router.router(vertx);
-        router.route().handler(ctx -> {
-            long start = System.nanoTime();
-            ctx.addEndHandler(ar -> metrics.httpRequest(ctx.request().method().name(), routeOf(ctx.normalizedPath()),
-                    ctx.response().getStatusCode(), Duration.ofNanos(System.nanoTime() - start)));
-            ctx.next();
-        });
+        Failures failures = new Failures(vertx);
+        router.route().handler(ctx -> timed(ctx, metrics));
+        Cors.mount(router);
         origin.mount(router);
         RoomsApi.of(rooms).mount(router);
         programApi.mount(router);
         new PlayerRoutes(rooms).mount(router);
         router.route(HttpMethod.GET, "/health").handler(ctx -> health(ctx, rooms, rtmp, httpPort));
-        router.route(HttpMethod.GET, "/metrics").handler(ctx -> vertx.executeBlocking(metrics::scrape, false)
+        if (withMetrics) {
+            router.route(HttpMethod.GET, "/metrics").handler(ctx -> scrape(vertx, ctx, metrics));
+        }
+        router.route().last().handler(ctx -> notFound(ctx, "not found"));
+        router.route().failureHandler(failures::handle);
+        return router;
+    }
+
+    /** The router of a listener that serves {@code /metrics} alone (404 for anything else). */
+    static Router metricsRouter(Vertx vertx, ServerMetrics metrics) {
+        Router router = Router.router(vertx);
+        Failures failures = new Failures(vertx);
+        router.route(HttpMethod.GET, "/metrics").handler(ctx -> scrape(vertx, ctx, metrics));
+        router.route().last().handler(ctx -> notFound(ctx, "not found"));
+        router.route().failureHandler(failures::handle);
+        return router;
+    }
+
+    private static void timed(RoutingContext ctx, ServerMetrics metrics) {
+        long start = System.nanoTime();
+        ctx.addEndHandler(ar -> metrics.httpRequest(ctx.request().method().name(), routeOf(ctx.normalizedPath()),
+                ar.succeeded() ? Integer.toString(ctx.response().getStatusCode()) : "aborted",
+                Duration.ofNanos(System.nanoTime() - start)));
+        ctx.next();
+    }
+
+    private static void scrape(Vertx vertx, RoutingContext ctx, ServerMetrics metrics) {
+        vertx.executeBlocking(metrics::scrape, false)
                 .onSuccess(text -> ctx.response()
                         .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
                         .putHeader("Cache-Control", "no-cache")
                         .end(text))
-                .onFailure(ctx::fail));
-        router.route().last().handler(ctx -> notFound(ctx, "not found"));
-        return router;
+                .onFailure(ctx::fail);
+    }
+
+    /** The last failure handler: a short text answer, bounded logs, nothing for a client that is gone. */
+    private static final class Failures {
+        private final RateLimitedLog aborted;
+        private final RateLimitedLog errors;
+
+        Failures(Vertx vertx) {
+            aborted = new RateLimitedLog(LOG, Level.INFO, vertx, LOG_INTERVAL, "requests aborted by their client");
+            errors = new RateLimitedLog(LOG, Level.WARN, vertx, LOG_INTERVAL, "requests failed with a server error");
+        }
+
+        void handle(RoutingContext ctx) {
+            HttpServerResponse res = ctx.response();
+            Throwable failure = ctx.failure();
+            if (failure instanceof HttpClosedException || failure instanceof IOException || res.closed()) {
+                // the connection closed or was reset (routes do no other I/O): nobody to answer
+                if (ctx.get(ABORTED) != null) {
+                    return; // a reset fails a request twice (the reset, then the close)
+                }
+                ctx.put(ABORTED, Boolean.TRUE);
+                aborted.log(describe(ctx) + ": the client closed the connection before the request was complete ("
+                        + (failure == null ? "closed" : failure.getMessage()) + "; counted as status \"aborted\" in amphi_http_requests)",
+                        null);
+                return;
+            }
+            if (res.ended()) {
+                return;
+            }
+            int status = ctx.statusCode() >= 400 && ctx.statusCode() <= 599 ? ctx.statusCode() : 500;
+            if (status >= 500) {
+                errors.log(describe(ctx) + " failed", failure);
+            }
+            String text = status >= 500 ? "internal server error" : HttpResponseStatus.valueOf(status).reasonPhrase().toLowerCase(Locale.ROOT);
+            res.setStatusCode(status)
+                    .putHeader("Content-Type", "text/plain; charset=utf-8")
+                    .putHeader("Cache-Control", "no-cache")
+                    .end(text + "\n");
+        }
+
+        private static String describe(RoutingContext ctx) {
+            HttpServerRequest req = ctx.request();
+            String path = req.path() == null ? "" : req.path();
+            return req.method().name() + " " + (path.length() <= 100 ? path : path.substring(0, 100) + "...")
+                    + " from " + req.remoteAddress();
+        }
     }
 
     private static void health(RoutingContext ctx, RoomRegistry rooms, RtmpStatus rtmp, IntSupplier httpPort) {

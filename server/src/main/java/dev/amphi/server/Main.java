@@ -61,11 +61,38 @@ public final class Main {
     @Option(names = "--rtmps-port", defaultValue = "1936", paramLabel = "PORT", description = "RTMPS port, used when --tls-cert and --tls-key are given. Default: ${DEFAULT-VALUE}.")
     int rtmpsPort;
 
-    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate chain (PEM) for RTMPS.")
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate chain (PEM) for RTMPS and HTTPS.")
     Path tlsCert;
 
-    @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PKCS#8 PEM) for RTMPS.")
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key (PKCS#8 PEM) for RTMPS and HTTPS.")
     Path tlsKey;
+
+    @Option(names = "--https-port", defaultValue = "8443", paramLabel = "PORT|off",
+            description = "HTTPS port (the same routes as HTTP), used when --tls-cert and --tls-key are given; off: no HTTPS. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String httpsPort;
+
+    @Option(names = "--metrics-port", paramLabel = "PORT",
+            description = "Serve /metrics on a listener of its own on this port (and no longer on the HTTP(S) port). "
+                    + "Default: /metrics on the HTTP port.")
+    Integer metricsPort;
+
+    @Option(names = "--metrics-bind", paramLabel = "ADDRESS",
+            description = "Address of the --metrics-port listener, e.g. 127.0.0.1. Default: the --bind address.")
+    String metricsBind;
+
+    @Option(names = "--http-header-timeout", defaultValue = "60s", converter = Values.DurationConverter.class, paramLabel = "DURATION",
+            description = "An HTTP request's headers must be complete within this, or the connection is closed. Default: ${DEFAULT-VALUE}.")
+    Duration httpHeaderTimeout;
+
+    @Option(names = "--http-keep-alive-timeout", defaultValue = "75s", converter = Values.DurationConverter.class, paramLabel = "DURATION",
+            description = "An HTTP connection waiting this long for its next request is closed. Default: ${DEFAULT-VALUE}.")
+    Duration httpKeepAliveTimeout;
+
+    @Option(names = "--http-body-timeout", defaultValue = "60s", converter = Values.DurationConverter.class, paramLabel = "DURATION",
+            description = "An HTTP request's body must be complete within this after its headers, or the connection is closed. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Duration httpBodyTimeout;
 
     @Option(names = "--duplicate-publisher", defaultValue = "take-over", paramLabel = "take-over|refuse",
             description = "A second publisher on a live room takes over (the old one is closed) or is refused. Default: ${DEFAULT-VALUE}.")
@@ -190,7 +217,7 @@ public final class Main {
     /** The configuration these parsed options describe. */
     ServerConfig toConfig() {
         if ((tlsCert == null) != (tlsKey == null)) {
-            throw new IllegalArgumentException("RTMPS needs both --tls-cert and --tls-key");
+            throw new IllegalArgumentException("RTMPS and HTTPS need both --tls-cert and --tls-key");
         }
         Optional<ServerConfig.Tls> tls = tlsCert == null ? Optional.empty()
                 : Optional.of(new ServerConfig.Tls(rtmpsPort, tlsCert, tlsKey));
@@ -205,7 +232,25 @@ public final class Main {
                 rtmpFailedPublishWindow);
         return new ServerConfig(bind, httpPort, rtmpPort, tls, dataDir, Optional.ofNullable(lobbyKey).filter(k -> !k.isBlank()),
                 rooms, policy, segmentDuration, playlistWindow, segmentStoreBytes, limits,
-                Optional.ofNullable(publicHost).filter(h -> !h.isBlank()), programConfig());
+                Optional.ofNullable(publicHost).filter(h -> !h.isBlank()), programConfig(), httpListeners());
+    }
+
+    private ServerConfig.HttpListeners httpListeners() {
+        int https;
+        if (httpsPort.strip().equalsIgnoreCase("off")) {
+            https = -1;
+        } else {
+            try {
+                https = Integer.parseInt(httpsPort.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--https-port must be a port or off, was '" + httpsPort + "'");
+            }
+            if (https < 0) {
+                throw new IllegalArgumentException("--https-port must be between 0 and 65535 or off, was " + https);
+            }
+        }
+        return new ServerConfig.HttpListeners(https, metricsPort == null ? -1 : metricsPort,
+                Optional.ofNullable(metricsBind), new HttpTimeouts.Limits(httpHeaderTimeout, httpKeepAliveTimeout, httpBodyTimeout));
     }
 
     /** Every room's program settings: the global flags, then --passthrough, then the room's --room-setting entries. */

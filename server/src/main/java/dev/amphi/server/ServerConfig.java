@@ -15,9 +15,9 @@ import java.util.Set;
  * Everything the server needs to start, validated. Ports may be 0 (a free port, for tests).
  *
  * @param bind              address both listeners bind, e.g. {@code 0.0.0.0}
- * @param httpPort          HTTP port (player, API, HLS, health, metrics)
+ * @param httpPort          HTTP port (player, API, HLS, health, and metrics unless {@code http} moves them)
  * @param rtmpPort          RTMP port
- * @param tls               RTMPS settings, empty when RTMPS is off
+ * @param tls               RTMPS and HTTPS certificate, empty when both are off
  * @param dataDir           where generated stream keys are kept
  * @param lobbyKey          the lobby's stream key; empty: generated once and kept in {@code dataDir}
  * @param rooms             extra rooms besides the lobby
@@ -29,11 +29,12 @@ import java.util.Set;
  * @param publicHost        host printed in URLs; empty: derived from {@code bind}
  * @param program           how each room composites its speakers (or passes one publisher through); one
  *                          entry per room, the lobby included
+ * @param http              HTTPS, the metrics listener and the HTTP connection timeouts
  */
 public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls> tls, Path dataDir,
                            Optional<String> lobbyKey, List<Room> rooms, DuplicatePolicy duplicatePolicy,
                            Duration segmentDuration, int playlistWindow, long segmentStoreBytes,
-                           RtmpLimits limits, Optional<String> publicHost, ProgramConfig program) {
+                           RtmpLimits limits, Optional<String> publicHost, ProgramConfig program, HttpListeners http) {
 
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
@@ -45,6 +46,7 @@ public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(publicHost, "publicHost");
         Objects.requireNonNull(program, "program");
+        Objects.requireNonNull(http, "http");
         rooms = List.copyOf(rooms);
         if (bind.isBlank()) {
             throw new IllegalArgumentException("--bind must not be blank");
@@ -94,7 +96,38 @@ public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls
         }
     }
 
-    /** RTMPS: a port, a PEM certificate chain and its PKCS#8 PEM private key. */
+    /**
+     * The HTTP side besides the main port.
+     *
+     * @param httpsPort   HTTPS port (the same routes as HTTP), used when {@link #tls} is set; -1: no HTTPS
+     * @param metricsPort port of a listener serving {@code /metrics} alone, which the HTTP(S) ports then do
+     *                    not serve; -1: {@code /metrics} on the HTTP port
+     * @param metricsBind address of that listener; empty: the main bind address
+     * @param timeouts    header, keep-alive and body timeouts of every HTTP(S) connection
+     */
+    public record HttpListeners(int httpsPort, int metricsPort, Optional<String> metricsBind, HttpTimeouts.Limits timeouts) {
+        public HttpListeners {
+            Objects.requireNonNull(metricsBind, "metricsBind");
+            Objects.requireNonNull(timeouts, "timeouts");
+            if (httpsPort != -1) {
+                checkPort("--https-port", httpsPort);
+            }
+            if (metricsPort != -1) {
+                checkPort("--metrics-port", metricsPort);
+            }
+            if (metricsBind.isPresent() && (metricsPort == -1 || metricsBind.get().isBlank())) {
+                throw new IllegalArgumentException(metricsBind.get().isBlank() ? "--metrics-bind must not be blank"
+                        : "--metrics-bind needs --metrics-port: /metrics moves to its own listener only with a port");
+            }
+        }
+
+        /** HTTPS on 8443 (when a certificate is given), /metrics on the HTTP port, the default timeouts. */
+        public static HttpListeners defaults() {
+            return new HttpListeners(8443, -1, Optional.empty(), HttpTimeouts.Limits.defaults());
+        }
+    }
+
+    /** RTMPS (and HTTPS): a port, a PEM certificate chain and its PKCS#8 PEM private key. */
     public record Tls(int port, Path certificateChain, Path privateKey) {
         public Tls {
             Objects.requireNonNull(certificateChain, "certificateChain");

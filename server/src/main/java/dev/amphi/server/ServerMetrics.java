@@ -40,6 +40,8 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
     private final Counter refused;
     private final Counter publishes;
     private final Map<Refusal, Counter> refusals = new EnumMap<>(Refusal.class);
+    private final AtomicInteger openHttp = new AtomicInteger();
+    private final HttpTimeouts.Listener httpConnections;
 
     ServerMetrics() {
         new JvmMemoryMetrics().bindTo(registry);
@@ -64,6 +66,7 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
                             + "name already live), throttled after too many wrong keys from the address, or the server failed")
                     .register(registry));
         }
+        httpConnections = httpConnectionMeters();
     }
 
     PrometheusMeterRegistry registry() {
@@ -136,11 +139,48 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
                 .tags("room", room).description(description).register(registry);
     }
 
-    /** Records one finished HTTP request; {@code route} is a small fixed set (live, api, player, ...). */
-    void httpRequest(String method, String route, int status, Duration elapsed) {
+    /**
+     * Records one finished HTTP request; {@code route} is a small fixed set (live, api, player, ...),
+     * {@code status} the response's status code, or {@code aborted} when the connection closed before
+     * the response was complete (a client that went away, a request body that never arrived, an
+     * event stream that ended).
+     */
+    void httpRequest(String method, String route, String status, Duration elapsed) {
         Timer.builder("amphi.http.requests").description("HTTP requests served")
-                .tags("method", method, "route", route, "status", Integer.toString(status))
+                .tags("method", method, "route", route, "status", status)
                 .register(registry).record(elapsed);
+    }
+
+    /** The HTTP(S) listeners' connections: open now, and closed by each of the {@link HttpTimeouts}. */
+    HttpTimeouts.Listener httpConnections() {
+        return httpConnections;
+    }
+
+    private HttpTimeouts.Listener httpConnectionMeters() {
+        Gauge.builder("amphi.http.connections.open", openHttp, AtomicInteger::get)
+                .description("HTTP and HTTPS connections open now").register(registry);
+        java.util.Map<HttpTimeouts.Phase, Counter> timeouts = new java.util.EnumMap<>(HttpTimeouts.Phase.class);
+        for (HttpTimeouts.Phase phase : HttpTimeouts.Phase.values()) {
+            timeouts.put(phase, Counter.builder("amphi.http.timeouts").tags("phase", phase.label)
+                    .description("HTTP connections closed by a timeout: headers or body not complete in time, or idle between requests")
+                    .register(registry));
+        }
+        return new HttpTimeouts.Listener() {
+            @Override
+            public void opened() {
+                openHttp.incrementAndGet();
+            }
+
+            @Override
+            public void closed() {
+                openHttp.decrementAndGet();
+            }
+
+            @Override
+            public void timedOut(HttpTimeouts.Phase phase) {
+                timeouts.get(phase).increment();
+            }
+        };
     }
 
     @Override

@@ -34,7 +34,7 @@ class HttpFrontendTest {
         metrics = new ServerMetrics();
         RoomPublishing publishing = new RoomPublishing(rooms, DuplicatePolicy.TAKE_OVER, new StubOrigin()::sink, Runnable::run);
         metrics.bindRooms(rooms, publishing, () -> 0);
-        vertx = Vertx.vertx();
+        vertx = Vertx.vertx(BlockedThreadAlarm.vertxOptions());
         HttpServer server = vertx.createHttpServer()
                 .requestHandler(HttpFrontend.router(vertx, rooms, new StubOrigin(), metrics,
                         new HttpFrontend.RtmpStatus(rtmpUp::get, () -> 1935, () -> -1), () -> port))
@@ -56,6 +56,41 @@ class HttpFrontendTest {
 
     private HttpResponse<Buffer> get(String path) throws Exception {
         return request(HttpMethod.GET, path);
+    }
+
+    private HttpResponse<Buffer> preflight(String path, String method, String headers) throws Exception {
+        return client.request(HttpMethod.OPTIONS, port, "127.0.0.1", path)
+                .putHeader("Origin", "https://elsewhere.example")
+                .putHeader("Access-Control-Request-Method", method)
+                .putHeader("Access-Control-Request-Headers", headers)
+                .send().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void corsPreflightsGetAFixedListOfHeadersNeverAnEchoOfTheAskedOnes() throws Exception {
+        HttpResponse<Buffer> live = preflight("/live/lobby/master.m3u8", "GET", "x-odd-header, range");
+        assertThat(live.statusCode()).isEqualTo(204);
+        assertThat(live.getHeader("Access-Control-Allow-Origin")).isEqualTo("*");
+        assertThat(live.getHeader("Access-Control-Allow-Methods")).isEqualTo("GET,HEAD");
+        assertThat(live.getHeader("Access-Control-Allow-Headers")).isEqualTo("Range,If-None-Match,If-Modified-Since")
+                .doesNotContainIgnoringCase("x-odd-header");
+
+        HttpResponse<Buffer> api = preflight("/api/rooms/talk/layout", "PUT", "x-odd-header");
+        assertThat(api.statusCode()).isEqualTo(204);
+        assertThat(api.getHeader("Access-Control-Allow-Origin")).isEqualTo("*");
+        assertThat(api.getHeader("Access-Control-Allow-Methods")).isEqualTo("GET,PUT");
+        assertThat(api.getHeader("Access-Control-Allow-Headers")).isEqualTo("Authorization,Content-Type")
+                .doesNotContainIgnoringCase("x-odd-header");
+    }
+
+    @Test
+    void liveAndApiAnswersAreSharedWithEveryOriginEvenWhenFetchedWithoutOne() throws Exception {
+        HttpResponse<Buffer> live = get("/live/lobby/master.m3u8"); // as a CDN fetches it, to serve every site
+        assertThat(live.getHeader("Access-Control-Allow-Origin")).isEqualTo("*");
+        assertThat(live.getHeader("Access-Control-Expose-Headers")).contains("Content-Range", "ETag");
+        assertThat(get("/api/rooms").getHeader("Access-Control-Allow-Origin")).isEqualTo("*");
+        assertThat(get("/health").getHeader("Access-Control-Allow-Origin")).as("only /live and /api are shared").isNull();
+        assertThat(get("/metrics").getHeader("Access-Control-Allow-Origin")).isNull();
     }
 
     @Test
@@ -152,6 +187,7 @@ class HttpFrontendTest {
                 .contains("amphi_rtmp_connections_refused_total 1.0")
                 .contains("amphi_rooms_live 1.0")
                 .contains("amphi_fanout_dropped_total{kind=\"video\",room=\"talk\"} 0.0")
-                .containsPattern("amphi_http_requests_seconds_count\\{method=\"GET\",route=\"api\",status=\"200\"} 1");
+                .containsPattern("amphi_http_requests_seconds_count\\{method=\"GET\",route=\"api\",status=\"200\"} 1")
+                .contains("amphi_http_timeouts_total{phase=\"header\"} 0.0");
     }
 }

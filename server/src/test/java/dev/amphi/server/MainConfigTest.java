@@ -124,6 +124,37 @@ class MainConfigTest {
     }
 
     @Test
+    void httpListenersAndTimeoutsComeFromFlagsEnvironmentAndFile() throws IOException {
+        ServerConfig.HttpListeners defaults = parse(Map.of()).http();
+        assertThat(defaults).isEqualTo(ServerConfig.HttpListeners.defaults());
+        assertThat(defaults.httpsPort()).isEqualTo(8443);
+        assertThat(defaults.metricsPort()).as("/metrics on the HTTP port").isEqualTo(-1);
+        assertThat(defaults.timeouts()).isEqualTo(new HttpTimeouts.Limits(Duration.ofSeconds(60), Duration.ofSeconds(75),
+                Duration.ofSeconds(60)));
+
+        Path file = dir.resolve("amphi.properties");
+        Files.writeString(file, String.join("\n", "http-body-timeout=20s", "metrics-bind=127.0.0.1", "https-port=off"));
+        ServerConfig.HttpListeners l = parse(Map.of("AMPHI_CONFIG", file.toString(), "AMPHI_METRICS_PORT", "9100",
+                "AMPHI_HTTP_KEEP_ALIVE_TIMEOUT", "5s"), "--http-header-timeout", "10s").http();
+        assertThat(l.timeouts()).isEqualTo(new HttpTimeouts.Limits(Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(20)));
+        assertThat(l.metricsPort()).isEqualTo(9100);
+        assertThat(l.metricsBind()).contains("127.0.0.1");
+        assertThat(l.httpsPort()).as("off").isEqualTo(-1);
+        assertThat(parse(Map.of(), "--https-port", "4443").http().httpsPort()).isEqualTo(4443);
+    }
+
+    @Test
+    void badHttpListenerValuesNameTheOption() {
+        assertThatThrownBy(() -> parse(Map.of(), "--https-port", "soon")).hasMessageContaining("--https-port");
+        assertThatThrownBy(() -> parse(Map.of(), "--https-port", "70000")).hasMessageContaining("--https-port");
+        assertThatThrownBy(() -> parse(Map.of(), "--metrics-port", "70000")).hasMessageContaining("--metrics-port");
+        assertThatThrownBy(() -> parse(Map.of(), "--metrics-bind", "127.0.0.1")).hasMessageContaining("--metrics-bind needs --metrics-port");
+        assertThatThrownBy(() -> parse(Map.of(), "--http-header-timeout", "10ms")).hasMessageContaining("--http-header-timeout");
+        assertThatThrownBy(() -> parse(Map.of(), "--http-keep-alive-timeout", "2h")).hasMessageContaining("--http-keep-alive-timeout");
+        assertThatThrownBy(() -> parse(Map.of(), "--http-body-timeout", "never")).hasMessageContaining("not a duration");
+    }
+
+    @Test
     void parsesPolicyDurationsAndSizes() {
         ServerConfig c = parse(Map.of("AMPHI_MAX_MESSAGE_SIZE", "512KiB"), "--duplicate-publisher", "refuse",
                 "--segment-duration", "1500ms", "--handshake-timeout", "PT5S", "--max-chunk-size", "65536",
@@ -179,6 +210,7 @@ class MainConfigTest {
         assertThat(Main.parse(new String[] {"--help"}, Map.of(), new PrintStream(out))).isEmpty();
         assertThat(out.toString()).contains("--http-port", "--rtmp-port", "--bind", "--data-dir", "--lobby-key", "--room",
                 "--rtmps-port", "--tls-cert", "--tls-key", "--duplicate-publisher", "--segment-duration", "--playlist-window",
-                "--public-host", "--config", "AMPHI_HTTP_PORT");
+                "--public-host", "--config", "AMPHI_HTTP_PORT", "--https-port", "--metrics-port", "--metrics-bind",
+                "--http-header-timeout", "--http-keep-alive-timeout", "--http-body-timeout");
     }
 }

@@ -25,7 +25,8 @@ final class TestSupport {
 
     /**
      * A server on 127.0.0.1 with free ports and {@code dataDir}, plus {@code extraArgs}. Rooms pass
-     * their publisher through unless {@code extraArgs} sets {@code --room-mode}.
+     * their publisher through unless {@code extraArgs} sets {@code --room-mode}. Its Vert.x warns of a
+     * blocked event loop early, which fails the test ({@link BlockedThreadAlarm}).
      */
     static AmphiServer start(Path dataDir, String... extraArgs) throws Exception {
         return start(dataDir, ProgramRoom.Starter.DEFAULT, extraArgs);
@@ -44,7 +45,7 @@ final class TestSupport {
         }
         ServerConfig config = Main.parse(args.toArray(String[]::new), Map.of(), new PrintStream(new ByteArrayOutputStream()))
                 .orElseThrow();
-        return AmphiServer.start(config, starter);
+        return AmphiServer.start(config, starter, BlockedThreadAlarm.vertxOptions());
     }
 
     static String rtmpUrl(AmphiServer server, String key) {

@@ -15,10 +15,11 @@ import java.util.regex.Pattern;
 /**
  * The origin's HTTP routes: {@code GET/HEAD /live/{name}/master.m3u8} and
  * {@code /live/{name}/{rendition}/{index.m3u8|init-*.mp4|seg-*.m4s}} (rendition {@code video} and
- * {@code audio} of a passthrough stream, a ladder's rung names and {@code audio}), with CORS for any origin
- * (and its preflight), conditional requests (ETag, Last-Modified, 304), single byte ranges (206,
- * 416) and short plain-text 404s. Every handler answers from memory on the event loop and never
- * blocks.
+ * {@code audio} of a passthrough stream, a ladder's rung names and {@code audio}), with conditional
+ * requests (ETag, Last-Modified, 304), single byte ranges (206, 416) and short plain-text 404s.
+ * Every handler answers from memory on the event loop and never blocks. CORS (which headers a player
+ * on another site may send and read, and preflights) is the embedding server's, in one place for all
+ * its routes.
  */
 public final class OriginRoutes {
 
@@ -30,7 +31,6 @@ public final class OriginRoutes {
     public static final Pattern FILE_NAME =
             Pattern.compile("index\\.m3u8|init-[0-9a-z-]{1,40}\\.mp4|seg-[0-9a-z-]{1,40}\\.m4s");
 
-    static final String EXPOSED = "Content-Length, Content-Range, Accept-Ranges, ETag, Last-Modified, Cache-Control";
     private static final String TEXT = "text/plain; charset=utf-8";
 
     private final ObjectResolver resolver;
@@ -42,7 +42,6 @@ public final class OriginRoutes {
     /** Mounts the routes of {@code resolver} on {@code router}. */
     public static void mount(Router router, ObjectResolver resolver) {
         OriginRoutes routes = new OriginRoutes(resolver);
-        router.route(HttpMethod.OPTIONS, "/live/*").handler(routes::preflight);
         router.route("/live/:name/master.m3u8").method(HttpMethod.GET).method(HttpMethod.HEAD)
                 .handler(ctx -> routes.serve(ctx, "master.m3u8"));
         router.route("/live/:name/:rendition/:file").method(HttpMethod.GET).method(HttpMethod.HEAD)
@@ -79,7 +78,7 @@ public final class OriginRoutes {
     private void respond(RoutingContext ctx, StoredObject o) {
         HttpServerRequest req = ctx.request();
         HttpServerResponse res = ctx.response();
-        cors(res);
+        identity(res);
         res.putHeader(HttpHeaders.ETAG, o.etag());
         res.putHeader(HttpHeaders.LAST_MODIFIED, HttpDates.format(o.lastModified()));
         res.putHeader(HttpHeaders.CACHE_CONTROL, o.cacheControl());
@@ -111,20 +110,9 @@ public final class OriginRoutes {
         }
     }
 
-    private void preflight(RoutingContext ctx) {
-        HttpServerResponse res = ctx.response();
-        cors(res);
-        res.putHeader("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS");
-        String asked = ctx.request().getHeader("Access-Control-Request-Headers");
-        res.putHeader("Access-Control-Allow-Headers",
-                asked != null && asked.length() < 512 ? asked : "Range, If-None-Match, If-Modified-Since");
-        res.putHeader("Access-Control-Max-Age", "86400");
-        res.setStatusCode(204).end();
-    }
-
     private void text(RoutingContext ctx, int status, String message) {
         HttpServerResponse res = ctx.response();
-        cors(res);
+        identity(res);
         Buffer body = Buffer.buffer((message + "\n").getBytes(StandardCharsets.UTF_8));
         res.setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, TEXT)
@@ -138,11 +126,9 @@ public final class OriginRoutes {
         }
     }
 
-    private static void cors(HttpServerResponse res) {
+    private static void identity(HttpServerResponse res) {
         // never compressed on the fly: segments are already compressed, byte ranges and
         // Content-Length must refer to the stored bytes, and a CDN compresses playlists itself
         res.putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
-        res.putHeader("Access-Control-Allow-Origin", "*");
-        res.putHeader("Access-Control-Expose-Headers", EXPOSED);
     }
 }

@@ -27,9 +27,9 @@ import java.util.Optional;
  *       room that passes its publisher through; 413 for a body over {@link Limits#maxBodyBytes()};</li>
  *   <li>{@code GET /api/rooms/{name}/events}: Server-Sent Events, see {@link ProgramEventStreams}.</li>
  * </ul>
- * Nothing is cached ({@code Cache-Control: no-cache}); any origin may call it (the key, not the
- * origin, is what protects a layout change), and the layout route answers CORS preflights.
- * Handlers run on the Vert.x event loop and only call the non-blocking {@link ProgramControl}.
+ * Nothing is cached ({@code Cache-Control: no-cache}). CORS (the key, not the origin, is what protects
+ * a layout change) is the embedding server's, in one place for all its routes. Handlers run on the
+ * Vert.x event loop and only call the non-blocking {@link ProgramControl}.
  */
 public final class ProgramApi {
 
@@ -81,7 +81,6 @@ public final class ProgramApi {
     /** Adds the routes to {@code router}. */
     public void mount(Router router) {
         router.route(HttpMethod.GET, "/api/rooms/:name/program").handler(this::program);
-        router.route(HttpMethod.OPTIONS, "/api/rooms/:name/layout").handler(this::preflight);
         router.route(HttpMethod.PUT, "/api/rooms/:name/layout")
                 .handler(BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes()))
                 .handler(this::authorize)
@@ -98,17 +97,6 @@ public final class ProgramApi {
     private void program(RoutingContext ctx) {
         room(ctx).ifPresent(room -> Responses.json(ctx, 200,
                 ProgramJson.state(room.name(), control.state(room.name()), registry.isLive(room.name())).encode()));
-    }
-
-    private void preflight(RoutingContext ctx) {
-        ctx.response()
-                .setStatusCode(204)
-                .putHeader("Access-Control-Allow-Origin", "*")
-                .putHeader("Access-Control-Allow-Methods", "PUT, OPTIONS")
-                .putHeader("Access-Control-Allow-Headers", "Authorization, Content-Type")
-                .putHeader("Access-Control-Max-Age", "600")
-                .putHeader("Cache-Control", "no-cache")
-                .end();
     }
 
     /** 404 for an unknown room, 401 without the room's key; else on to the layout. */
@@ -158,7 +146,6 @@ public final class ProgramApi {
         ctx.response()
                 .setStatusCode(204)
                 .putHeader("Cache-Control", "no-cache")
-                .putHeader("Access-Control-Allow-Origin", "*")
                 .end();
     }
 

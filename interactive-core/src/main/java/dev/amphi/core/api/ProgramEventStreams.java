@@ -80,14 +80,12 @@ final class ProgramEventStreams {
         res.setChunked(true)
                 .putHeader("Content-Type", "text/event-stream; charset=utf-8")
                 .putHeader("Cache-Control", "no-cache")
-                .putHeader("Access-Control-Allow-Origin", "*")
                 .putHeader("Content-Encoding", "identity") // Vert.x compresses nothing marked identity
                 .putHeader("X-Accel-Buffering", "no"); // nor does nginx buffer it
         RoomHub hub = hubs.computeIfAbsent(room.name(), RoomHub::new);
         Client client = new Client(hub, ctx.vertx(), Vertx.currentContext(), res);
         hub.clients.add(client);
-        res.closeHandler(v -> client.close());
-        res.exceptionHandler(e -> client.close());
+        ctx.addEndHandler(ar -> client.close()); // the connection closed (or the response ended); keeps others' end handlers
         client.timer = ctx.vertx().setPeriodic(heartbeatMs, id -> client.write(": heartbeat\n\n"));
         ProgramState state = control.state(room.name());
         client.write("retry: 5000\n\n" + frame(KINDS[PROGRAM], ProgramJson.state(room.name(), state, registry.isLive(room.name()))));

@@ -2,7 +2,7 @@ package dev.amphi.core.api;
 
 import io.vertx.ext.web.RoutingContext;
 
-/** The API's JSON responses: never cached, any origin. */
+/** The API's JSON responses: never cached. */
 final class Responses {
 
     private Responses() {
@@ -13,7 +13,6 @@ final class Responses {
                 .setStatusCode(status)
                 .putHeader("Content-Type", "application/json; charset=utf-8")
                 .putHeader("Cache-Control", "no-cache")
-                .putHeader("Access-Control-Allow-Origin", "*")
                 .end(body);
     }
 

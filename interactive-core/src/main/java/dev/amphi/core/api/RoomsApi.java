@@ -15,7 +15,7 @@ import java.util.Objects;
  *   <li>{@code GET /api/rooms}: {@code [{"name":"lobby","title":"lobby","live":false}, ...]}</li>
  *   <li>{@code GET /api/rooms/{name}}: one such object, or 404 with a JSON error</li>
  * </ul>
- * Responses are never cached for long ({@code Cache-Control: no-cache}) and allow any origin.
+ * Responses are never cached for long ({@code Cache-Control: no-cache}); CORS is the embedding server's.
  */
 public final class RoomsApi {
 
