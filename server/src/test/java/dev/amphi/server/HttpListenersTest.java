@@ -4,6 +4,7 @@ import static dev.amphi.server.TestSupport.get;
 import static dev.amphi.server.TestSupport.httpUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.amphi.ingest.rtmp.testing.SelfSigned;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -17,7 +18,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
@@ -32,19 +32,6 @@ class HttpListenersTest {
 
     @TempDir
     Path dir;
-
-    /** A self-signed certificate for 127.0.0.1 made by openssl: {cert, key}. */
-    private Path[] selfSigned() throws Exception {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
-                "-keyout", key.toString(), "-out", cert.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("openssl finished").isTrue();
-        assertThat(p.exitValue()).as("openssl exit status; log: " + Files.readString(dir.resolve("openssl.log"))).isZero();
-        return new Path[] {cert, key};
-    }
 
     private static HttpClient trusting(Path cert) throws Exception {
         KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -61,11 +48,11 @@ class HttpListenersTest {
 
     @Test
     void httpsServesTheSameRoutesWithTheRtmpsCertificate() throws Exception {
-        Path[] pem = selfSigned();
-        try (AmphiServer server = TestSupport.start(dir.resolve("data"), "--lobby-key", KEY, "--tls-cert", pem[0].toString(),
-                "--tls-key", pem[1].toString(), "--rtmps-port", "0", "--https-port", "0")) {
+        SelfSigned tls = SelfSigned.in(dir);
+        try (AmphiServer server = TestSupport.start(dir.resolve("data"), "--lobby-key", KEY, "--tls-cert", tls.certificate().toString(),
+                "--tls-key", tls.privateKey().toString(), "--rtmps-port", "0", "--https-port", "0")) {
             assertThat(server.httpsPort()).isPositive().isNotEqualTo(server.httpPort());
-            HttpClient https = trusting(pem[0]);
+            HttpClient https = trusting(tls.certificate());
             String base = "https://127.0.0.1:" + server.httpsPort();
             HttpResponse<String> rooms = https.send(HttpRequest.newBuilder(URI.create(base + "/api/rooms")).build(),
                     HttpResponse.BodyHandlers.ofString());
@@ -94,9 +81,9 @@ class HttpListenersTest {
         try (AmphiServer server = TestSupport.start(dir.resolve("data"), "--https-port", "0")) {
             assertThat(server.httpsPort()).isEqualTo(-1);
         }
-        Path[] pem = selfSigned();
-        try (AmphiServer server = TestSupport.start(dir.resolve("data"), "--tls-cert", pem[0].toString(), "--tls-key",
-                pem[1].toString(), "--rtmps-port", "0", "--https-port", "off")) {
+        SelfSigned tls = SelfSigned.in(dir);
+        try (AmphiServer server = TestSupport.start(dir.resolve("data"), "--tls-cert", tls.certificate().toString(), "--tls-key",
+                tls.privateKey().toString(), "--rtmps-port", "0", "--https-port", "off")) {
             assertThat(server.httpsPort()).as("--https-port off keeps RTMPS only").isEqualTo(-1);
             assertThat(server.rtmpsPort()).isPositive();
         }

@@ -6,12 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.amphi.ingest.rtmp.testing.CapturingSink;
 import dev.amphi.ingest.rtmp.testing.FfmpegPublisher;
 import dev.amphi.ingest.rtmp.testing.RecordingListener;
+import dev.amphi.ingest.rtmp.testing.SelfSigned;
 import dev.amphi.ingest.rtmp.testing.TestAuthorizer;
 import dev.amphi.media.MediaKind;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,23 +20,12 @@ class RtmpsPublishTest {
     @TempDir
     Path dir;
 
-    private Path[] selfSigned() throws Exception {
-        Path cert = dir.resolve("cert.pem");
-        Path key = dir.resolve("key.pem");
-        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                "-subj", "/CN=localhost", "-keyout", key.toString(), "-out", cert.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("openssl finished").isTrue();
-        assertThat(p.exitValue()).as("openssl exit status; log: " + Files.readString(dir.resolve("openssl.log"))).isZero();
-        return new Path[] {cert, key};
-    }
-
     @Test
     void ffmpegPublishesOverRtmpsAndTheAuthorizerSeesASecureRequest() throws Exception {
-        Path[] pem = selfSigned();
+        SelfSigned tls = SelfSigned.in(dir);
         TestAuthorizer authorizer = new TestAuthorizer().key("secret", "lobby");
         RecordingListener listener = new RecordingListener();
-        try (RtmpServer server = RtmpServer.builder().bind("127.0.0.1").port(0).tls(0, pem[0], pem[1])
+        try (RtmpServer server = RtmpServer.builder().bind("127.0.0.1").port(0).tls(0, tls.certificate(), tls.privateKey())
                 .authorizer(authorizer).listener(listener).build().start()) {
             assertThat(server.tlsPort()).isPositive().isNotEqualTo(server.port());
             try (FfmpegPublisher p = new FfmpegPublisher("rtmps://127.0.0.1:" + server.tlsPort() + "/live/secret").start()) {
