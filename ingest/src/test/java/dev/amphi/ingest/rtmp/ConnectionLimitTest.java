@@ -14,6 +14,7 @@ import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -121,10 +122,7 @@ class ConnectionLimitTest {
 
     /** The server counts a closed connection out on its event loop, before it reports the close. */
     private void awaitClosedByServer(int closed) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (listener.closed.get() < closed && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        assertThat(listener.closed).hasValueGreaterThanOrEqualTo(closed);
+        Awaitility.await(closed + " connections closed by the server").atMost(WAIT).pollInterval(Duration.ofMillis(10))
+                .until(() -> listener.closed.get() >= closed);
     }
 }

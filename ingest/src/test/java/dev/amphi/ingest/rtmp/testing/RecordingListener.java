@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.awaitility.Awaitility;
 
 /** An {@link RtmpListener} that records what it is told. */
 public final class RecordingListener implements RtmpListener {
@@ -31,15 +32,9 @@ public final class RecordingListener implements RtmpListener {
 
     /** Waits until an error containing {@code text} was reported; returns it. */
     public String awaitError(String text, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (String e : errors) {
-                if (e.contains(text)) {
-                    return e;
-                }
-            }
-            Thread.sleep(10);
-        }
-        throw new AssertionError("no protocol error containing '" + text + "' within " + timeout + "; got " + errors);
+        return Awaitility.await("a protocol error containing '" + text + "' (errors so far: " + errors + ")")
+                .atMost(timeout).pollInterval(Duration.ofMillis(10))
+                .until(() -> errors.stream().filter(e -> e.contains(text)).findFirst(), java.util.Optional::isPresent)
+                .orElseThrow();
     }
 }
