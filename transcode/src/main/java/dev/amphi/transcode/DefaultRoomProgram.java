@@ -26,7 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * The program of one room; see {@link RoomProgram}. The program thread owns the compositor, the
  * mixer, the audio encoder and the ladder; the speaker map is guarded by {@code this}.
  */
-final class DefaultRoomProgram implements RoomProgram {
+final class DefaultRoomProgram implements RoomProgram, ProgramFrames {
 
     private static final Logger LOG = LoggerFactory.getLogger(DefaultRoomProgram.class);
     private static final int AUDIO_RATE = 48_000;
@@ -64,32 +63,24 @@ final class DefaultRoomProgram implements RoomProgram {
     private final List<String> recent = new ArrayList<>();
     private float[] mixBuffer = new float[0];
 
-    /** Offline runs only: sees every canvas before the ladder takes it (benchmark PSNR). */
-    private volatile java.util.function.Consumer<Picture> canvasTap;
-    private volatile long startNanos;
-    private volatile boolean offline;
-    private volatile long offlineNow;
-    private volatile Thread thread;
-    private volatile boolean running;
+    private final ProgramClock clock;
+    /** {@link #start} succeeded; guarded by this. */
+    private boolean started;
     /** {@link #finish} ran; program thread (or the offline driver). */
     private boolean finished;
     private volatile String active;
     private volatile Map<String, Double> levels = Map.of();
     private volatile long frames;
-    private volatile long lateFrames;
     private volatile int visible;
     private volatile Set<String> visibleIds = Set.of();
     private Layout laidOut; // the layout of the last relayout (program thread)
     private final OverloadGovernor governor = new OverloadGovernor();
     private volatile int shedLevel;
-    /** How late the frame being produced is (live runs), for the governor; program thread. */
-    private long lateNanos;
-    /** Offline runs only: stands in for the ladder's backlog (tests of the overload policy). */
-    private volatile java.util.function.IntSupplier offlineBacklog;
 
     DefaultRoomProgram(RoomProgramBuilder cfg) {
         this.cfg = cfg;
         this.room = cfg.room;
+        this.clock = cfg.clock != null ? cfg.clock : ProgramClock.realTime();
         this.layout = cfg.layout;
         this.gopFrames = cfg.segmentDuration.toNanos() * cfg.fps / 1_000_000_000L;
         String preset = cfg.preset != null ? cfg.preset : switch (cfg.codec) {
@@ -115,90 +106,45 @@ final class DefaultRoomProgram implements RoomProgram {
 
     @Override
     public synchronized RoomProgram start() {
-        if (thread != null || offline) {
+        if (started) {
             throw new IllegalStateException("program of room " + room + " already started");
         }
         openPipeline();
-        Thread t = new Thread(this::run, "amphi-program-" + room);
-        t.setDaemon(true);
-        startNanos = System.nanoTime();
-        running = true;
         try {
-            t.start();
-        } catch (RuntimeException | Error e) { // no native thread left
-            running = false;
-            startNanos = 0;
+            clock.start(this);
+        } catch (RuntimeException | Error e) {
             closePipeline(e);
             throw e;
         }
-        thread = t;
+        started = true;
         return this;
     }
 
-    /**
-     * Starts the program without its clock thread, for benchmarks: the caller drives it with
-     * {@link #offlineTick} as fast as it likes, and program time is what the last tick said.
-     */
-    synchronized void startOffline() {
-        if (thread != null || offline) {
-            throw new IllegalStateException("program of room " + room + " already started");
-        }
-        openPipeline();
-        offline = true;
-        // the speakers who joined before the start get their tiles now, before their first packets are
-        // fed, so that the first frames already show them at their tile size
-        layoutDirty = false;
-        relayout(new ArrayList<>(speakers.values()));
+    @Override
+    public int fps() {
+        return cfg.fps;
     }
 
-    /**
-     * Produces frame {@code n} of an offline program, after waiting for the ladder to have room
-     * (an offline run never drops frames).
-     */
-    void offlineTick(long n) throws InterruptedException {
-        offlineNow = n * MediaPacket.TIMESCALE / cfg.fps;
-        ladder.awaitCapacity(1, TimeUnit.MINUTES);
+    @Override
+    public void produce(long n) {
         tick(n);
         frames = n + 1;
     }
 
-    /**
-     * Offline runs only: the ladder backlog the overload governor sees, instead of none (an offline
-     * run waits for its ladder and never falls behind). For tests of the overload policy.
-     */
-    void offlineBacklog(java.util.function.IntSupplier backlog) {
-        this.offlineBacklog = backlog;
+    @Override
+    public boolean awaitLadderCapacity(long timeout, TimeUnit unit) throws InterruptedException {
+        return ladder.awaitCapacity(timeout, unit);
     }
 
-    /** Offline runs only: {@code tap} sees every canvas (on the program thread) before it is encoded. */
-    void canvasTap(java.util.function.Consumer<Picture> tap) {
-        this.canvasTap = tap;
+    /** Under this (called from {@link #start}). */
+    @Override
+    public void layOutNow() {
+        layoutDirty = false;
+        relayout(new ArrayList<>(speakers.values()));
     }
 
-    /** Offline runs only, after {@link #startOffline}: whether names are drawn on the tiles (benchmark PSNR). */
-    void drawLabels(boolean on) {
-        compositor.drawLabels(on);
-    }
-
-    /**
-     * Ends an offline program: flushes the encoders and ends the outputs. Everything is closed
-     * and ended even when a step fails; the first failure is thrown then (later ones suppressed).
-     */
-    void finishOffline() {
-        Throwable failure = finish();
-        if (failure instanceof RuntimeException e) {
-            throw e;
-        }
-        if (failure instanceof Error e) {
-            throw e;
-        }
-    }
-
-    /**
-     * The decode side of a speaker, for offline runs that feed decoders themselves (no queue); a
-     * speaker being fed this way counts as connected. Null for a speaker not in the room.
-     */
-    synchronized MediaSink decoderOf(String speakerId) {
+    @Override
+    public synchronized MediaSink decoderOf(String speakerId) {
         Speaker s = speakers.get(speakerId);
         return s == null ? null : s.direct();
     }
@@ -211,6 +157,7 @@ final class DefaultRoomProgram implements RoomProgram {
     private void openPipeline() {
         try {
             compositor = new Compositor(cfg.width, cfg.height);
+            compositor.drawLabels(clock.labels());
             mixer = new AudioMixer(cfg.mixLoudest);
             detector = new ActiveSpeakerDetector();
             aac = new AacEncoder(cfg.audioBitrate);
@@ -230,13 +177,9 @@ final class DefaultRoomProgram implements RoomProgram {
         return room;
     }
 
-    /** Program time now, 90 kHz, from the wall clock (monotonic), or the offline tick's time. */
+    /** Program time now, 90 kHz, from the program's clock. */
     long programNow() {
-        if (offline) {
-            return offlineNow;
-        }
-        long start = startNanos;
-        return start == 0 ? 0 : (System.nanoTime() - start) * 9 / 100_000; // 0 until the clock starts
+        return clock.now();
     }
 
     @Override
@@ -257,7 +200,7 @@ final class DefaultRoomProgram implements RoomProgram {
                 throw new RoomFullException("room " + room + " is full (" + cfg.maxSpeakers + " speakers)");
             }
             s = new Speaker(speakerId, name, joinCounter++, decoders, this::programNow,
-                    cfg.jitter.toNanos() * 9 / 100_000, cfg.tileShortcuts);
+                    cfg.jitter.toNanos() * 9 / 100_000, clock.tileShortcuts());
             speakers.put(speakerId, s);
             layoutDirty = true;
             changed = List.copyOf(speakers.keySet());
@@ -287,8 +230,7 @@ final class DefaultRoomProgram implements RoomProgram {
 
     /** Frees a removed speaker after the program thread has stopped drawing it (next frame). */
     private void retire(Speaker s) {
-        Thread t = thread;
-        if ((t == null || !running) && !offline) {
+        if (!clock.ticking()) {
             s.close();
             return;
         }
@@ -370,47 +312,11 @@ final class DefaultRoomProgram implements RoomProgram {
             }
         }
         LadderEncoder l = ladder;
-        return new ProgramStats(frames, lateFrames, count, visible, decoded, dropped, hidden, droppedAudio, shed,
+        return new ProgramStats(frames, clock.lateFrames(), count, visible, decoded, dropped, hidden, droppedAudio, shed,
                 l == null ? 0 : l.droppedFrames(), shedLevel);
     }
 
     // ---- program thread
-
-    private void run() {
-        long frameIndex = 0;
-        long lastLateLog = Long.MIN_VALUE;
-        try {
-            while (running) {
-                long due = startNanos + frameIndex * 1_000_000_000L / cfg.fps;
-                long now = System.nanoTime();
-                if (now < due) {
-                    LockSupport.parkNanos(due - now);
-                    continue;
-                }
-                long late = now - due;
-                if (late > 1_000_000_000L / cfg.fps) {
-                    lateFrames++;
-                    if (late > 1_000_000_000L && now - lastLateLog > 10_000_000_000L) {
-                        lastLateLog = now;
-                        LOG.warn("room {}: program is {} ms behind real time: the machine cannot keep up with this ladder"
-                                + " (try a faster preset or fewer rungs)", room, late / 1_000_000);
-                    }
-                }
-                lateNanos = late;
-                tick(frameIndex);
-                frameIndex++;
-                frames = frameIndex;
-            }
-        } catch (RuntimeException | Error e) {
-            LOG.error("room {}: program stopped by an error", room, e);
-        } finally {
-            Throwable failure = finish();
-            if (failure != null) {
-                LOG.warn("room {}: error while ending the program (every encoder was still closed and every output ended)",
-                        room, failure);
-            }
-        }
-    }
 
     /** Produces program frame {@code n}: layout, composite, mix, encode. */
     void tick(long n) {
@@ -480,7 +386,7 @@ final class DefaultRoomProgram implements RoomProgram {
             ladder.drop(idr);
             return;
         }
-        var tap = canvasTap;
+        var tap = clock.canvasTap();
         if (tap != null) {
             tap.accept(canvas);
         }
@@ -492,15 +398,10 @@ final class DefaultRoomProgram implements RoomProgram {
      * whole program frames; see {@link OverloadGovernor}. Audio is never shed.
      */
     private void shedTileWork(List<Speaker> all) {
-        int backlog;
-        if (offline) {
-            var probe = offlineBacklog;
-            backlog = probe == null ? 0 : probe.getAsInt();
-        } else {
-            backlog = ladder.backlog();
-        }
+        int backlog = clock.backlog(ladder.backlog());
+        long lateNanos = clock.lateNanos();
         int before = shedLevel;
-        int level = governor.update(backlog, offline ? 0 : lateNanos, 1_000_000_000L / cfg.fps);
+        int level = governor.update(backlog, lateNanos, 1_000_000_000L / cfg.fps);
         if (level != before) {
             shedLevel = level;
             if (level > before) {
@@ -610,7 +511,8 @@ final class DefaultRoomProgram implements RoomProgram {
      *
      * @return the first failure, the later ones added to it as suppressed; null when all went well
      */
-    private Throwable finish() {
+    @Override
+    public Throwable finish() {
         if (finished) {
             return null;
         }
@@ -663,16 +565,7 @@ final class DefaultRoomProgram implements RoomProgram {
 
     @Override
     public void close() {
-        running = false;
-        Thread t = thread;
-        if (t != null) {
-            LockSupport.unpark(t);
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        clock.stop();
         List<Speaker> all;
         synchronized (this) {
             all = new ArrayList<>(speakers.values());
