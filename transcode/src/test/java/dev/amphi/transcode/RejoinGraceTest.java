@@ -1,6 +1,7 @@
 package dev.amphi.transcode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.amphi.media.MediaPacket;
 import dev.amphi.media.MediaSink;
@@ -59,12 +60,9 @@ class RejoinGraceTest {
                 ada.onPacket(p); // decoded on the pool, beside the program
                 Thread.sleep(5); // as a publisher sends them, within the speaker's bounded queue
             }
-            long until = System.nanoTime() + 20_000_000_000L;
-            while (program.stats().decodedVideo() < FPS / 2 && System.nanoTime() < until) {
-                Thread.sleep(20);
-            }
+            await("Ada's pictures decoded").atMost(Duration.ofSeconds(20))
+                    .until(() -> program.stats().decodedVideo() >= FPS / 2);
             long decoded = program.stats().decodedVideo();
-            assertThat(decoded).as("Ada's pictures decoded").isGreaterThanOrEqualTo(FPS / 2);
             ada.onEnd(); // she leaves
             for (int i = 0; i < FPS * 8 / 10; i++) {
                 clock.tick();
