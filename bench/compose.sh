@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Compositing benchmark: K visible speakers tiled into a 1920x1080 canvas, audio mixed, encoded into
-# the 4-rung ladder, by Debian's FFmpeg CLI and (when given) by Amphi's ProgramBench, measured the
+# the 4-rung ladder, by Debian's FFmpeg CLI and (when given) by Amphi's ProgramBench (the bench-tools
+# module's jar, built by `mvn package`: bench-tools/target/amphi-bench.jar), measured the
 # same way. See bench/README.md ("Compositing").
 #
 #   bench/compose.sh [--speakers 1,9,25,49] [--connected 25:300,49:300] [--warmup 10] [--seconds 20]
 #                    [--preset ultrafast] [--psnr-seconds 5 | --no-psnr] [--rounds 1]
-#                    [--only cli|amphi] [--amphi-jar server/target/amphi.jar | --amphi-cmd "java ..."]
+#                    [--only cli|amphi] [--amphi-jar bench-tools/target/amphi-bench.jar | --amphi-cmd "java ..."]
 #                    [--amphi-shortcuts all[,none,...]] [--input-seconds 20] [--work-dir /dev/shm] [--keep-work]
 #
 # Inputs are made once into bench/work/compose/ (git-ignored): one 640x360 30 fps H.264 + AAC MP4 per
@@ -65,7 +66,8 @@ while [ $# -gt 0 ]; do
     --rounds)          ROUNDS="$2"; shift 2 ;;
     --only)            ONLY="$2"; shift 2 ;;
     --amphi-cmd)       AMPHI_CMD="$2"; shift 2 ;;
-    --amphi-jar)       AMPHI_CMD="java -cp $2 dev.amphi.transcode.ProgramBench"; shift 2 ;;
+    --amphi-jar)       [ -f "$2" ] || { echo "compose.sh: no jar at '$2' (build it: mvn -B package -DskipTests)" >&2; exit 2; }
+                       AMPHI_CMD="java -cp $2 dev.amphi.bench.ProgramBench"; shift 2 ;;
     --amphi-shortcuts) SHORTCUT_SETS="$2"; shift 2 ;;
     --work-dir)        WORK_PARENT="$2"; shift 2 ;;
     --keep-work)       KEEP_WORK=1; shift ;;

@@ -135,6 +135,13 @@ public interface RoomProgram extends AutoCloseable {
         /** Executor that decodes speakers (shared by rooms); default a private pool of one thread per core. */
         Builder decodeExecutor(ExecutorService executor);
 
+        /**
+         * What drives the frames, default {@link ProgramClock#realTime()} (the program's own thread on
+         * the wall clock); {@link ProgramClock#offline()} for a driver that ticks it as fast as it goes.
+         * A clock drives one program.
+         */
+        Builder clock(ProgramClock clock);
+
         /** Where the program goes. Required. */
         Builder output(ProgramOutput output);
 

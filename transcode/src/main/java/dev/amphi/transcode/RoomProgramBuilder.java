@@ -3,7 +3,6 @@ package dev.amphi.transcode;
 import dev.amphi.transcode.encode.Rung;
 import dev.amphi.transcode.encode.VideoCodec;
 import dev.amphi.transcode.layout.Layout;
-import dev.amphi.transcode.video.TileShortcuts;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -26,7 +25,8 @@ final class RoomProgramBuilder implements RoomProgram.Builder {
     Layout layout = new Layout.Gallery(1);
     Duration jitter = Duration.ofMillis(200);
     Duration rejoinGrace = Duration.ofSeconds(60);
-    TileShortcuts tileShortcuts = TileShortcuts.ALL;
+    /** Null: a real-time clock of the program's own. */
+    ProgramClock clock;
     ExecutorService decodeExecutor;
     ProgramOutput output;
     ProgramListener listener = new ProgramListener() { };
@@ -155,12 +155,9 @@ final class RoomProgramBuilder implements RoomProgram.Builder {
         return this;
     }
 
-    /**
-     * The savings speakers' tiles take (default {@link TileShortcuts#ALL}); benchmarks turn them
-     * off to measure the full-quality path. Not part of {@link RoomProgram.Builder}: rooms take them all.
-     */
-    RoomProgramBuilder tileShortcuts(TileShortcuts shortcuts) {
-        this.tileShortcuts = Objects.requireNonNull(shortcuts, "tileShortcuts");
+    @Override
+    public RoomProgram.Builder clock(ProgramClock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
         return this;
     }
 

@@ -1,6 +1,7 @@
 package dev.amphi.transcode;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.amphi.media.MediaPacket;
 import dev.amphi.media.MediaSink;
@@ -36,13 +37,15 @@ class RejoinGraceTest {
             }
         };
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        DefaultRoomProgram program = (DefaultRoomProgram) RoomProgram.builder("grace")
+        OfflineClock clock = ProgramClock.offline();
+        RoomProgram program = RoomProgram.builder("grace")
                 .canvas(320, 180).fps(FPS)
                 .ladder(List.of(new Rung("180p", 320, 180, 250_000)))
                 .preset("ultrafast")
                 .rejoinGrace(Duration.ofSeconds(1))
                 .output(out)
                 .decodeExecutor(pool)
+                .clock(clock)
                 .listener(new ProgramListener() {
                     @Override
                     public void speakersChanged(String room, List<String> speakers) {
@@ -52,26 +55,22 @@ class RejoinGraceTest {
                 .build();
         try {
             MediaSink ada = program.join("ada", "Ada");
-            program.startOffline();
-            long frame = 0;
+            program.start();
             for (MediaPacket p : RoomProgramOverloadTest.speakerStream(1)) {
                 ada.onPacket(p); // decoded on the pool, beside the program
                 Thread.sleep(5); // as a publisher sends them, within the speaker's bounded queue
             }
-            long until = System.nanoTime() + 20_000_000_000L;
-            while (program.stats().decodedVideo() < FPS / 2 && System.nanoTime() < until) {
-                Thread.sleep(20);
-            }
+            await("Ada's pictures decoded").atMost(Duration.ofSeconds(20))
+                    .until(() -> program.stats().decodedVideo() >= FPS / 2);
             long decoded = program.stats().decodedVideo();
-            assertThat(decoded).as("Ada's pictures decoded").isGreaterThanOrEqualTo(FPS / 2);
             ada.onEnd(); // she leaves
             for (int i = 0; i < FPS * 8 / 10; i++) {
-                program.offlineTick(frame++);
+                clock.tick();
             }
             assertThat(program.speakers()).as("within the grace, Ada keeps her place").containsExactly("ada");
             assertThat(changes).last().isEqualTo(List.of("ada"));
             for (int i = 0; i < FPS * 4 / 10; i++) {
-                program.offlineTick(frame++);
+                clock.tick();
             }
             assertThat(program.speakers()).as("1.2 s after she left, grace 1 s").isEmpty();
             assertThat(changes).as("the listener heard that Ada left").last().isEqualTo(List.of());
@@ -97,42 +96,43 @@ class RejoinGraceTest {
             }
         };
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        DefaultRoomProgram program = (DefaultRoomProgram) RoomProgram.builder("offline")
+        OfflineClock clock = ProgramClock.offline();
+        RoomProgram program = RoomProgram.builder("offline")
                 .canvas(320, 180).fps(FPS)
                 .ladder(List.of(new Rung("180p", 320, 180, 250_000)))
                 .preset("ultrafast")
                 .rejoinGrace(Duration.ofSeconds(1))
                 .output(out)
                 .decodeExecutor(pool)
+                .clock(clock)
                 .build();
         try {
             program.join("ada", "Ada");
-            program.startOffline();
+            program.start();
             List<MediaPacket> stream = RoomProgramOverloadTest.speakerStream(3);
             int next = 0;
             long jitter = 200L * 90;
             for (long frame = 0; frame < 3 * FPS - 10; frame++) {
-                // as ProgramBench does: the packets due for this frame, through the speaker's decode side
-                MediaSink decoder = program.decoderOf("ada");
+                // as the compositing benchmark does: the packets due for this frame, through the speaker's decode side
+                MediaSink decoder = clock.decoderOf("ada");
                 assertThat(decoder).as("frame %d: Ada is still in the room to be fed", frame).isNotNull();
                 long due = (frame + 1) * MediaPacket.TIMESCALE / FPS + jitter;
                 while (next < stream.size() && stream.get(next).dts() <= due) {
                     decoder.onPacket(stream.get(next++));
                 }
-                program.offlineTick(frame);
+                clock.tick();
             }
             assertThat(program.speakers()).as("2.7 s of program fed, grace 1 s: Ada stays").containsExactly("ada");
             assertThat(program.stats().decodedVideo()).as("her pictures kept being decoded after the grace")
                     .isGreaterThan(2L * FPS);
 
-            program.decoderOf("ada").onEnd(); // the driver stops feeding her
-            long frame = 3 * FPS - 10;
+            clock.decoderOf("ada").onEnd(); // the driver stops feeding her
             for (int i = 0; i < FPS * 8 / 10; i++) {
-                program.offlineTick(frame++);
+                clock.tick();
             }
             assertThat(program.speakers()).as("within the grace after her feed ended").containsExactly("ada");
             for (int i = 0; i < FPS * 4 / 10; i++) {
-                program.offlineTick(frame++);
+                clock.tick();
             }
             assertThat(program.speakers()).as("1.2 s after her feed ended, grace 1 s").isEmpty();
         } finally {

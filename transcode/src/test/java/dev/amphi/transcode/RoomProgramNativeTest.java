@@ -119,16 +119,18 @@ class RoomProgramNativeTest {
         Outputs out = new Outputs();
         out.audioBreaksWhileEnding = true;
         out.videoEndBreaks = "video0";
-        DefaultRoomProgram program = (DefaultRoomProgram) builder("ending", List.of(GOOD, new Rung("90p", 160, 90, 100_000)), out)
+        OfflineClock clock = ProgramClock.offline();
+        RoomProgram program = builder("ending", List.of(GOOD, new Rung("90p", 160, 90, 100_000)), out)
+                .clock(clock)
                 .build();
         try {
-            program.startOffline();
+            program.start();
             for (int n = 0; n < 45; n++) { // the AAC encoder holds back its last frames until the flush
-                program.offlineTick(n);
+                clock.tick();
             }
             assertThat(NativeObjects.live()).isGreaterThan(natives);
             out.ending = true;
-            assertThatThrownBy(program::finishOffline).hasMessage("audio sink broke on the last packets")
+            assertThatThrownBy(clock::finish).hasMessage("audio sink broke on the last packets")
                     .satisfies(e -> assertThat(e.getSuppressed()).extracting(Throwable::getMessage)
                             .containsExactly("video sink 0 broke at its end"));
             assertThat(out.ended).containsExactlyInAnyOrder("video0", "video1", "audio");

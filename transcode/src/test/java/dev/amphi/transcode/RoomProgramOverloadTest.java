@@ -78,7 +78,13 @@ class RoomProgramOverloadTest {
             }
         };
         ExecutorService pool = Executors.newSingleThreadExecutor();
-        DefaultRoomProgram program = (DefaultRoomProgram) RoomProgram.builder("overload")
+        int[] centre = new int[2]; // chroma at the canvas's centre (the tile's), as the last frame had it
+        AtomicInteger backlog = new AtomicInteger();
+        OfflineClock clock = ProgramClock.offline().ladderBacklog(backlog::get).canvasTap(c -> {
+            centre[0] = c.data(1).get((long) 45 * c.stride(1) + 80) & 0xff;
+            centre[1] = c.data(2).get((long) 45 * c.stride(2) + 80) & 0xff;
+        });
+        RoomProgram program = RoomProgram.builder("overload")
                 .canvas(320, 180)
                 .fps(FPS)
                 .ladder(List.of(new Rung("180p", 320, 180, 250_000)))
@@ -86,18 +92,12 @@ class RoomProgramOverloadTest {
                 .segmentDuration(Duration.ofSeconds(1))
                 .output(out)
                 .decodeExecutor(pool)
+                .clock(clock)
                 .build();
         try {
             program.join("a", "Ada");
-            MediaSink decoder = program.decoderOf("a");
-            AtomicInteger backlog = new AtomicInteger();
-            program.offlineBacklog(backlog::get);
-            program.startOffline();
-            int[] centre = new int[2]; // chroma at the canvas's centre (the tile's), as the last frame had it
-            program.canvasTap(c -> {
-                centre[0] = c.data(1).get((long) 45 * c.stride(1) + 80) & 0xff;
-                centre[1] = c.data(2).get((long) 45 * c.stride(2) + 80) & 0xff;
-            });
+            program.start();
+            MediaSink decoder = clock.decoderOf("a");
             int[] next = {0};
             long[] frame = {0};
             Runnable tick = () -> {
@@ -106,7 +106,8 @@ class RoomProgramOverloadTest {
                     decoder.onPacket(stream.get(next[0]++));
                 }
                 try {
-                    program.offlineTick(frame[0]++);
+                    clock.tick();
+                    frame[0]++;
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
@@ -154,7 +155,7 @@ class RoomProgramOverloadTest {
             assertThat(end.shedVideo()).isEqualTo(recovered.shedVideo());
 
             long frames = frame[0];
-            program.finishOffline();
+            clock.finish();
             assertThat(end.frames()).isEqualTo(frames);
             assertThat(end.droppedAudio()).isZero();
             assertThat(end.ladderDrops()).isZero();

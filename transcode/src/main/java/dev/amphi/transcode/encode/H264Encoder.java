@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Not thread-safe: one thread encodes; {@link #close()} frees the native encoder.
  */
-public final class H264Encoder implements AutoCloseable {
+public final class H264Encoder implements VideoEncoder {
 
     private static final Logger LOG = LoggerFactory.getLogger(H264Encoder.class);
 

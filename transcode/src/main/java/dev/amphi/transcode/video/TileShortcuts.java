@@ -17,30 +17,4 @@ public record TileShortcuts(boolean reducedDecoding, boolean bilinearScaling) {
     /** No saving: the full-quality path. */
     public static final TileShortcuts NONE = new TileShortcuts(false, false);
 
-    /**
-     * Parses {@code all}, {@code none}, or a {@code +}-separated list of the savings kept
-     * ({@code reduced-decoding}, {@code bilinear-scaling}).
-     *
-     * @throws IllegalArgumentException naming the bad value
-     */
-    public static TileShortcuts parse(String spec) {
-        String s = spec == null ? "" : spec.strip();
-        if (s.equals("all")) {
-            return ALL;
-        }
-        if (s.equals("none")) {
-            return NONE;
-        }
-        boolean reduced = false;
-        boolean bilinear = false;
-        for (String part : s.split("\\+")) {
-            switch (part.strip()) {
-                case "reduced-decoding" -> reduced = true;
-                case "bilinear-scaling" -> bilinear = true;
-                default -> throw new IllegalArgumentException("tile shortcuts must be all, none or a '+' list of"
-                        + " reduced-decoding and bilinear-scaling, got '" + spec + "'");
-            }
-        }
-        return new TileShortcuts(reduced, bilinear);
-    }
 }

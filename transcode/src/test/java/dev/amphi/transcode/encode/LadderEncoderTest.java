@@ -157,65 +157,40 @@ class LadderEncoderTest {
 
     @Test
     void overloadDropsTheFrameInEveryRungAndCarriesAForcedIdrToTheNextFrame() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        java.util.concurrent.atomic.AtomicBoolean blocked = new java.util.concurrent.atomic.AtomicBoolean();
+        // rung 1's encoder holds its first picture until the gate opens, rung 0's encodes at once: no
+        // timing involved, rung 1 alone keeps the canvas slots
+        CountDownLatch gate = new CountDownLatch(1);
+        FakeEncoder slow = new FakeEncoder(gate);
         Collector collector = new Collector();
-        LadderOutput slowSmallRung = (rung, p) -> {
-            if (rung == 1) {
-                blocked.set(true);
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            collector.video(rung, p);
-        };
-        LadderEncoder ladder = new LadderEncoder(CW, CH, RUNGS, EncoderSettings.x264("ultrafast", 30, 30), slowSmallRung);
-        int acceptedBeforeRelease = 0;
-        long firstAfterRelease = -1;
+        LadderEncoder ladder = new LadderEncoder("overload", CW, CH, RUNGS, EncoderSettings.x264("ultrafast", 30, 30),
+                (rung, settings) -> rung.name().equals("180p") ? slow : new FakeEncoder(), collector);
+        int next;
         try (Picture canvas = Picture.allocate(CW, CH)) {
-            // rung 1 blocks in its output on its first packet; once DEPTH frames are in flight there,
-            // every further frame is dropped for both rungs, including one asking for an IDR
-            int i = 0;
-            int drops = 0;
-            while (drops < 3) {
-                assertThat(i).as("frames before rung 1 is full").isLessThan(20);
-                TestPictures.movingBlock(canvas, i);
-                if (ladder.encode(canvas, i * TICK, drops == 1)) {
-                    assertThat(drops).as("no frame is accepted once one was dropped").isZero();
-                    acceptedBeforeRelease++;
-                    // let the rungs catch up so that only rung 1's blocking drops frames: before it
-                    // blocks, both rungs; after, every slot in use must be one of rung 1's waiting
-                    // frames (rung 0 may still hold one it has not finished, which a drop would
-                    // blame on the wrong rung and which it would then free)
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                    while (System.nanoTime() < deadline && (blocked.get()
-                            ? ladder.backlog() > acceptedBeforeRelease - ladder.framesEncoded(1)
-                            : ladder.framesEncoded(0) < acceptedBeforeRelease || ladder.framesEncoded(1) < acceptedBeforeRelease)) {
-                        Thread.sleep(1);
-                    }
-                } else {
-                    drops++;
-                }
-                i++;
+            // DEPTH frames fill the slots (rung 1 waits on the first, the others queue behind it); every
+            // frame after is dropped for both rungs, the one asking for an IDR too
+            for (int i = 0; i < LadderEncoder.DEPTH; i++) {
+                assertThat(ladder.encode(canvas, i * TICK, false)).as("frame %d", i).isTrue();
+            }
+            assertThat(slow.waiting.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(ladder.backlog()).isEqualTo(LadderEncoder.DEPTH);
+            next = LadderEncoder.DEPTH;
+            for (int k = 0; k < 3; k++, next++) {
+                assertThat(ladder.encode(canvas, next * TICK, k == 1)).as("frame %d", next).isFalse();
             }
             assertThat(ladder.droppedFrames()).isEqualTo(3);
-            release.countDown();
+            gate.countDown();
             assertThat(ladder.awaitIdle(10, TimeUnit.SECONDS)).isTrue();
-            firstAfterRelease = i * TICK;
-            for (int k = i; k < i + 4; k++) {
-                TestPictures.movingBlock(canvas, k);
-                assertThat(ladder.encode(canvas, k * TICK, false)).isTrue();
+            for (int k = 0; k < 4; k++) {
+                assertThat(ladder.encode(canvas, (next + k) * TICK, false)).isTrue();
                 assertThat(ladder.awaitIdle(10, TimeUnit.SECONDS)).isTrue();
             }
         } finally {
-            release.countDown();
+            gate.countDown();
             ladder.close();
         }
-        assertThat(acceptedBeforeRelease).isBetween(LadderEncoder.DEPTH, 19);
-        assertThat(ladder.framesEncoded(0)).isEqualTo(acceptedBeforeRelease + 4).isEqualTo(ladder.framesEncoded(1));
-        assertThat(collector.idrPts(0)).containsExactly(0L, firstAfterRelease).isEqualTo(collector.idrPts(1));
+        assertThat(ladder.framesEncoded(0)).isEqualTo(LadderEncoder.DEPTH + 4).isEqualTo(ladder.framesEncoded(1));
+        assertThat(collector.idrPts(0)).as("the IDR asked for by a dropped frame comes with the next accepted one")
+                .containsExactly(0L, next * TICK).isEqualTo(collector.idrPts(1));
     }
 
     @Test

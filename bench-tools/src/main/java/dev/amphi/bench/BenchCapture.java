@@ -1,4 +1,4 @@
-package dev.amphi.transcode;
+package dev.amphi.bench;
 
 import dev.amphi.media.AvcConfig;
 import dev.amphi.media.MediaPacket;

@@ -1,4 +1,4 @@
-package dev.amphi.transcode;
+package dev.amphi.bench;
 
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;

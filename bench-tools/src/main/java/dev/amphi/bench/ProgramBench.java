@@ -1,7 +1,12 @@
-package dev.amphi.transcode;
+package dev.amphi.bench;
 
 import dev.amphi.media.MediaPacket;
 import dev.amphi.media.MediaSink;
+import dev.amphi.transcode.OfflineClock;
+import dev.amphi.transcode.ProgramClock;
+import dev.amphi.transcode.ProgramOutput;
+import dev.amphi.transcode.ProgramStats;
+import dev.amphi.transcode.RoomProgram;
 import dev.amphi.transcode.encode.Rung;
 import dev.amphi.transcode.video.TileShortcuts;
 import java.io.IOException;
@@ -29,7 +34,7 @@ import org.bytedeco.ffmpeg.global.avutil;
  * {@code AMPHI_BENCH_SECONDS} (program seconds produced, all of them), {@code AMPHI_BENCH_PRESET},
  * {@code AMPHI_BENCH_RUNGS}, {@code AMPHI_BENCH_FPS}, {@code AMPHI_BENCH_CANVAS},
  * {@code AMPHI_BENCH_ENCODER_THREADS} (per rung, default 0: the encoder decides),
- * {@code AMPHI_BENCH_SHORTCUTS} (the tiles' savings kept, {@link TileShortcuts#parse}: default
+ * {@code AMPHI_BENCH_SHORTCUTS} (the tiles' savings kept, {@link Shortcuts#parse}: default
  * {@code all}, {@code none} for the full-quality path), {@code AMPHI_BENCH_LABELS} ({@code 0}: no
  * names on the tiles, so that the canvas compares with one drawn without them),
  * {@code AMPHI_BENCH_PSNR_SECONDS} and {@code AMPHI_BENCH_OUT} (what to capture, see below) and
@@ -39,7 +44,7 @@ import org.bytedeco.ffmpeg.global.avutil;
  * {@code -stream_loop -1}. For each program frame, every speaker's packets up to that time (plus the
  * jitter buffer) are demuxed and decoded on a pool of one thread per core while the previous frame
  * is composited, mixed and handed to the ladder, which encodes on its own threads, as in a live
- * room. Nothing is dropped: the program waits for the ladder instead.
+ * room. Nothing is dropped: the program runs on an {@link OfflineClock}, which waits for the ladder instead.
  *
  * <p>Output: {@code ALIGN delay_frames=D}: program frame {@code n + D} shows the inputs' frame
  * {@code n} (the jitter buffer and the inputs' decode delay); with PSNR seconds and an output
@@ -49,7 +54,7 @@ import org.bytedeco.ffmpeg.global.avutil;
  * program after {@code AMPHI_BENCH_WARMUP}) and {@code THREADS} (CPU per thread group) are a
  * cross-check and a breakdown.
  *
- * <p>Run: {@code java -cp server/target/amphi.jar dev.amphi.transcode.ProgramBench}.
+ * <p>Run: {@code java -jar bench-tools/target/amphi-bench.jar} (built by {@code mvn package}).
  */
 public final class ProgramBench {
 
@@ -74,7 +79,7 @@ public final class ProgramBench {
         String[] canvas = env.getOrDefault("AMPHI_BENCH_CANVAS", "1920x1080").split("x");
         int width = Integer.parseInt(canvas[0]);
         int height = Integer.parseInt(canvas[1]);
-        TileShortcuts shortcuts = TileShortcuts.parse(env.getOrDefault("AMPHI_BENCH_SHORTCUTS", "all"));
+        TileShortcuts shortcuts = Shortcuts.parse(env.getOrDefault("AMPHI_BENCH_SHORTCUTS", "all"));
         boolean labels = !"0".equals(env.getOrDefault("AMPHI_BENCH_LABELS", "1"));
         List<Rung> rungs = new ArrayList<>();
         for (String r : env.getOrDefault("AMPHI_BENCH_RUNGS", "").split(",")) {
@@ -135,25 +140,11 @@ public final class ProgramBench {
             t.setDaemon(true);
             return t;
         });
-        RoomProgramBuilder builder = (RoomProgramBuilder) RoomProgram.builder("bench")
-                .canvas(width, height)
-                .fps(fps)
-                .ladder(rungs)
-                .preset(preset)
-                .encoderThreads(Integer.parseInt(env.getOrDefault("AMPHI_BENCH_ENCODER_THREADS", "0")))
-                .jitterBuffer(JITTER)
-                .output(out)
-                .decodeExecutor(pool);
-        DefaultRoomProgram program = (DefaultRoomProgram) builder.tileShortcuts(shortcuts).build();
-        for (Input in : inputs) {
-            program.join(in.id, in.id);
-        }
-        program.startOffline();
-        program.drawLabels(labels);
+        OfflineClock clock = ProgramClock.offline().tileShortcuts(shortcuts).labels(labels);
         long[] tapNanos = new long[2]; // wall, CPU of the program thread
         var threads = ManagementFactory.getThreadMXBean();
         if (capture != null) {
-            program.canvasTap(c -> {
+            clock.canvasTap(c -> {
                 long w0 = System.nanoTime();
                 long c0 = threads.getCurrentThreadCpuTime();
                 capture.canvas(c);
@@ -161,6 +152,21 @@ public final class ProgramBench {
                 tapNanos[1] += threads.getCurrentThreadCpuTime() - c0;
             });
         }
+        RoomProgram program = RoomProgram.builder("bench")
+                .canvas(width, height)
+                .fps(fps)
+                .ladder(rungs)
+                .preset(preset)
+                .encoderThreads(Integer.parseInt(env.getOrDefault("AMPHI_BENCH_ENCODER_THREADS", "0")))
+                .jitterBuffer(JITTER)
+                .output(out)
+                .decodeExecutor(pool)
+                .clock(clock)
+                .build();
+        for (Input in : inputs) {
+            program.join(in.id, in.id);
+        }
+        program.start();
         long frames = Math.round(seconds * fps);
         long measureFrom = Math.min(frames, Math.round(warmup * fps));
 
@@ -170,13 +176,13 @@ public final class ProgramBench {
         long t0 = System.nanoTime();
         // as in a live room, decoding runs beside the program thread: the packets due for frame
         // n + 1 decode while frame n is composited, mixed and handed to the ladder
-        List<Future<Void>> pending = feed(pool, program, inputs, jitter);
+        List<Future<Void>> pending = feed(pool, clock, inputs, jitter);
         for (long n = 0; n < frames; n++) {
             for (Future<Void> f : pending) {
                 f.get();
             }
-            pending = feed(pool, program, inputs, (n + 1) * frameTicks + jitter);
-            program.offlineTick(n);
+            pending = feed(pool, clock, inputs, (n + 1) * frameTicks + jitter);
+            clock.tick();
             if (n + 1 == measureFrom) {
                 ticks0 = threadTicks();
                 cpu0 = os.getProcessCpuTime();
@@ -189,7 +195,7 @@ public final class ProgramBench {
             f.get();
         }
         Map<String, Long> ticks1 = threadTicks(); // before the flush: the encoders' threads end with it
-        program.finishOffline();
+        clock.finish();
         long wall = System.nanoTime() - t0 - tapNanos[0];
         long cpu = os.getProcessCpuTime() - cpu0 - tapNanos[1];
         if (capture != null) {
@@ -250,11 +256,11 @@ public final class ProgramBench {
     }
 
     /** Submits, per speaker, the demuxing and decoding of its packets up to {@code due} (90 kHz). */
-    private static List<Future<Void>> feed(ExecutorService pool, DefaultRoomProgram program, List<Input> inputs, long due) {
+    private static List<Future<Void>> feed(ExecutorService pool, OfflineClock clock, List<Input> inputs, long due) {
         List<Future<Void>> work = new ArrayList<>();
         for (Input in : inputs) {
             if (in.file().nextDts() <= due) {
-                MediaSink decoder = Objects.requireNonNull(program.decoderOf(in.id()),
+                MediaSink decoder = Objects.requireNonNull(clock.decoderOf(in.id()),
                         () -> "speaker " + in.id() + " is no longer in the room");
                 work.add(pool.submit(() -> {
                     while (in.file().nextDts() <= due) {
