@@ -22,10 +22,9 @@ class RejoinGraceTest {
 
     private static final int FPS = 30;
 
-    @Test
-    void aSpeakerWhoDoesNotComeBackLeavesAfterTheGraceAndTheListenerHearsIt() throws Exception {
-        List<List<String>> changes = new CopyOnWriteArrayList<>();
-        ProgramOutput out = new ProgramOutput() {
+    /** A 320x180 program of one rung on an offline clock, whose speakers have a 1 s rejoin grace; its output goes nowhere. */
+    private static RoomProgram.Builder smallProgram(String room, ExecutorService pool, OfflineClock clock) {
+        ProgramOutput nowhere = new ProgramOutput() {
             @Override
             public MediaSink video(int index) {
                 return p -> { };
@@ -36,16 +35,22 @@ class RejoinGraceTest {
                 return p -> { };
             }
         };
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        OfflineClock clock = ProgramClock.offline();
-        RoomProgram program = RoomProgram.builder("grace")
+        return RoomProgram.builder(room)
                 .canvas(320, 180).fps(FPS)
                 .ladder(List.of(new Rung("180p", 320, 180, 250_000)))
                 .preset("ultrafast")
                 .rejoinGrace(Duration.ofSeconds(1))
-                .output(out)
+                .output(nowhere)
                 .decodeExecutor(pool)
-                .clock(clock)
+                .clock(clock);
+    }
+
+    @Test
+    void aSpeakerWhoDoesNotComeBackLeavesAfterTheGraceAndTheListenerHearsIt() throws Exception {
+        List<List<String>> changes = new CopyOnWriteArrayList<>();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        OfflineClock clock = ProgramClock.offline();
+        RoomProgram program = smallProgram("grace", pool, clock)
                 .listener(new ProgramListener() {
                     @Override
                     public void speakersChanged(String room, List<String> speakers) {
@@ -84,28 +89,9 @@ class RejoinGraceTest {
 
     @Test
     void aSpeakerFedByAnOfflineDriverStaysPastTheGraceAndLeavesAfterItOnceTheFeedEnds() throws Exception {
-        ProgramOutput out = new ProgramOutput() {
-            @Override
-            public MediaSink video(int index) {
-                return p -> { };
-            }
-
-            @Override
-            public MediaSink audio() {
-                return p -> { };
-            }
-        };
         ExecutorService pool = Executors.newSingleThreadExecutor();
         OfflineClock clock = ProgramClock.offline();
-        RoomProgram program = RoomProgram.builder("offline")
-                .canvas(320, 180).fps(FPS)
-                .ladder(List.of(new Rung("180p", 320, 180, 250_000)))
-                .preset("ultrafast")
-                .rejoinGrace(Duration.ofSeconds(1))
-                .output(out)
-                .decodeExecutor(pool)
-                .clock(clock)
-                .build();
+        RoomProgram program = smallProgram("offline", pool, clock).build();
         try {
             program.join("ada", "Ada");
             program.start();
