@@ -139,7 +139,8 @@ public final class AmphiServer implements AutoCloseable {
         metrics.bindProgramApi(programApi);
         boolean metricsApart = config.http().metricsPort() >= 0;
         var router = HttpFrontend.router(vertx, rooms, origin, metrics,
-                new HttpFrontend.RtmpStatus(() -> rtmpUp, this::rtmpPort, this::rtmpsPort), this::httpPort, programApi, !metricsApart);
+                new HttpFrontend.RtmpStatus(() -> rtmpUp, this::rtmpPort, this::rtmpsPort),
+                new HttpFrontend.HttpStatus(this::httpPort, this::httpsPort), programApi, !metricsApart);
         http = HttpServers.listen(vertx, config, router, metricsApart ? HttpFrontend.metricsRouter(vertx, metrics) : null,
                 metrics.httpConnections());
 

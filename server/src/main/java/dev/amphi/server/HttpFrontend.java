@@ -44,24 +44,32 @@ final class HttpFrontend {
     record RtmpStatus(BooleanSupplier up, IntSupplier port, IntSupplier tlsPort) {
     }
 
+    /** What /health reports about the HTTP side: its port and the HTTPS port (negative: none). */
+    record HttpStatus(IntSupplier port, IntSupplier tlsPort) {
+        /** Plain HTTP on {@code port} only. */
+        static HttpStatus plain(IntSupplier port) {
+            return new HttpStatus(port, () -> -1);
+        }
+    }
+
     private HttpFrontend() {
     }
 
     /** A router whose rooms all pass their publisher through. */
     static Router router(Vertx vertx, RoomRegistry rooms, HlsOrigin origin, ServerMetrics metrics,
-                         RtmpStatus rtmp, IntSupplier httpPort) {
-        return router(vertx, rooms, origin, metrics, rtmp, httpPort, ProgramApi.of(rooms, ProgramControl.passthroughOnly(),
+                         RtmpStatus rtmp, HttpStatus http) {
+        return router(vertx, rooms, origin, metrics, rtmp, http, ProgramApi.of(rooms, ProgramControl.passthroughOnly(),
                 ProgramApi.Limits.defaults()));
     }
 
     static Router router(Vertx vertx, RoomRegistry rooms, HlsOrigin origin, ServerMetrics metrics,
-                         RtmpStatus rtmp, IntSupplier httpPort, ProgramApi programApi) {
-        return router(vertx, rooms, origin, metrics, rtmp, httpPort, programApi, true);
+                         RtmpStatus rtmp, HttpStatus http, ProgramApi programApi) {
+        return router(vertx, rooms, origin, metrics, rtmp, http, programApi, true);
     }
 
     /** The main router; {@code withMetrics} false leaves {@code /metrics} to {@link #metricsRouter}. */
     static Router router(Vertx vertx, RoomRegistry rooms, HlsOrigin origin, ServerMetrics metrics,
-                         RtmpStatus rtmp, IntSupplier httpPort, ProgramApi programApi, boolean withMetrics) {
+                         RtmpStatus rtmp, HttpStatus http, ProgramApi programApi, boolean withMetrics) {
         Router router = Router.router(vertx);
         Failures failures = new Failures(vertx);
         router.route().handler(ctx -> timed(ctx, metrics));
@@ -70,7 +78,7 @@ final class HttpFrontend {
         RoomsApi.of(rooms).mount(router);
         programApi.mount(router);
         new PlayerRoutes(rooms).mount(router);
-        router.route(HttpMethod.GET, "/health").handler(ctx -> health(ctx, rooms, rtmp, httpPort));
+        router.route(HttpMethod.GET, "/health").handler(ctx -> health(ctx, rooms, rtmp, http));
         if (withMetrics) {
             router.route(HttpMethod.GET, "/metrics").handler(ctx -> scrape(vertx, ctx, metrics));
         }
@@ -152,17 +160,22 @@ final class HttpFrontend {
         }
     }
 
-    private static void health(RoutingContext ctx, RoomRegistry rooms, RtmpStatus rtmp, IntSupplier httpPort) {
+    private static void health(RoutingContext ctx, RoomRegistry rooms, RtmpStatus rtmp, HttpStatus http) {
         boolean rtmpUp = rtmp.up().getAsBoolean();
         JsonObject rtmpJson = new JsonObject().put("up", rtmpUp).put("port", rtmp.port().getAsInt());
         int tls = rtmp.tlsPort().getAsInt();
         if (tls >= 0) {
             rtmpJson.put("tlsPort", tls);
         }
+        JsonObject httpJson = new JsonObject().put("up", true).put("port", http.port().getAsInt());
+        int https = http.tlsPort().getAsInt();
+        if (https >= 0) {
+            httpJson.put("tlsPort", https);
+        }
         JsonObject body = new JsonObject()
                 .put("ok", rtmpUp)
                 .put("rtmp", rtmpJson)
-                .put("http", new JsonObject().put("up", true).put("port", httpPort.getAsInt()))
+                .put("http", httpJson)
                 .put("liveRooms", new JsonArray(rooms.liveRooms()));
         ctx.response()
                 .setStatusCode(rtmpUp ? 200 : 503)

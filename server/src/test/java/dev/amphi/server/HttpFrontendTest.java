@@ -37,7 +37,7 @@ class HttpFrontendTest {
         vertx = Vertx.vertx(BlockedThreadAlarm.vertxOptions());
         HttpServer server = vertx.createHttpServer()
                 .requestHandler(HttpFrontend.router(vertx, rooms, new StubOrigin(), metrics,
-                        new HttpFrontend.RtmpStatus(rtmpUp::get, () -> 1935, () -> -1), () -> port))
+                        new HttpFrontend.RtmpStatus(rtmpUp::get, () -> 1935, () -> -1), HttpFrontend.HttpStatus.plain(() -> port)))
                 .listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         port = server.actualPort();
         client = WebClient.create(vertx);
@@ -160,6 +160,7 @@ class HttpFrontendTest {
         assertThat(body.getJsonObject("rtmp").getBoolean("up")).isTrue();
         assertThat(body.getJsonObject("rtmp").getInteger("port")).isEqualTo(1935);
         assertThat(body.getJsonObject("http").getInteger("port")).isEqualTo(port);
+        assertThat(body.getJsonObject("http").containsKey("tlsPort")).as("no HTTPS listener, no tlsPort").isFalse();
         assertThat(body.getJsonArray("liveRooms").getList()).containsExactly("lobby");
 
         rtmpUp.set(false);

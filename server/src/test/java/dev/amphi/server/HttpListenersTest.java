@@ -64,6 +64,8 @@ class HttpListenersTest {
                     .PUT(HttpRequest.BodyPublishers.ofString("{\"layout\":\"speaker\"}")).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(layout.statusCode()).isEqualTo(409);
             assertThat(get(httpUrl(server, "/api/rooms")).status()).as("plain HTTP stays").isEqualTo(200);
+            assertThat(get(httpUrl(server, "/health")).body()).as("/health names both ports")
+                    .contains("\"http\":{\"up\":true,\"port\":" + server.httpPort() + ",\"tlsPort\":" + server.httpsPort() + "}");
 
             HttpClient untrusting = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> untrusting.send(
