@@ -193,6 +193,9 @@ public final class MediaFanout implements MediaSink {
                         }
                     } catch (RuntimeException e) {
                         LOG.warn("consumer {} failed on {}: {}", name, item == END ? "end of stream" : item, e.toString(), e);
+                    } catch (Error e) { // out of memory and the like: said in the log, then thrown on to the executor
+                        LOG.error("consumer {} failed on {}: {}", name, item == END ? "end of stream" : item, e.toString(), e);
+                        throw e;
                     }
                 }
             } finally {

@@ -156,4 +156,34 @@ class MediaFanoutTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> fanout.subscribe("x", p -> { }, Runnable::run, 8, 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("batch").hasMessageContaining("0");
     }
+
+    @Test
+    void anErrorInAConsumerIsLoggedWithTheConsumersNameAndThrownOnToItsExecutor() {
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(MediaFanout.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen = new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        try {
+            MediaFanout fanout = MediaFanout.create();
+            ManualExecutor executor = new ManualExecutor();
+            fanout.subscribe("speaker:ada", new MediaSink() {
+                @Override
+                public void onPacket(MediaPacket p) {
+                    throw new OutOfMemoryError("no memory for a frame");
+                }
+
+                @Override
+                public void onEnd() {
+                }
+            }, executor, 8);
+            fanout.onPacket(video(0, true));
+            org.assertj.core.api.Assertions.assertThatThrownBy(executor::runAll).isInstanceOf(OutOfMemoryError.class);
+            assertThat(seen.list).anySatisfy(e -> {
+                assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.ERROR);
+                assertThat(e.getFormattedMessage()).contains("speaker:ada", "OutOfMemoryError");
+            });
+        } finally {
+            log.detachAppender(seen);
+        }
+    }
 }
