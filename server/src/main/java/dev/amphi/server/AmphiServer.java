@@ -1,15 +1,23 @@
 package dev.amphi.server;
 
+import dev.amphi.core.api.CommentsApi;
 import dev.amphi.core.api.ProgramApi;
+import dev.amphi.core.comments.FloodControl;
+import dev.amphi.core.comments.ViewerTokens;
 import dev.amphi.core.room.Room;
 import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.core.room.StreamKeyStore;
+import dev.amphi.core.store.CommentStore;
+import dev.amphi.core.store.Database;
 import dev.amphi.hls.HlsOrigin;
 import dev.amphi.ingest.rtmp.RtmpServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -49,6 +57,7 @@ public final class AmphiServer implements AutoCloseable {
     private HlsOrigin origin;
     private Vertx vertx;
     private HttpServers http;
+    private Database database;
     private RtmpServer rtmp;
     private volatile boolean rtmpUp;
     private boolean closed;
@@ -138,9 +147,15 @@ public final class AmphiServer implements AutoCloseable {
         ProgramApi programApi = ProgramApi.of(rooms, new RoomProgramControl(programs), ProgramApi.Limits.defaults());
         metrics.bindProgramApi(programApi);
         boolean metricsApart = config.http().metricsPort() >= 0;
+        database = openDatabase();
         var router = HttpFrontend.router(vertx, rooms, origin, metrics,
                 new HttpFrontend.RtmpStatus(() -> rtmpUp, this::rtmpPort, this::rtmpsPort),
                 new HttpFrontend.HttpStatus(this::httpPort, this::httpsPort), programApi, !metricsApart);
+        Clock wall = Clock.systemUTC();
+        // the token key lives as long as the process: after a restart, viewers' pages ask for new tokens
+        new CommentsApi(vertx, rooms, new ServerComments(new CommentStore(database), config.segmentDuration()),
+                ViewerTokens.withKey(ViewerTokens.newKey(), Duration.ofHours(24), wall),
+                new FloodControl(FloodControl.Limits.defaults(), System::nanoTime), CommentsApi.Limits.defaults(), wall).mount(router);
         http = HttpServers.listen(vertx, config, router, metricsApart ? HttpFrontend.metricsRouter(vertx, metrics) : null,
                 metrics.httpConnections());
 
@@ -177,6 +192,16 @@ public final class AmphiServer implements AutoCloseable {
                 httpsPort() >= 0 ? ", HTTPS " + httpsPort() : "",
                 metricsPort() >= 0 ? ", metrics " + config.http().metricsBind().orElse(config.bind()) + ":" + metricsPort() : "",
                 all.size());
+    }
+
+    /** The comments' database: --database-url, or an SQLite file in the data directory (opened and migrated here, blocking). */
+    private Database openDatabase() throws IOException {
+        try {
+            return config.databaseUrl().isPresent() ? Database.open(config.databaseUrl().get(), null, null)
+                    : Database.embedded(config.dataDir().resolve("amphi.db"));
+        } catch (SQLException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     private String lobbyKeyFromDataDir() throws IOException {
@@ -301,6 +326,9 @@ public final class AmphiServer implements AutoCloseable {
         }
         if (vertx != null) {
             quietly("Vert.x", () -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));
+        }
+        if (database != null) {
+            quietly("database", database::close);
         }
         if (metrics != null) {
             quietly("metrics", metrics::close);

@@ -77,6 +77,10 @@ public final class Main {
                     + "Default: /metrics on the HTTP port.")
     Integer metricsPort;
 
+    @Option(names = "--database-url", paramLabel = "JDBC_URL",
+            description = "Where viewers' comments are kept: a JDBC URL. Default: an SQLite file, amphi.db in --data-dir.")
+    String databaseUrl;
+
     @Option(names = "--metrics-bind", paramLabel = "ADDRESS",
             description = "Address of the --metrics-port listener, e.g. 127.0.0.1. Default: the --bind address.")
     String metricsBind;
@@ -232,7 +236,8 @@ public final class Main {
                 rtmpFailedPublishWindow);
         return new ServerConfig(bind, httpPort, rtmpPort, tls, dataDir, Optional.ofNullable(lobbyKey).filter(k -> !k.isBlank()),
                 rooms, policy, segmentDuration, playlistWindow, segmentStoreBytes, limits,
-                Optional.ofNullable(publicHost).filter(h -> !h.isBlank()), programConfig(), httpListeners());
+                Optional.ofNullable(publicHost).filter(h -> !h.isBlank()), programConfig(), httpListeners(),
+                Optional.ofNullable(databaseUrl).map(String::strip).filter(u -> !u.isEmpty()));
     }
 
     private ServerConfig.HttpListeners httpListeners() {

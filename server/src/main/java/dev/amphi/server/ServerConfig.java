@@ -30,11 +30,13 @@ import java.util.Set;
  * @param program           how each room composites its speakers (or passes one publisher through); one
  *                          entry per room, the lobby included
  * @param http              HTTPS, the metrics listener and the HTTP connection timeouts
+ * @param databaseUrl       the JDBC URL of the comments' database; empty: an SQLite file in {@code dataDir}
  */
 public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls> tls, Path dataDir,
                            Optional<String> lobbyKey, List<Room> rooms, DuplicatePolicy duplicatePolicy,
                            Duration segmentDuration, int playlistWindow, long segmentStoreBytes,
-                           RtmpLimits limits, Optional<String> publicHost, ProgramConfig program, HttpListeners http) {
+                           RtmpLimits limits, Optional<String> publicHost, ProgramConfig program, HttpListeners http,
+                           Optional<String> databaseUrl) {
 
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
@@ -47,6 +49,13 @@ public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls
         Objects.requireNonNull(publicHost, "publicHost");
         Objects.requireNonNull(program, "program");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(databaseUrl, "databaseUrl");
+        databaseUrl.ifPresent(u -> {
+            if (!u.startsWith("jdbc:")) {
+                // not echoed: a URL may carry a password
+                throw new IllegalArgumentException("--database-url must be a JDBC URL (jdbc:sqlite:FILE, jdbc:postgresql://HOST/DB)");
+            }
+        });
         rooms = List.copyOf(rooms);
         if (bind.isBlank()) {
             throw new IllegalArgumentException("--bind must not be blank");
