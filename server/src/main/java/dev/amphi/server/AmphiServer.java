@@ -9,6 +9,7 @@ import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.core.room.StreamKeyStore;
 import dev.amphi.core.store.CommentStore;
 import dev.amphi.core.store.Database;
+import dev.amphi.core.store.Secrets;
 import dev.amphi.hls.HlsOrigin;
 import dev.amphi.ingest.rtmp.RtmpServer;
 import io.vertx.core.Vertx;
@@ -152,9 +153,15 @@ public final class AmphiServer implements AutoCloseable {
                 new HttpFrontend.RtmpStatus(() -> rtmpUp, this::rtmpPort, this::rtmpsPort),
                 new HttpFrontend.HttpStatus(this::httpPort, this::httpsPort), programApi, !metricsApart);
         Clock wall = Clock.systemUTC();
-        // the token key lives as long as the process: after a restart, viewers' pages ask for new tokens
+        // the token key is kept in the database: tokens outlive a restart and work on every node of one database
+        byte[] tokenKey;
+        try {
+            tokenKey = new Secrets(database).get("viewer-token-key", 32);
+        } catch (SQLException e) {
+            throw new IOException("cannot keep the viewer-token key in the database: " + e.getMessage(), e);
+        }
         new CommentsApi(vertx, rooms, new ServerComments(new CommentStore(database), config.segmentDuration()),
-                ViewerTokens.withKey(ViewerTokens.newKey(), Duration.ofHours(24), wall),
+                ViewerTokens.withKey(tokenKey, Duration.ofHours(24), wall),
                 new FloodControl(FloodControl.Limits.defaults(), System::nanoTime), CommentsApi.Limits.defaults(), wall).mount(router);
         http = HttpServers.listen(vertx, config, router, metricsApart ? HttpFrontend.metricsRouter(vertx, metrics) : null,
                 metrics.httpConnections());

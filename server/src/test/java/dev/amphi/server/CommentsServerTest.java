@@ -56,6 +56,17 @@ class CommentsServerTest {
     }
 
     @Test
+    void aViewersTokenStillWorksAfterARestart() throws Exception {
+        String token;
+        try (AmphiServer server = TestSupport.start(dataDir)) {
+            token = post(server, "/api/rooms/lobby/viewer-token", null, "{}").getString("token");
+        }
+        try (AmphiServer server = TestSupport.start(dataDir)) {
+            post(server, "/api/rooms/lobby/comments", token, "{\"text\":\"still me\"}");
+        }
+    }
+
+    @Test
     void databaseUrlChoosesTheDatabase() throws Exception {
         Path other = dataDir.resolve("elsewhere/comments.db");
         java.nio.file.Files.createDirectories(other.getParent());
