@@ -85,7 +85,7 @@ public final class CommentsApi {
     }
 
     private void token(RoutingContext ctx) {
-        if (room(ctx).isEmpty()) {
+        if (Responses.room(ctx, registry).isEmpty()) {
             return;
         }
         String token = tokens.issue();
@@ -94,7 +94,7 @@ public final class CommentsApi {
     }
 
     private void post(RoutingContext ctx) {
-        Optional<Room> room = room(ctx);
+        Optional<Room> room = Responses.room(ctx, registry);
         if (room.isEmpty()) {
             return;
         }
@@ -201,14 +201,5 @@ public final class CommentsApi {
 
     private static void refuse(RoutingContext ctx, int status, String rule, String message) {
         Responses.json(ctx, status, new JsonObject().put("error", message).put("rule", rule).encode());
-    }
-
-    private Optional<Room> room(RoutingContext ctx) {
-        String name = ctx.pathParam("name");
-        Optional<Room> room = registry.byName(name);
-        if (room.isEmpty()) {
-            Responses.error(ctx, 404, "no room named '" + ProgramJson.bounded(name) + "'");
-        }
-        return room;
     }
 }

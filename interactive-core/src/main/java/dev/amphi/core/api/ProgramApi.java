@@ -86,7 +86,7 @@ public final class ProgramApi {
                 .handler(this::authorize)
                 .handler(this::layout)
                 .failureHandler(this::failed);
-        router.route(HttpMethod.GET, "/api/rooms/:name/events").handler(ctx -> room(ctx).ifPresent(r -> streams.open(ctx, r)));
+        router.route(HttpMethod.GET, "/api/rooms/:name/events").handler(ctx -> Responses.room(ctx, registry).ifPresent(r -> streams.open(ctx, r)));
     }
 
     /** Event streams open now, over all rooms. */
@@ -95,13 +95,13 @@ public final class ProgramApi {
     }
 
     private void program(RoutingContext ctx) {
-        room(ctx).ifPresent(room -> Responses.json(ctx, 200,
+        Responses.room(ctx, registry).ifPresent(room -> Responses.json(ctx, 200,
                 ProgramJson.state(room.name(), control.state(room.name()), registry.isLive(room.name())).encode()));
     }
 
     /** 404 for an unknown room, 401 without the room's key; else on to the layout. */
     private void authorize(RoutingContext ctx) {
-        Optional<Room> room = room(ctx);
+        Optional<Room> room = Responses.room(ctx, registry);
         if (room.isEmpty()) {
             return;
         }
@@ -166,15 +166,5 @@ public final class ProgramApi {
         ctx.response().putHeader("WWW-Authenticate",
                 "Bearer realm=\"amphi\"" + (error == null ? "" : ", error=\"" + error + "\""));
         Responses.error(ctx, 401, message);
-    }
-
-    /** The path's room, or empty after a 404. */
-    private Optional<Room> room(RoutingContext ctx) {
-        String name = ctx.pathParam("name");
-        Optional<Room> room = registry.byName(name);
-        if (room.isEmpty()) {
-            Responses.error(ctx, 404, "no room named '" + ProgramJson.bounded(name) + "'");
-        }
-        return room;
     }
 }
