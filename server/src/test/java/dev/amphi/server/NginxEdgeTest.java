@@ -1,0 +1,251 @@
+package dev.amphi.server;
+
+import static dev.amphi.server.TestSupport.httpUrl;
+import static dev.amphi.server.TestSupport.rtmpUrl;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.awaitility.Awaitility;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The recommended caching edge ({@code deploy/nginx}, run by its own {@code edge.sh}) in front of a
+ * real server with a live room: a player reads the stream through it, immutable objects come from
+ * the edge's cache on the second request with the origin's {@code Cache-Control}, and viewers post
+ * comments and read the room's events through it.
+ */
+class NginxEdgeTest {
+
+    static final Path NGINX = Path.of("/usr/sbin/nginx");
+    static final Path EDGE_SCRIPT = Path.of("..", "deploy", "nginx", "edge.sh").toAbsolutePath().normalize();
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @TempDir
+    static Path dataDir;
+    @TempDir
+    static Path edgeDir;
+    static AmphiServer server;
+    static Process edge;
+    static int edgePort;
+    static final AtomicBoolean STOP = new AtomicBoolean();
+    static CompletableFuture<Integer> publisher;
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        assertThat(Files.isExecutable(NGINX))
+                .as("the edge test needs Debian's nginx (%s); bin/test installs it, or run: apt-get install -y nginx", NGINX)
+                .isTrue();
+        SyntheticPublisher.warmUp();
+        server = TestSupport.start(dataDir, "--room", "hall=hall-stream-key-0123");
+        try (ServerSocket s = new ServerSocket(0)) {
+            edgePort = s.getLocalPort();
+        }
+        edge = new ProcessBuilder("bash", EDGE_SCRIPT.toString(), "run", "--listen", "127.0.0.1:" + edgePort,
+                "--origin", "127.0.0.1:" + server.httpPort(), "--prefix", edgeDir.toString(), "--workers", "1")
+                .redirectErrorStream(true).redirectOutput(edgeDir.resolve("edge.out").toFile()).start();
+        Awaitility.await("the edge to answer on port " + edgePort).atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    assertThat(edge.isAlive()).as("nginx exited: %s", edgeLog()).isTrue();
+                    return get("/health").statusCode() == 200;
+                });
+        publisher = CompletableFuture.supplyAsync(() -> {
+            try {
+                return SyntheticPublisher.publish(rtmpUrl(server, "hall-stream-key-0123"), 40 * SyntheticPublisher.FPS, 90, true, STOP);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        STOP.set(true);
+        if (edge != null) {
+            edge.destroy();
+            if (!edge.waitFor(10, TimeUnit.SECONDS)) {
+                edge.destroyForcibly();
+            }
+        }
+        if (publisher != null) {
+            publisher.handle((r, e) -> r).get(20, TimeUnit.SECONDS);
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private static String edgeLog() {
+        try {
+            Path log = edgeDir.resolve("logs/error.log");
+            return Files.readString(edgeDir.resolve("edge.out")) + (Files.exists(log) ? Files.readString(log) : "");
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static String edgeUrl(String path) {
+        return "http://127.0.0.1:" + edgePort + path;
+    }
+
+    private static HttpResponse<byte[]> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(edgeUrl(path))).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String header(HttpResponse<?> r, String name) {
+        return r.headers().firstValue(name).orElse("");
+    }
+
+    private static HttpResponse<String> post(String path, String auth, String json) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(edgeUrl(path))).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        if (auth != null) {
+            b.header("Authorization", auth);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The media playlist's URL path once it lists at least {@code n} segments, and its last segment's path. */
+    private static List<String> liveVideo(int n) {
+        String[] found = new String[2];
+        Awaitility.await("the room's video playlist to list " + n + " segments through the edge").atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(250)).until(() -> {
+                    HttpResponse<byte[]> master = get("/live/hall/master.m3u8");
+                    if (master.statusCode() != 200) {
+                        return false;
+                    }
+                    String masterUrl = edgeUrl("/live/hall/master.m3u8");
+                    String video = TestSupport.mediaPlaylists(masterUrl, new String(master.body(), StandardCharsets.UTF_8)).stream()
+                            .filter(u -> u.contains("/video")).findFirst().orElseThrow();
+                    String path = URI.create(video).getPath();
+                    String text = new String(get(path).body(), StandardCharsets.UTF_8);
+                    List<String> segs = text.lines().filter(l -> l.endsWith(".m4s")).toList();
+                    if (segs.size() < n) {
+                        return false;
+                    }
+                    found[0] = path;
+                    found[1] = URI.create(video).resolve(segs.get(segs.size() - 1)).getPath();
+                    return true;
+                });
+        return List.of(found[0], found[1]);
+    }
+
+    @Test
+    void aPlayerReadsTheLiveStreamThroughTheEdge() throws Exception {
+        liveVideo(2);
+        FFmpegFrameGrabber g = new FFmpegFrameGrabber(edgeUrl("/live/hall/master.m3u8"));
+        g.setPixelFormat(avutil.AV_PIX_FMT_GRAY8);
+        g.setOption("rw_timeout", "10000000");
+        int video = 0;
+        int audio = 0;
+        try {
+            g.start();
+            Frame f;
+            while ((video < 60 || audio < 10) && (f = g.grab()) != null) {
+                if (f.image != null) {
+                    video++;
+                } else if (f.samples != null) {
+                    audio++;
+                }
+            }
+        } finally {
+            g.stop();
+            g.release();
+        }
+        assertThat(video).as("video frames decoded through the edge").isGreaterThanOrEqualTo(60);
+        assertThat(audio).as("audio frames decoded through the edge").isGreaterThanOrEqualTo(10);
+    }
+
+    @Test
+    void aSegmentIsServedFromTheEdgesCacheWithTheOriginsCacheControl() throws Exception {
+        String segment = liveVideo(1).get(1);
+        HttpResponse<byte[]> first = get(segment);
+        HttpResponse<byte[]> second = get(segment);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(header(first, "Cache-Control")).isEqualTo("public, max-age=31536000, immutable");
+        assertThat(header(second, "X-Cache-Status")).as("second GET of %s", segment).isEqualTo("HIT");
+        assertThat(second.body()).isEqualTo(first.body());
+        assertThat(second.body().length).isGreaterThan(1000);
+        HttpResponse<byte[]> origin = HTTP.send(HttpRequest.newBuilder(URI.create(httpUrl(server, segment))).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(second.body()).as("the edge's copy is the origin's").isEqualTo(origin.body());
+    }
+
+    @Test
+    void aPlaylistIsCachedForItsShortLifeOnly() throws Exception {
+        String playlist = liveVideo(1).get(0);
+        HttpResponse<byte[]> first = get(playlist);
+        assertThat(header(first, "Cache-Control")).isEqualTo("public, max-age=1");
+        assertThat(header(get(playlist), "X-Cache-Status")).as("a second GET right away").isIn("HIT", "UPDATING", "EXPIRED");
+        String before = new String(first.body(), StandardCharsets.UTF_8);
+        Awaitility.await("the playlist seen through the edge to advance").atMost(TIMEOUT).pollInterval(Duration.ofMillis(250))
+                .until(() -> !new String(get(playlist).body(), StandardCharsets.UTF_8).equals(before));
+    }
+
+    @Test
+    void aViewerPostsACommentThroughTheEdge() throws Exception {
+        HttpResponse<String> token = post("/api/rooms/hall/viewer-token", null, "{}");
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(201);
+        assertThat(header(token, "X-Cache-Status")).as("API answers are not cached").isEmpty();
+        String auth = "Viewer " + new JsonObject(token.body()).getString("token");
+        HttpResponse<String> posted = post("/api/rooms/hall/comments", auth, "{\"text\":\"through the edge 👏\",\"mode\":\"scroll\"}");
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
+        assertThat(new JsonObject(posted.body()).getString("id")).isNotBlank();
+        HttpResponse<String> again = post("/api/rooms/hall/comments", auth, "{\"text\":\"again\"}");
+        assertThat(again.statusCode()).as("a second post is not answered from a cache: " + again.body()).isEqualTo(201);
+        assertThat(new JsonObject(again.body()).getString("id")).isNotEqualTo(new JsonObject(posted.body()).getString("id"));
+    }
+
+    @Test
+    void theRoomsEventStreamPassesThroughUnbuffered() throws Exception {
+        HttpResponse<InputStream> r = HTTP.send(HttpRequest.newBuilder(URI.create(edgeUrl("/api/rooms/hall/events")))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(header(r, "Content-Type")).startsWith("text/event-stream");
+            CompletableFuture<String> firstEvent = CompletableFuture.supplyAsync(() -> {
+                try {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        if (line.startsWith("event: ")) {
+                            return line;
+                        }
+                    }
+                    return "end of stream";
+                } catch (IOException e) {
+                    return e.toString();
+                }
+            });
+            assertThat(firstEvent.get(10, TimeUnit.SECONDS)).isEqualTo("event: program");
+        }
+    }
+
+    @Test
+    void theOriginsMetricsAreNotServedByTheEdge() throws Exception {
+        assertThat(get("/metrics").statusCode()).isEqualTo(404);
+    }
+}
