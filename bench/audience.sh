@@ -5,7 +5,7 @@
 # fixed rate. See bench/README.md, "Audience".
 #
 #   bench/audience.sh [--viewers 1000,5000,10000] [--designs pull,push] [--warmup 20] [--measure 30]
-#                     [--drain 5] [--post-rate 200] [--segment-bytes 4096] [--connections 512]
+#                     [--drain 5] [--post-rate 1000] [--room-rate N] [--segment-bytes 4096] [--connections 512]
 #                     [--amphi-jar server/target/amphi.jar] [--bench-jar bench-tools/target/amphi-bench.jar]
 #                     [--amphi-args "..."] [--java-opts "..."] [--client-opts "-Xmx2g"]
 #                     [--nginx-workers auto] [--edge-log] [--keep-work] [--work-dir /dev/shm]
@@ -25,7 +25,8 @@ DESIGNS="pull,push"
 WARMUP=20
 MEASURE=30
 DRAIN=5
-POST_RATE=200
+POST_RATE=1000
+ROOM_RATE=""
 SEGMENT_BYTES=4096
 CONNECTIONS=512
 AMPHI_JAR="$REPO_DIR/server/target/amphi.jar"
@@ -51,6 +52,7 @@ while [ $# -gt 0 ]; do
     --measure)       MEASURE="$2"; shift 2 ;;
     --drain)         DRAIN="$2"; shift 2 ;;
     --post-rate)     POST_RATE="$2"; shift 2 ;;
+    --room-rate)     ROOM_RATE="$2"; shift 2 ;;
     --segment-bytes) SEGMENT_BYTES="$2"; shift 2 ;;
     --connections)   CONNECTIONS="$2"; shift 2 ;;
     --amphi-jar)     AMPHI_JAR="$2"; shift 2 ;;
@@ -75,6 +77,9 @@ for v in "$WARMUP" "$MEASURE" "$DRAIN" "$SEGMENT_BYTES" "$CONNECTIONS"; do
   [[ "$v" =~ ^[0-9]+$ ]] || die "--warmup, --measure, --drain, --segment-bytes and --connections take whole numbers, got '$v'"
 done
 [[ "$POST_RATE" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--post-rate must be a number of posts a second, got '$POST_RATE'"
+# the origin's ceiling for one room (--comment-room-rate) must not be what limits the posting load
+[ -n "$ROOM_RATE" ] || ROOM_RATE=$(awk -v r="$POST_RATE" 'BEGIN { printf "%d", (r < 100 ? 200 : 2 * r) }')
+[[ "$ROOM_RATE" =~ ^[1-9][0-9]*$ ]] || die "--room-rate must be a whole number of comments a second, got '$ROOM_RATE'"
 [ -f "$AMPHI_JAR" ] || die "no $AMPHI_JAR: build it with mvn -B -pl server -am package -DskipTests"
 [ -f "$BENCH_JAR" ] || die "no $BENCH_JAR: build it with mvn -B -pl bench-tools -am package -DskipTests"
 IFS=, read -ra COUNTS <<< "$VIEWERS"
@@ -129,7 +134,8 @@ HTTP_PORT=$(free_port); RTMP_PORT=$(free_port); METRICS_PORT=$(free_port); EDGE_
 mkdir -p "$WORK/amphi" "$WORK/edge"
 # shellcheck disable=SC2086
 java $JAVA_OPTS -jar "$AMPHI_JAR" --bind 127.0.0.1 --http-port "$HTTP_PORT" --rtmp-port "$RTMP_PORT" \
-  --metrics-port "$METRICS_PORT" --data-dir "$WORK/amphi" --room-mode passthrough --room "$ROOM=$KEY" $AMPHI_ARGS \
+  --metrics-port "$METRICS_PORT" --data-dir "$WORK/amphi" --room-mode passthrough --room "$ROOM=$KEY" \
+  --comment-room-rate "$ROOM_RATE" $AMPHI_ARGS \
   > "$WORK/amphi.log" 2>&1 &
 ORIGIN_PID=$!; CHILDREN+=("$ORIGIN_PID")
 wait_listening "$ORIGIN_PID" 60 "$HTTP_PORT" "$RTMP_PORT" "$METRICS_PORT" || die "Amphi did not start: $(tail -n 5 "$WORK/amphi.log")"
@@ -156,7 +162,7 @@ for n in "${COUNTS[@]}"; do
     # shellcheck disable=SC2086
     java $CLIENT_OPTS -cp "$BENCH_JAR" dev.amphi.bench.audience.AudienceBench --mode "$design" \
       --edge "http://127.0.0.1:$EDGE_PORT" --origin "http://127.0.0.1:$HTTP_PORT" \
-      --metrics "http://127.0.0.1:$METRICS_PORT/metrics" --room "$ROOM" --key "$KEY" --viewers "$n" \
+      --metrics "http://127.0.0.1:$METRICS_PORT/metrics" --room "$ROOM" --viewers "$n" --post-addresses 200 \
       --connections "$CONNECTIONS" --loops "$NPROC" --warmup "$WARMUP" --measure "$MEASURE" --drain "$DRAIN" \
       --post-rate "$POST_RATE" --segment-bytes "$SEGMENT_BYTES" --origin-pid "$ORIGIN_PID" --nginx-pid "$NGINX_PID" \
       --clk-tck "$CLK_TCK" --csv "$CSV" --label "load1=$load" > "$WORK/client-$design-$n.log" 2>&1 &

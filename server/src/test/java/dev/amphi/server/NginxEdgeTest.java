@@ -33,9 +33,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The recommended caching edge ({@code deploy/nginx}, run by its own {@code edge.sh}) in front of a
- * real server with a live room: a player reads the stream through it, immutable objects come from
- * the edge's cache on the second request with the origin's {@code Cache-Control}, and viewers post
- * comments and read the room's events through it.
+ * real server with a live room: a player reads the stream through it, immutable objects (segments,
+ * comment windows) come from the edge's cache on the second request with the origin's
+ * {@code Cache-Control}, and viewers post comments and read the room's events through it.
  */
 class NginxEdgeTest {
 
@@ -218,6 +218,33 @@ class NginxEdgeTest {
         HttpResponse<String> again = post("/api/rooms/hall/comments", auth, "{\"text\":\"again\"}");
         assertThat(again.statusCode()).as("a second post is not answered from a cache: " + again.body()).isEqualTo(201);
         assertThat(new JsonObject(again.body()).getString("id")).isNotEqualTo(new JsonObject(posted.body()).getString("id"));
+    }
+
+    @Test
+    void aCommentsWindowObjectIsServedFromTheEdgesCache() throws Exception {
+        HttpResponse<String> token = post("/api/rooms/hall/viewer-token", null, "{}");
+        String auth = "Viewer " + new JsonObject(token.body()).getString("token");
+        HttpResponse<String> posted = post("/api/rooms/hall/comments", auth, "{\"text\":\"cached at the edge\"}");
+        assertThat(posted.statusCode()).as(posted.body()).isEqualTo(201);
+        JsonObject answer = new JsonObject(posted.body());
+        long window = answer.getLong("window");
+        Awaitility.await("the index seen through the edge to list window " + window).atMost(TIMEOUT)
+                .pollInterval(Duration.ofMillis(250)).until(() -> {
+                    HttpResponse<byte[]> index = get("/live/hall/comments/index.json");
+                    assertThat(header(index, "Cache-Control")).isEqualTo("public, max-age=1");
+                    Long latest = new JsonObject(new String(index.body(), StandardCharsets.UTF_8)).getLong("latest");
+                    return latest != null && latest >= window;
+                });
+        String path = "/live/hall/comments/" + window + ".json";
+        HttpResponse<byte[]> first = get(path);
+        HttpResponse<byte[]> second = get(path);
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(header(first, "Cache-Control")).isEqualTo("public, max-age=31536000, immutable");
+        assertThat(header(second, "X-Cache-Status")).as("second GET of %s", path).isEqualTo("HIT");
+        assertThat(second.body()).isEqualTo(first.body());
+        JsonObject object = new JsonObject(new String(second.body(), StandardCharsets.UTF_8));
+        assertThat(object.getJsonArray("comments").stream().map(c -> ((JsonObject) c).getString("id")))
+                .contains(answer.getString("id"));
     }
 
     @Test

@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The push design's viewers on one event loop: each holds one Server-Sent Events stream
- * ({@code GET /api/rooms/{room}/events}, with the room's key as a host would) straight from the
- * origin, opened {@link #BATCH} at a time. Every viewer counts the {@code comment} events it gets;
+ * ({@code GET /api/rooms/{room}/events}, as a viewer without the room's key; {@code --key} sends
+ * it as a host's console does) straight from the origin, opened {@link #BATCH} at a time. Every viewer counts the {@code comment} events it gets;
  * {@link #SAMPLED} of them also keep the ids, for the exactly-once check.
  */
 final class PushViewers extends AbstractVerticle {
