@@ -5,7 +5,8 @@
 # fixed rate. See bench/README.md, "Audience".
 #
 #   bench/audience.sh [--viewers 1000,5000,10000] [--designs pull,push] [--warmup 20] [--measure 30]
-#                     [--drain 5] [--post-rate 1000] [--room-rate N] [--segment-bytes 4096] [--connections 512]
+#                     [--drain 5] [--post-rate 1000] [--room-rate N] [--segment-bytes 4096]
+#                     [--window-bytes 1024] [--check-every 20] [--connections 512]
 #                     [--amphi-jar server/target/amphi.jar] [--bench-jar bench-tools/target/amphi-bench.jar]
 #                     [--amphi-args "..."] [--java-opts "..."] [--client-opts "-Xmx2g"]
 #                     [--nginx-workers auto] [--edge-log] [--keep-work] [--work-dir /dev/shm]
@@ -28,6 +29,8 @@ DRAIN=5
 POST_RATE=1000
 ROOM_RATE=""
 SEGMENT_BYTES=4096
+WINDOW_BYTES=1024
+CHECK_EVERY=20
 CONNECTIONS=512
 AMPHI_JAR="$REPO_DIR/server/target/amphi.jar"
 BENCH_JAR="$REPO_DIR/bench-tools/target/amphi-bench.jar"
@@ -54,6 +57,8 @@ while [ $# -gt 0 ]; do
     --post-rate)     POST_RATE="$2"; shift 2 ;;
     --room-rate)     ROOM_RATE="$2"; shift 2 ;;
     --segment-bytes) SEGMENT_BYTES="$2"; shift 2 ;;
+    --window-bytes)  WINDOW_BYTES="$2"; shift 2 ;;
+    --check-every)   CHECK_EVERY="$2"; shift 2 ;;
     --connections)   CONNECTIONS="$2"; shift 2 ;;
     --amphi-jar)     AMPHI_JAR="$2"; shift 2 ;;
     --bench-jar)     BENCH_JAR="$2"; shift 2 ;;
@@ -73,8 +78,8 @@ source "$BENCH_DIR/lib.sh"
 
 [[ "$VIEWERS" =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--viewers must be a comma-separated list of counts, got '$VIEWERS'"
 [[ "$DESIGNS" =~ ^(pull|push)(,(pull|push))*$ ]] || die "--designs must list pull and/or push, got '$DESIGNS'"
-for v in "$WARMUP" "$MEASURE" "$DRAIN" "$SEGMENT_BYTES" "$CONNECTIONS"; do
-  [[ "$v" =~ ^[0-9]+$ ]] || die "--warmup, --measure, --drain, --segment-bytes and --connections take whole numbers, got '$v'"
+for v in "$WARMUP" "$MEASURE" "$DRAIN" "$SEGMENT_BYTES" "$WINDOW_BYTES" "$CHECK_EVERY" "$CONNECTIONS"; do
+  [[ "$v" =~ ^[0-9]+$ ]] || die "--warmup, --measure, --drain, --segment-bytes, --window-bytes, --check-every and --connections take whole numbers, got '$v'"
 done
 [[ "$POST_RATE" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--post-rate must be a number of posts a second, got '$POST_RATE'"
 # the origin's ceiling for one room (--comment-room-rate) must not be what limits the posting load
@@ -164,7 +169,8 @@ for n in "${COUNTS[@]}"; do
       --edge "http://127.0.0.1:$EDGE_PORT" --origin "http://127.0.0.1:$HTTP_PORT" \
       --metrics "http://127.0.0.1:$METRICS_PORT/metrics" --room "$ROOM" --viewers "$n" --post-addresses 200 \
       --connections "$CONNECTIONS" --loops "$NPROC" --warmup "$WARMUP" --measure "$MEASURE" --drain "$DRAIN" \
-      --post-rate "$POST_RATE" --segment-bytes "$SEGMENT_BYTES" --origin-pid "$ORIGIN_PID" --nginx-pid "$NGINX_PID" \
+      --post-rate "$POST_RATE" --segment-bytes "$SEGMENT_BYTES" --window-bytes "$WINDOW_BYTES" \
+      --check-every "$CHECK_EVERY" --origin-pid "$ORIGIN_PID" --nginx-pid "$NGINX_PID" \
       --clk-tck "$CLK_TCK" --csv "$CSV" --label "load1=$load" > "$WORK/client-$design-$n.log" 2>&1 &
     client=$!; CHILDREN+=("$client")
     wait "$client" || die "the client failed: $(tail -n 5 "$WORK/client-$design-$n.log")"

@@ -41,12 +41,20 @@ final class Ledger {
 
     final Map<Long, Seen> windows = new ConcurrentHashMap<>();
     final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
+    /** Any viewer's first 200 for a window through the edge (whole or partial fetch), epoch ms. */
+    final Map<Long, Long> edgeFirstOk = new ConcurrentHashMap<>();
     /** The origin probe's first 200 for a window, epoch ms. */
     final Map<Long, Long> originFirstOk = new ConcurrentHashMap<>();
     volatile long windowLength = 0;
 
-    /** Records a fetched window object's body. */
+    /** Records that a viewer got window {@code k} (a 2xx, whole or partial). */
+    void fetched(long k, long nowMs) {
+        edgeFirstOk.merge(k, nowMs, Math::min);
+    }
+
+    /** Records a whole window object's body, as fetched by a checking viewer. */
     void window(long k, Buffer body, long nowMs) {
+        fetched(k, nowMs);
         CRC32 crc = new CRC32();
         crc.update(body.getBytes());
         long sum = crc.getValue();
@@ -118,11 +126,7 @@ final class Ledger {
             return out;
         }
         Map<Long, Long> first = new HashMap<>();
-        if (origin) {
-            first.putAll(originFirstOk);
-        } else {
-            windows.values().forEach(s -> first.put(s.window, s.firstOkMs));
-        }
+        first.putAll(origin ? originFirstOk : edgeFirstOk);
         first.forEach((k, ok) -> {
             long end = (k + 1) * len;
             if (end >= fromMs && end < toMs) {

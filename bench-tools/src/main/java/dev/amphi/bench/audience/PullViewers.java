@@ -20,8 +20,11 @@ import java.util.regex.Pattern;
  * segment new in it (the first {@code segmentBytes} of it, or all), the init segments once; every
  * second the comment index, then each window from the playhead's reach ({@code P - 3000 - length})
  * to {@code latest} not fetched yet, each once. A viewer's playhead is {@code now - latency}, its
- * latency drawn between the settings' bounds. A viewer still waiting for its last playlist or index
- * skips that turn (counted as skipped: the client could not keep up).
+ * latency drawn between the settings' bounds. Every {@code checkEvery}-th viewer fetches whole comment
+ * windows and hands them to the {@link Ledger}; the others only their first {@code windowBytes}
+ * (loopback bandwidth and the client's CPU, not the origin, would otherwise be what is measured).
+ * A viewer still waiting for its last playlist or index skips that turn (counted as skipped: the
+ * client could not keep up).
  */
 final class PullViewers extends AbstractVerticle {
 
@@ -210,9 +213,14 @@ final class PullViewers extends AbstractVerticle {
         List<Supplier<Future<?>>> steps = new ArrayList<>();
         for (long k = k0; k <= latest; k++) {
             long w = k;
-            steps.add(() -> Http.get(http, counts, Counts.Kind.WINDOW, live("comments/" + w + ".json"), 0)
+            boolean whole = v.id % s.checkEvery() == 0;
+            steps.add(() -> Http.get(http, counts, Counts.Kind.WINDOW, live("comments/" + w + ".json"), whole ? 0 : s.windowBytes())
                     .onSuccess(b -> {
-                        ledger.window(w, b, System.currentTimeMillis());
+                        if (whole) {
+                            ledger.window(w, b, System.currentTimeMillis());
+                        } else {
+                            ledger.fetched(w, System.currentTimeMillis());
+                        }
                         v.nextK = Math.max(v.nextK, w + 1);
                     }));
         }
