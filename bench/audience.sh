@@ -184,7 +184,7 @@ done
 
 # ---------------------------------------------------------------- table
 MD="${CSV%.csv}.md"
-awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; n = split("mode viewers viewer_req_s origin_live_req_s origin_api_req_s origin_cpu nginx_cpu client_cpu machine_busy_pct accepted_s post_p50_ms post_p99_ms exactly_once missing duplicated edge_delay_p50_ms edge_delay_max_ms origin_delay_max_ms streams_open streams_refused pushed_comments_s", cols, " ")
+awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; n = split("mode viewers viewer_req_s origin_live_req_s origin_api_req_s origin_cpu nginx_cpu client_cpu machine_busy_pct accepted_s post_p50_ms post_p99_ms exactly_once missing duplicated edge_delay_p50_ms edge_delay_max_ms edge_1s_fetchable origin_delay_p50_ms origin_delay_max_ms streams_open streams_refused pushed_comments_s", cols, " ")
            h = "|"; s = "|"; for (j = 1; j <= n; j++) { h = h " " cols[j] " |"; s = s "---|" } print h; print s; next }
          { row = "|"; for (j = 1; j <= n; j++) row = row " " $(c[cols[j]]) " |"; print row }' "$CSV" > "$MD"
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$META"

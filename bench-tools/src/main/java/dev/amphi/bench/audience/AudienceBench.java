@@ -136,7 +136,7 @@ public final class AudienceBench {
         long viewerFailed = 0;
         long skipped = 0;
         for (Counts.Kind k : Counts.Kind.values()) {
-            if (k != Counts.Kind.PROBE) {
+            if (k != Counts.Kind.PROBE && k != Counts.Kind.EDGE_PROBE) {
                 viewerOk += Counts.ok(b.counts(), k) - Counts.ok(a.counts(), k);
                 viewerFailed += Counts.failed(b.counts(), k) - Counts.failed(a.counts(), k);
                 skipped += Counts.skipped(b.counts(), k) - Counts.skipped(a.counts(), k);
@@ -194,6 +194,8 @@ public final class AudienceBench {
         List<Long> origin = ledger.delays(true, a.ms(), b.ms());
         r.put("edge_delay_p50_ms", pct(edge, 0.5));
         r.put("edge_delay_max_ms", pct(edge, 1.0));
+        int[] at1s = ledger.fetchableAt1s(a.ms(), b.ms());
+        r.put("edge_1s_fetchable", at1s[0] + "/" + at1s[1]);
         r.put("origin_delay_p50_ms", pct(origin, 0.5));
         r.put("origin_delay_max_ms", pct(origin, 1.0));
         r.put("streams_open", Long.toString(openAtEnd));

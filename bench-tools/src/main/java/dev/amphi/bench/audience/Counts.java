@@ -7,7 +7,7 @@ import java.util.concurrent.atomic.LongAdder;
 /** The clients' request counters by kind: answered (2xx), refused or failed, skipped (the viewer was still busy with the last one), bytes read. */
 final class Counts {
 
-    enum Kind { MASTER, PLAYLIST, INIT, SEGMENT, INDEX, WINDOW, STREAM, PROBE }
+    enum Kind { MASTER, PLAYLIST, INIT, SEGMENT, INDEX, WINDOW, STREAM, PROBE, EDGE_PROBE }
 
     final Map<Kind, LongAdder> ok = new EnumMap<>(Kind.class);
     final Map<Kind, LongAdder> failed = new EnumMap<>(Kind.class);

@@ -43,6 +43,8 @@ final class Ledger {
     final Map<String, Accepted> accepted = new ConcurrentHashMap<>();
     /** Any viewer's first 200 for a window through the edge (whole or partial fetch), epoch ms. */
     final Map<Long, Long> edgeFirstOk = new ConcurrentHashMap<>();
+    /** Whether a GET of a window through the edge 1 s after the window's end was a 200. */
+    final Map<Long, Boolean> edgeAt1s = new ConcurrentHashMap<>();
     /** The origin probe's first 200 for a window, epoch ms. */
     final Map<Long, Long> originFirstOk = new ConcurrentHashMap<>();
     volatile long windowLength = 0;
@@ -116,6 +118,21 @@ final class Ledger {
             }
         }
         return new Check(accepted.size(), once, missing, dup, wrong, unfetched, changed);
+    }
+
+    /** {fetchable, asked}: windows ending in [fromMs, toMs) that the edge served 1 s after their end. */
+    int[] fetchableAt1s(long fromMs, long toMs) {
+        long len = windowLength;
+        int ok = 0;
+        int asked = 0;
+        for (Map.Entry<Long, Boolean> e : edgeAt1s.entrySet()) {
+            long end = (e.getKey() + 1) * len;
+            if (len > 0 && end >= fromMs && end < toMs) {
+                asked++;
+                ok += e.getValue() ? 1 : 0;
+            }
+        }
+        return new int[] {ok, asked};
     }
 
     /** Milliseconds from each window's end to its first 200 (through the edge, or at the origin), for windows ending in [fromMs, toMs). */

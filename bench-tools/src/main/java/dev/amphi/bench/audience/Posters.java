@@ -23,7 +23,8 @@ import java.util.TreeMap;
  * counts per viewer and per address, and one benchmark client must not look like one flooding
  * viewer). A post's {@code at} is a playhead {@code now - latency}. Every answer's time is kept;
  * a 201's id and window go to the {@link Ledger}. The probe asks the origin every 50 ms for the
- * newest window that has ended and records when it first answered 200.
+ * newest window that has ended and records when it first answered 200; and asks the edge once for
+ * each window, 1 s after its end, whether it serves it.
  */
 final class Posters extends AbstractVerticle {
 
@@ -32,6 +33,8 @@ final class Posters extends AbstractVerticle {
     private final Counts counts;
     private final List<HttpClientAgent> clients = new ArrayList<>();
     private HttpClientAgent probe;
+    private HttpClientAgent edgeProbe;
+    private long edgeK = Long.MIN_VALUE;
     private final List<String> tokens = new ArrayList<>();
     private final Random random = new Random(7);
     /** {sent at epoch ms, latency ns, status} of every answered post. */
@@ -58,6 +61,8 @@ final class Posters extends AbstractVerticle {
         }
         probe = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(s.origin().getHost())
                 .setDefaultPort(s.origin().getPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(2));
+        edgeProbe = vertx.createHttpClient(new HttpClientOptions().setDefaultHost(s.edge().getHost())
+                .setDefaultPort(s.edge().getPort()).setKeepAlive(true), new PoolOptions().setHttp1MaxSize(2));
         fetchTokens(0).onComplete(ar -> {
             if (ar.failed()) {
                 done.fail(ar.cause());
@@ -73,6 +78,7 @@ final class Posters extends AbstractVerticle {
     public void stop() {
         clients.forEach(HttpClientAgent::close);
         probe.close();
+        edgeProbe.close();
     }
 
     private Future<Void> fetchTokens(int from) {
@@ -173,6 +179,12 @@ final class Posters extends AbstractVerticle {
         }
         if (probeK == Long.MIN_VALUE) {
             probeK = Math.floorDiv(now, len);
+            edgeK = probeK;
+        }
+        if (now >= (edgeK + 1) * len + 1000) { // once, so no early 404 is kept by the edge
+            long k = edgeK++;
+            Http.get(edgeProbe, counts, Counts.Kind.EDGE_PROBE, base + k + ".json", 1024)
+                    .onComplete(ar -> ledger.edgeAt1s.put(k, ar.succeeded()));
         }
         if (now < (probeK + 1) * len) {
             probeBusy = false;
