@@ -9,7 +9,7 @@
 #                     [--window-bytes 1024] [--check-every 20] [--connections 512]
 #                     [--amphi-jar server/target/amphi.jar] [--bench-jar bench-tools/target/amphi-bench.jar]
 #                     [--amphi-args "..."] [--java-opts "..."] [--client-opts "-Xmx2g"]
-#                     [--nginx-workers auto] [--edge-log] [--keep-work] [--work-dir /dev/shm]
+#                     [--nginx-workers auto] [--edge-log] [--origin-warmup 60] [--keep-work] [--work-dir /dev/shm]
 #
 # One origin (Amphi, passthrough room `hall`, one ffmpeg publisher of a 640x360 ~570 kbit/s input)
 # and one edge (nginx, `deploy/nginx/edge.sh run`) serve every step; for every N and design the
@@ -39,6 +39,7 @@ JAVA_OPTS=""
 CLIENT_OPTS="-Xmx2g"
 NGINX_WORKERS=auto
 EDGE_LOG=0
+ORIGIN_WARMUP=60
 KEEP_WORK=0
 WORK_PARENT=""
 ROOM=hall
@@ -67,6 +68,7 @@ while [ $# -gt 0 ]; do
     --client-opts)   CLIENT_OPTS="$2"; shift 2 ;;
     --nginx-workers) NGINX_WORKERS="$2"; shift 2 ;;
     --edge-log)      EDGE_LOG=1; shift ;;
+    --origin-warmup) ORIGIN_WARMUP="$2"; shift 2 ;;
     --keep-work)     KEEP_WORK=1; shift ;;
     --work-dir)      WORK_PARENT="$2"; shift 2 ;;
     -h|--help)       usage 0 ;;
@@ -78,8 +80,8 @@ source "$BENCH_DIR/lib.sh"
 
 [[ "$VIEWERS" =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--viewers must be a comma-separated list of counts, got '$VIEWERS'"
 [[ "$DESIGNS" =~ ^(pull|push)(,(pull|push))*$ ]] || die "--designs must list pull and/or push, got '$DESIGNS'"
-for v in "$WARMUP" "$MEASURE" "$DRAIN" "$SEGMENT_BYTES" "$WINDOW_BYTES" "$CHECK_EVERY" "$CONNECTIONS"; do
-  [[ "$v" =~ ^[0-9]+$ ]] || die "--warmup, --measure, --drain, --segment-bytes, --window-bytes, --check-every and --connections take whole numbers, got '$v'"
+for v in "$WARMUP" "$MEASURE" "$DRAIN" "$SEGMENT_BYTES" "$WINDOW_BYTES" "$CHECK_EVERY" "$CONNECTIONS" "$ORIGIN_WARMUP"; do
+  [[ "$v" =~ ^[0-9]+$ ]] || die "--warmup, --measure, --drain, --segment-bytes, --window-bytes, --check-every, --connections and --origin-warmup take whole numbers, got '$v'"
 done
 [[ "$POST_RATE" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--post-rate must be a number of posts a second, got '$POST_RATE'"
 # the origin's ceiling for one room (--comment-room-rate) must not be what limits the posting load
@@ -160,25 +162,39 @@ done
 log "origin pid $ORIGIN_PID (http $HTTP_PORT, metrics $METRICS_PORT), edge pid $NGINX_PID (port $EDGE_PORT): live"
 
 # ---------------------------------------------------------------- steps
+# run_client DESIGN N CSV LABEL WARMUP MEASURE DRAIN: one client run; its log in WORK/client-DESIGN-N-LABEL.log
+run_client() {
+  local design=$1 n=$2 csv=$3 label=$4 warm=$5 measure=$6 drain=$7 client log
+  log="$WORK/client-$design-$n-$label.log"
+  # shellcheck disable=SC2086
+  java $CLIENT_OPTS -cp "$BENCH_JAR" dev.amphi.bench.audience.AudienceBench --mode "$design" \
+    --edge "http://127.0.0.1:$EDGE_PORT" --origin "http://127.0.0.1:$HTTP_PORT" \
+    --metrics "http://127.0.0.1:$METRICS_PORT/metrics" --room "$ROOM" --viewers "$n" --post-addresses 200 \
+    --connections "$CONNECTIONS" --loops "$NPROC" --warmup "$warm" --measure "$measure" --drain "$drain" \
+    --post-rate "$POST_RATE" --segment-bytes "$SEGMENT_BYTES" --window-bytes "$WINDOW_BYTES" \
+    --check-every "$CHECK_EVERY" --origin-pid "$ORIGIN_PID" --nginx-pid "$NGINX_PID" \
+    --clk-tck "$CLK_TCK" --csv "$csv" --label "$label" > "$log" 2>&1 &
+  client=$!; CHILDREN+=("$client")
+  wait "$client" || die "the client failed: $(tail -n 5 "$log")"
+  alive "$ORIGIN_PID" || die "the origin died: $(tail -n 5 "$WORK/amphi.log")"
+  alive "$NGINX_PID" || die "nginx died: $(tail -n 5 "$WORK/edge/logs/error.log")"
+  nap 3   # the push streams' connections close, the origin settles
+}
+
+# The origin's JIT compiles the posting, publishing, edge-miss and event-stream paths in its first
+# minute: both designs run once, unmeasured, with a few viewers and the full posting load.
+if [ "$ORIGIN_WARMUP" -gt 0 ]; then
+  for design in "${DESIGN_LIST[@]}"; do
+    log "origin warm-up: $design, 200 viewers, $((ORIGIN_WARMUP / ${#DESIGN_LIST[@]}))s, $POST_RATE posts/s (not measured)"
+    run_client "$design" 200 "$WORK/warmup.csv" warmup 0 "$((ORIGIN_WARMUP / ${#DESIGN_LIST[@]}))" 2
+  done
+fi
 for n in "${COUNTS[@]}"; do
   for design in "${DESIGN_LIST[@]}"; do
     log "$design, $n viewers: ${WARMUP}s warm-up, ${MEASURE}s measured, ${DRAIN}s drain, $POST_RATE posts/s"
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    # shellcheck disable=SC2086
-    java $CLIENT_OPTS -cp "$BENCH_JAR" dev.amphi.bench.audience.AudienceBench --mode "$design" \
-      --edge "http://127.0.0.1:$EDGE_PORT" --origin "http://127.0.0.1:$HTTP_PORT" \
-      --metrics "http://127.0.0.1:$METRICS_PORT/metrics" --room "$ROOM" --viewers "$n" --post-addresses 200 \
-      --connections "$CONNECTIONS" --loops "$NPROC" --warmup "$WARMUP" --measure "$MEASURE" --drain "$DRAIN" \
-      --post-rate "$POST_RATE" --segment-bytes "$SEGMENT_BYTES" --window-bytes "$WINDOW_BYTES" \
-      --check-every "$CHECK_EVERY" --origin-pid "$ORIGIN_PID" --nginx-pid "$NGINX_PID" \
-      --clk-tck "$CLK_TCK" --csv "$CSV" --label "load1=$load" > "$WORK/client-$design-$n.log" 2>&1 &
-    client=$!; CHILDREN+=("$client")
-    wait "$client" || die "the client failed: $(tail -n 5 "$WORK/client-$design-$n.log")"
-    grep '^RESULT' "$WORK/client-$design-$n.log" | tr ' ' '\n' | grep -E '^(origin_|post_p|exactly|missing|dupl|streams|viewer_req|edge_delay|machine)' \
-      | paste -sd' ' | sed 's/^/  /' >&2
-    alive "$ORIGIN_PID" || die "the origin died: $(tail -n 5 "$WORK/amphi.log")"
-    alive "$NGINX_PID" || die "nginx died: $(tail -n 5 "$WORK/edge/logs/error.log")"
-    nap 3   # the push streams' connections close, the origin settles
+    run_client "$design" "$n" "$CSV" "load1=$(cut -d' ' -f1 /proc/loadavg)" "$WARMUP" "$MEASURE" "$DRAIN"
+    grep '^RESULT' "$WORK/client-$design-$n-"*.log | tail -n 1 | tr ' ' '\n' \
+      | grep -E '^(origin_|post_p|exactly|missing|dupl|streams|viewer_req|edge_|machine)' | paste -sd' ' | sed 's/^/  /' >&2
   done
 done
 

@@ -58,7 +58,7 @@ public final class AudienceBench {
 
     /** What is read at each end of the window. */
     private record Snapshot(long ms, long originTicks, long originBytes, long nginxTicks, long selfTicks, long[] machine,
-                            Map<String, Double> routes, long[] counts) {
+                            Map<String, Double> routes, long[] counts, Map<String, Long> originThreads) {
     }
 
     private static Snapshot snapshot(Settings s, Counts counts) {
@@ -67,7 +67,7 @@ public final class AudienceBench {
         long ms = (before + System.currentTimeMillis()) / 2;
         return new Snapshot(ms, ProcSample.ticks(s.originPid()), ProcSample.bytesWritten(s.originPid()),
                 ProcSample.treeTicks(s.nginxPid()), ProcSample.ticks((int) ProcessHandle.current().pid()), ProcSample.machine(),
-                routes, counts.snapshot());
+                routes, counts.snapshot(), ProcSample.threadGroups(s.originPid()));
     }
 
     /** Sum of {@code amphi_http_requests_seconds_count} per route label, from the origin's /metrics. */
@@ -166,6 +166,7 @@ public final class AudienceBench {
         r.put("origin_api_req_s", f(api / secs));
         r.put("origin_cpu", f((b.originTicks() - a.originTicks()) / hz / secs));
         r.put("origin_wchar_mbit_s", f((b.originBytes() - a.originBytes()) * 8 / 1e6 / secs));
+        r.put("origin_threads", originThreads(a, b, hz, secs));
         r.put("nginx_cpu", f((b.nginxTicks() - a.nginxTicks()) / hz / secs));
         r.put("client_cpu", f((b.selfTicks() - a.selfTicks()) / hz / secs));
         long busy = b.machine()[0] - a.machine()[0];
@@ -203,6 +204,16 @@ public final class AudienceBench {
                 .map(e -> e.getKey() + ":" + e.getValue().sum()).reduce((x, y) -> x + ";" + y).orElse("0"));
         r.put("pushed_comments_s", f((Counts.pushed(b.counts()) - Counts.pushed(a.counts())) / secs));
         return r;
+    }
+
+    /** The origin's five busiest thread groups in the window, in cores: {@code name:0.123;...}. */
+    private static String originThreads(Snapshot a, Snapshot b, double hz, double secs) {
+        return b.originThreads().entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - a.originThreads().getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(5)
+                .map(e -> e.getKey().replace(' ', '_').replace(',', '_').replace(';', '_') + ":" + f(e.getValue() / hz / secs))
+                .reduce((x, y) -> x + ";" + y).orElse("-");
     }
 
     /** Sampled push viewers: every post accepted while they were connected (a second's slack each side) seen exactly once. */

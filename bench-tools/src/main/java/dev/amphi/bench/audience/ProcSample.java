@@ -58,6 +58,32 @@ final class ProcSample {
         return out;
     }
 
+    /**
+     * CPU ticks of {@code pid}'s threads summed per thread name with its numbers dropped
+     * ({@code vert.x-eventloop-thread-3} and {@code -0} are one group); empty when unreadable.
+     */
+    static java.util.Map<String, Long> threadGroups(int pid) {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        if (pid <= 0) {
+            return out;
+        }
+        try (var tasks = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks) {
+                try {
+                    String s = Files.readString(t.resolve("stat"));
+                    String name = s.substring(s.indexOf('(') + 1, s.lastIndexOf(')')).replaceAll("[0-9]+", "#").strip();
+                    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                    out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // process gone
+        }
+        return out;
+    }
+
     /** {@code wchar} of {@code pid}: bytes it wrote with write/send calls (sockets included); 0 when unreadable. */
     static long bytesWritten(int pid) {
         if (pid <= 0) {
