@@ -1,5 +1,6 @@
 package dev.amphi.server;
 
+import dev.amphi.core.api.CommentExportApi;
 import dev.amphi.core.api.CommentsApi;
 import dev.amphi.core.api.ProgramApi;
 import dev.amphi.core.comments.FloodControl;
@@ -163,6 +164,7 @@ public final class AmphiServer implements AutoCloseable {
         new CommentsApi(vertx, rooms, new ServerComments(new CommentStore(database), config.segmentDuration()),
                 ViewerTokens.withKey(tokenKey, Duration.ofHours(24), wall),
                 new FloodControl(FloodControl.Limits.defaults(), System::nanoTime), CommentsApi.Limits.defaults(), wall).mount(router);
+        new CommentExportApi(vertx, rooms, new CommentStore(database), config.segmentDuration()).mount(router);
         http = HttpServers.listen(vertx, config, router, metricsApart ? HttpFrontend.metricsRouter(vertx, metrics) : null,
                 metrics.httpConnections());
 

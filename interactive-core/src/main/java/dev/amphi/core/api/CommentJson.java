@@ -21,13 +21,7 @@ final class CommentJson {
     static JsonObject window(String room, CommentWindows.Window w) {
         JsonArray comments = new JsonArray();
         for (CommentWindows.Accepted c : w.comments()) {
-            comments.add(new JsonObject()
-                    .put("id", Long.toString(c.id()))
-                    .put("t", c.at())
-                    .put("text", c.draft().text())
-                    .put("mode", c.draft().mode().wire())
-                    .put("color", c.draft().color())
-                    .put("nick", c.nickname()));
+            comments.add(comment(c));
         }
         return new JsonObject()
                 .put("room", room)
@@ -35,6 +29,17 @@ final class CommentJson {
                 .put("from", Instant.ofEpochMilli(w.from()).toString())
                 .put("to", Instant.ofEpochMilli(w.to()).toString())
                 .put("comments", comments);
+    }
+
+    /** One comment as viewers (and an export) see it: {@code {"id","t","text","mode","color","nick"}}. */
+    static JsonObject comment(CommentWindows.Accepted c) {
+        return new JsonObject()
+                .put("id", Long.toString(c.id()))
+                .put("t", c.at())
+                .put("text", c.draft().text())
+                .put("mode", c.draft().mode().wire())
+                .put("color", c.draft().color())
+                .put("nick", c.nickname());
     }
 
     /** The window's bytes, as served (UTF-8). */

@@ -9,7 +9,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -105,24 +104,9 @@ public final class ProgramApi {
         if (room.isEmpty()) {
             return;
         }
-        String header = ctx.request().getHeader("Authorization");
-        if (header == null || header.isBlank()) {
-            unauthorized(ctx, null, "a layout change needs 'Authorization: Bearer <the room's stream key>'");
-            return;
+        if (HostKey.check(ctx, registry, room.get(), "a layout change")) {
+            ctx.next();
         }
-        String h = header.strip();
-        if (h.length() < 7 || !h.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
-            unauthorized(ctx, "invalid_request", "Authorization must use the Bearer scheme with the room's stream key");
-            return;
-        }
-        String token = h.substring(7).strip();
-        // digest lookup, then a constant-time comparison (RoomRegistry.byStreamKey)
-        boolean ok = registry.byStreamKey(token).map(r -> r.name().equals(room.get().name())).orElse(false);
-        if (!ok) {
-            unauthorized(ctx, "invalid_token", "wrong key for room " + room.get().name());
-            return;
-        }
-        ctx.next();
     }
 
     private void layout(RoutingContext ctx) {
@@ -160,11 +144,5 @@ public final class ProgramApi {
         } else {
             ctx.next();
         }
-    }
-
-    private void unauthorized(RoutingContext ctx, String error, String message) {
-        ctx.response().putHeader("WWW-Authenticate",
-                "Bearer realm=\"amphi\"" + (error == null ? "" : ", error=\"" + error + "\""));
-        Responses.error(ctx, 401, message);
     }
 }
