@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * as root, so as root the directory is given to {@code nobody} and the binaries run as that user.
  * Missing PostgreSQL fails the test, with how to install it.
  */
-final class PostgresCluster implements AutoCloseable {
+public final class PostgresCluster implements AutoCloseable {
 
     static final String USER = "amphi";
     static final String PASSWORD = "s3cret-test-password";
@@ -70,7 +70,7 @@ final class PostgresCluster implements AutoCloseable {
         }
     }
 
-    static PostgresCluster start() throws Exception {
+    public static PostgresCluster start() throws Exception {
         Optional<Path> bin = binaries();
         assertThat(bin)
                 .as("the PostgreSQL tests need Debian's postgresql package (initdb and pg_ctl under /usr/lib/postgresql/*/bin); "
@@ -106,7 +106,7 @@ final class PostgresCluster implements AutoCloseable {
     }
 
     /** A URL with the credentials in its query (the way {@code --database-url} carries them). */
-    String url(String database) {
+    public String url(String database) {
         return "jdbc:postgresql://127.0.0.1:" + port + "/" + database + "?user=" + USER + "&password=" + PASSWORD;
     }
 
@@ -115,7 +115,7 @@ final class PostgresCluster implements AutoCloseable {
     }
 
     /** A new, empty database of the cluster; its JDBC URL. */
-    String newDatabase() throws Exception {
+    public String newDatabase() throws Exception {
         String name = "amphi_test_" + databases.incrementAndGet();
         try (Connection c = DriverManager.getConnection(url("postgres"));
              Statement s = c.createStatement()) {
