@@ -1,5 +1,6 @@
 package dev.amphi.server;
 
+import dev.amphi.core.api.CommentExportApi;
 import dev.amphi.core.api.CommentFeed;
 import dev.amphi.core.api.CommentModerationApi;
 import dev.amphi.core.api.CommentsApi;
@@ -181,10 +182,11 @@ public final class AmphiServer implements AutoCloseable {
         CommentsApi commentsApi = new CommentsApi(vertx, rooms, comments, ViewerTokens.withKey(tokenKey, Duration.ofHours(24), wall),
                 new FloodControl(flood, System::nanoTime), CommentsApi.Limits.defaults(), wall);
         CommentModerationApi moderation = new CommentModerationApi(vertx, rooms, comments);
+        CommentExportApi export = new CommentExportApi(vertx, rooms, new CommentStore(database), config.segmentDuration());
         var router = HttpFrontend.router(vertx, rooms, origin, metrics,
                 new HttpFrontend.RtmpStatus(() -> rtmpUp, this::rtmpPort, this::rtmpsPort),
                 new HttpFrontend.HttpStatus(this::httpPort, this::httpsPort), programApi, !metricsApart,
-                List.of(commentFeed::mount, commentsApi::mount, moderation::mount));
+                List.of(commentFeed::mount, commentsApi::mount, moderation::mount, export::mount));
         commentFeed.start();
         http = HttpServers.listen(vertx, config, router, metricsApart ? HttpFrontend.metricsRouter(vertx, metrics) : null,
                 metrics.httpConnections());
