@@ -11,6 +11,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
@@ -77,6 +79,31 @@ class PostgresStoreTest {
                 }
                 assertThat(migrations).as("V1, V2 and V3, each applied once").isEqualTo(3);
             }
+        }
+    }
+
+    @Test
+    void heldCommentsMutesAndReactionCountsAreKeptInPostgres() throws Exception {
+        try (Database db = Database.open(postgres.newDatabase(), null, null)) {
+            CommentStore store = new CommentStore(db);
+            store.insert("hall", CommentStoreTest.comment(1, "shown"), false);
+            store.insert("hall", CommentStoreTest.comment(2, "held"), true);
+            assertThat(store.room("hall")).extracting(c -> c.draft().text()).containsExactly("shown");
+            assertThat(store.held().get("hall")).extracting(c -> c.draft().text()).containsExactly("held");
+            assertThat(store.approve("hall", 2)).isTrue();
+            assertThat(store.approve("hall", 2)).as("once").isFalse();
+            assertThat(store.room("hall")).hasSize(2);
+
+            store.mute("hall", "viewer-a", true);
+            store.mute("hall", "viewer-a", true); // twice is once
+            store.mute("stage", "viewer-b", true);
+            store.mute("stage", "viewer-b", false);
+            assertThat(store.muted()).containsOnlyKeys("hall").containsEntry("hall", Set.of("viewer-a"));
+
+            store.reactions("hall", List.of(new CommentWindows.ReactionSecond(5_000, Map.of("👏", 3))));
+            store.reactions("hall", List.of(new CommentWindows.ReactionSecond(5_000, Map.of("👏", 2, "❤️", 1))));
+            assertThat(store.reactions("hall")).containsExactly(
+                    new CommentWindows.ReactionSecond(5_000, Map.of("👏", 5, "❤️", 1)));
         }
     }
 
