@@ -10,7 +10,6 @@ import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.core.store.CommentStore;
 import dev.amphi.core.store.Database;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -24,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32;
 import javax.xml.XMLConstants;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -59,14 +57,12 @@ class CommentExportApiTest {
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         new CommentExportApi(vertx, registry, store, Duration.ofSeconds(2), 3).mount(router);
-        HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        port = server.actualPort();
+        port = TestHttp.listen(vertx, router);
     }
 
     @AfterEach
     void stop() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        TestHttp.close(vertx);
         db.close();
     }
 
