@@ -52,8 +52,8 @@ public final class AmphiServer implements AutoCloseable {
     static final Duration COMMENT_WINDOW_HOLD = Duration.ofMillis(500);
     /** How long a deleted comment stays listed to viewers (longer than anyone's latency). */
     static final Duration COMMENT_REMOVALS_KEPT = Duration.ofMinutes(10);
-    /** How much program time of comment windows is served from memory. */
-    static final Duration COMMENT_WINDOWS_KEPT = Duration.ofMinutes(10);
+    /** How much program time of comment windows is served from memory (well past any live playhead; at 1,000 comments a second about 25 MB). */
+    static final Duration COMMENT_WINDOWS_KEPT = Duration.ofMinutes(2);
     /** How often due comment windows are published. */
     static final Duration COMMENT_PUBLISH_TICK = Duration.ofMillis(100);
 
