@@ -6,9 +6,9 @@
 #
 #   bench/audience.sh [--viewers 1000,5000,10000] [--designs pull,push] [--warmup 20] [--measure 30]
 #                     [--drain 5] [--post-rate 1000] [--room-rate N] [--segment-bytes 4096]
-#                     [--window-bytes 1024] [--check-every 20] [--connections 512]
+#                     [--check-every 20] [--connections 512]
 #                     [--amphi-jar server/target/amphi.jar] [--bench-jar bench-tools/target/amphi-bench.jar]
-#                     [--amphi-args "..."] [--java-opts "..."] [--client-opts "-Xmx2g"]
+#                     [--amphi-args "..."] [--java-opts "..."] [--client-opts "-Xmx2g -XX:TieredStopAtLevel=1"]
 #                     [--nginx-workers auto] [--edge-log] [--origin-warmup 60] [--keep-work] [--work-dir /dev/shm]
 #
 # One origin (Amphi, passthrough room `hall`, one ffmpeg publisher of a 640x360 ~570 kbit/s input)
@@ -29,14 +29,13 @@ DRAIN=5
 POST_RATE=1000
 ROOM_RATE=""
 SEGMENT_BYTES=4096
-WINDOW_BYTES=1024
 CHECK_EVERY=20
 CONNECTIONS=512
 AMPHI_JAR="$REPO_DIR/server/target/amphi.jar"
 BENCH_JAR="$REPO_DIR/bench-tools/target/amphi-bench.jar"
 AMPHI_ARGS=""
 JAVA_OPTS=""
-CLIENT_OPTS="-Xmx2g"
+CLIENT_OPTS="-Xmx2g -XX:TieredStopAtLevel=1"
 NGINX_WORKERS=auto
 EDGE_LOG=0
 ORIGIN_WARMUP=60
@@ -58,7 +57,6 @@ while [ $# -gt 0 ]; do
     --post-rate)     POST_RATE="$2"; shift 2 ;;
     --room-rate)     ROOM_RATE="$2"; shift 2 ;;
     --segment-bytes) SEGMENT_BYTES="$2"; shift 2 ;;
-    --window-bytes)  WINDOW_BYTES="$2"; shift 2 ;;
     --check-every)   CHECK_EVERY="$2"; shift 2 ;;
     --connections)   CONNECTIONS="$2"; shift 2 ;;
     --amphi-jar)     AMPHI_JAR="$2"; shift 2 ;;
@@ -80,8 +78,8 @@ source "$BENCH_DIR/lib.sh"
 
 [[ "$VIEWERS" =~ ^[0-9]+(,[0-9]+)*$ ]] || die "--viewers must be a comma-separated list of counts, got '$VIEWERS'"
 [[ "$DESIGNS" =~ ^(pull|push)(,(pull|push))*$ ]] || die "--designs must list pull and/or push, got '$DESIGNS'"
-for v in "$WARMUP" "$MEASURE" "$DRAIN" "$SEGMENT_BYTES" "$WINDOW_BYTES" "$CHECK_EVERY" "$CONNECTIONS" "$ORIGIN_WARMUP"; do
-  [[ "$v" =~ ^[0-9]+$ ]] || die "--warmup, --measure, --drain, --segment-bytes, --window-bytes, --check-every, --connections and --origin-warmup take whole numbers, got '$v'"
+for v in "$WARMUP" "$MEASURE" "$DRAIN" "$SEGMENT_BYTES" "$CHECK_EVERY" "$CONNECTIONS" "$ORIGIN_WARMUP"; do
+  [[ "$v" =~ ^[0-9]+$ ]] || die "--warmup, --measure, --drain, --segment-bytes, --check-every, --connections and --origin-warmup take whole numbers, got '$v'"
 done
 [[ "$POST_RATE" =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--post-rate must be a number of posts a second, got '$POST_RATE'"
 # the origin's ceiling for one room (--comment-room-rate) must not be what limits the posting load
@@ -171,7 +169,7 @@ run_client() {
     --edge "http://127.0.0.1:$EDGE_PORT" --origin "http://127.0.0.1:$HTTP_PORT" \
     --metrics "http://127.0.0.1:$METRICS_PORT/metrics" --room "$ROOM" --viewers "$n" --post-addresses 200 \
     --connections "$CONNECTIONS" --loops "$NPROC" --warmup "$warm" --measure "$measure" --drain "$drain" \
-    --post-rate "$POST_RATE" --segment-bytes "$SEGMENT_BYTES" --window-bytes "$WINDOW_BYTES" \
+    --post-rate "$POST_RATE" --segment-bytes "$SEGMENT_BYTES" \
     --check-every "$CHECK_EVERY" --origin-pid "$ORIGIN_PID" --nginx-pid "$NGINX_PID" \
     --clk-tck "$CLK_TCK" --csv "$csv" --label "$label" > "$log" 2>&1 &
   client=$!; CHILDREN+=("$client")

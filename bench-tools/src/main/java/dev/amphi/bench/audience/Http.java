@@ -24,9 +24,13 @@ final class Http {
     private Http() {
     }
 
-    /** GET {@code uri} (with {@code Range: bytes=0-(rangeBytes-1)} when rangeBytes > 0): the body of a 2xx, else a failed future. */
+    /**
+     * GET {@code uri} (with {@code Range: bytes=0-(rangeBytes-1)} when rangeBytes > 0; a HEAD when
+     * rangeBytes < 0): the body of a 2xx, else a failed future.
+     */
     static Future<Buffer> get(HttpClientAgent http, Counts counts, Counts.Kind kind, String uri, int rangeBytes) {
-        RequestOptions o = new RequestOptions().setMethod(HttpMethod.GET).setURI(uri).setIdleTimeout(15_000);
+        RequestOptions o = new RequestOptions().setMethod(rangeBytes < 0 ? HttpMethod.HEAD : HttpMethod.GET).setURI(uri)
+                .setIdleTimeout(15_000);
         if (rangeBytes > 0) {
             o.putHeader("Range", "bytes=0-" + (rangeBytes - 1));
         }

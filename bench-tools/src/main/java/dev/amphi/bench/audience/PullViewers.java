@@ -21,8 +21,9 @@ import java.util.regex.Pattern;
  * second the comment index, then each window from the playhead's reach ({@code P - 3000 - length})
  * to {@code latest} not fetched yet, each once. A viewer's playhead is {@code now - latency}, its
  * latency drawn between the settings' bounds. Every {@code checkEvery}-th viewer fetches whole comment
- * windows and hands them to the {@link Ledger}; the others only their first {@code windowBytes}
- * (loopback bandwidth and the client's CPU, not the origin, would otherwise be what is measured).
+ * windows and hands them to the {@link Ledger}; the others ask with HEAD (the edge fetches and caches
+ * the whole object on its miss all the same; at 1,000 comments a second a window is ~300 KB, and
+ * loopback bandwidth and the client's CPU, not the origin, would otherwise be what is measured).
  * A viewer still waiting for its last playlist or index skips that turn (counted as skipped: the
  * client could not keep up).
  */
@@ -214,7 +215,7 @@ final class PullViewers extends AbstractVerticle {
         for (long k = k0; k <= latest; k++) {
             long w = k;
             boolean whole = v.id % s.checkEvery() == 0;
-            steps.add(() -> Http.get(http, counts, Counts.Kind.WINDOW, live("comments/" + w + ".json"), whole ? 0 : s.windowBytes())
+            steps.add(() -> Http.get(http, counts, Counts.Kind.WINDOW, live("comments/" + w + ".json"), whole ? 0 : -1)
                     .onSuccess(b -> {
                         if (whole) {
                             ledger.window(w, b, System.currentTimeMillis());

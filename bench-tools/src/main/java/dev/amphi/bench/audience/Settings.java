@@ -14,19 +14,18 @@ import java.util.Set;
  * @param origin        the origin's base URL (posts, the publish probe, push streams)
  * @param metrics       the origin's {@code /metrics} URL
  * @param segmentBytes  bytes of each segment a viewer fetches (a {@code Range} request); 0: whole segments
- * @param windowBytes   bytes of each comment window fetched by the viewers that do not check them; 0: whole windows
  * @param checkEvery    every {@code checkEvery}-th viewer fetches whole comment windows (the exactly-once check); 1: all
  */
 record Settings(String mode, URI edge, URI origin, URI metrics, String room, String key, int viewers, int connections,
                 int loops, int warmupS, int measureS, int drainS, double postRate, int tokens, int postAddresses,
-                int latencyMinMs, int latencyMaxMs, int segmentBytes, int windowBytes, int checkEvery, int originPid, int nginxPid, int clkTck,
+                int latencyMinMs, int latencyMaxMs, int segmentBytes, int checkEvery, int originPid, int nginxPid, int clkTck,
                 String csv, String label) {
 
     static final String USAGE = """
             AudienceBench --mode pull|push --edge URL --origin URL --metrics URL --room NAME --key STREAMKEY
               --viewers N [--connections 256] [--loops 2] [--warmup 20] [--measure 30] [--drain 5]
               [--post-rate 200] [--tokens 4000] [--post-addresses 128] [--latency-min-ms 4000] [--latency-max-ms 8000]
-              [--segment-bytes 4096] [--window-bytes 1024] [--check-every 20] [--origin-pid PID] [--nginx-pid PID] [--clk-tck 100] [--csv FILE] [--label TEXT]""";
+              [--segment-bytes 4096] [--check-every 20] [--origin-pid PID] [--nginx-pid PID] [--clk-tck 100] [--csv FILE] [--label TEXT]""";
 
     Settings {
         if (!Set.of("pull", "push").contains(mode)) {
@@ -34,7 +33,7 @@ record Settings(String mode, URI edge, URI origin, URI metrics, String room, Str
         }
         if (viewers < 0 || connections < 1 || loops < 1 || warmupS < 0 || measureS < 1 || drainS < 0 || postRate < 0
                 || tokens < 1 || postAddresses < 1 || postAddresses > 250 || latencyMinMs < 0 || latencyMaxMs < latencyMinMs
-                || segmentBytes < 0 || windowBytes < 0 || checkEvery < 1) {
+                || segmentBytes < 0 || checkEvery < 1) {
             throw new IllegalArgumentException("a numeric setting is out of range: " + USAGE);
         }
     }
@@ -53,12 +52,12 @@ record Settings(String mode, URI edge, URI origin, URI metrics, String room, Str
                 num(m, "connections", 256), num(m, "loops", 2), num(m, "warmup", 20), num(m, "measure", 30), num(m, "drain", 5),
                 Double.parseDouble(m.getOrDefault("post-rate", "200")), num(m, "tokens", 4000), num(m, "post-addresses", 128),
                 num(m, "latency-min-ms", 4000), num(m, "latency-max-ms", 8000), num(m, "segment-bytes", 4096),
-                num(m, "window-bytes", 1024), num(m, "check-every", 20),
+                num(m, "check-every", 20),
                 num(m, "origin-pid", 0), num(m, "nginx-pid", 0), num(m, "clk-tck", 100), m.getOrDefault("csv", ""),
                 m.getOrDefault("label", ""));
         m.keySet().removeAll(Set.of("mode", "edge", "origin", "metrics", "room", "key", "viewers", "connections", "loops",
                 "warmup", "measure", "drain", "post-rate", "tokens", "post-addresses", "latency-min-ms", "latency-max-ms",
-                "segment-bytes", "window-bytes", "check-every", "origin-pid", "nginx-pid", "clk-tck", "csv", "label"));
+                "segment-bytes", "check-every", "origin-pid", "nginx-pid", "clk-tck", "csv", "label"));
         if (!m.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + m.keySet() + "\n" + USAGE);
         }
