@@ -70,7 +70,7 @@ public final class AudienceBench {
                 routes, counts.snapshot(), ProcSample.threadGroups(s.originPid()));
     }
 
-    /** Sum of {@code amphi_http_requests_seconds_count} per route label, from the origin's /metrics. */
+    /** Sum of {@code amphi_http_requests_seconds_count} per route label, from the origin's /metrics; null when it did not answer. */
     static Map<String, Double> routes(URI metrics) {
         Map<String, Double> out = new LinkedHashMap<>();
         try {
@@ -85,8 +85,10 @@ public final class AudienceBench {
             }
         } catch (IOException | RuntimeException e) {
             System.err.println("cannot read the origin's metrics at " + metrics + ": " + e);
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return null;
         }
         return out;
     }
@@ -160,10 +162,15 @@ public final class AudienceBench {
         r.put("client_mbit_s", f((Counts.bytes(b.counts()) - Counts.bytes(a.counts())) * 8 / 1e6 / secs));
         long probes = Counts.ok(b.counts(), Counts.Kind.PROBE) + Counts.failed(b.counts(), Counts.Kind.PROBE)
                 - Counts.ok(a.counts(), Counts.Kind.PROBE) - Counts.failed(a.counts(), Counts.Kind.PROBE);
-        double live = b.routes().getOrDefault("live", 0.0) - a.routes().getOrDefault("live", 0.0) - probes;
-        double api = b.routes().getOrDefault("api", 0.0) - a.routes().getOrDefault("api", 0.0);
-        r.put("origin_live_req_s", f(live / secs));
-        r.put("origin_api_req_s", f(api / secs));
+        if (a.routes() == null || b.routes() == null) { // the origin's metrics listener did not answer within 10 s
+            r.put("origin_live_req_s", "-");
+            r.put("origin_api_req_s", "-");
+        } else {
+            double live = b.routes().getOrDefault("live", 0.0) - a.routes().getOrDefault("live", 0.0) - probes;
+            double api = b.routes().getOrDefault("api", 0.0) - a.routes().getOrDefault("api", 0.0);
+            r.put("origin_live_req_s", f(live / secs));
+            r.put("origin_api_req_s", f(api / secs));
+        }
         r.put("origin_cpu", f((b.originTicks() - a.originTicks()) / hz / secs));
         r.put("origin_wchar_mbit_s", f((b.originBytes() - a.originBytes()) * 8 / 1e6 / secs));
         r.put("origin_threads", originThreads(a, b, hz, secs));
