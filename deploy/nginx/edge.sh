@@ -57,6 +57,8 @@ case "$cmd" in
     [[ "$prefix" != *[[:space:]\;\#]* ]] || fail "--prefix must not contain spaces, ';' or '#'"
     [ -n "$cache_dir" ] || cache_dir="$prefix/cache"
     [ -n "$access_log" ] || access_log="$prefix/logs/access.log"
+    [[ "$access_log" = off || ( "$access_log" = /* && "$access_log" != *[[:space:]\;\#]* ) ]] \
+      || fail "--access-log must be off or an absolute path without spaces, ';' or '#', was '$access_log'"
     if [ "$access_log" = off ]; then log_line="off"; else log_line="$access_log amphi_edge buffer=64k flush=1s"; fi
     user_line=""
     [ "$(id -u)" -eq 0 ] && user_line="user root root;"
