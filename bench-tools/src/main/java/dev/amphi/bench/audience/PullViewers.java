@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * A group of viewers that behave as the watch page does, on one event loop with one pooled client:
  * the master playlist once; every segment duration each media playlist (video and audio) and every
  * segment new in it (the first {@code segmentBytes} of it, or all), the init segments once; every
- * second the comment index, then each window from the playhead's reach ({@code P - 3000 - length})
+ * second the comment index, then each window from the playhead's reach ({@code P - 5000 - length})
  * to {@code latest} not fetched yet, each once. A viewer's playhead is {@code now - latency}, its
  * latency drawn between the settings' bounds. Every {@code checkEvery}-th viewer fetches whole comment
  * windows and hands them to the {@link Ledger}; the others ask with HEAD (the edge fetches and caches
@@ -32,6 +32,8 @@ final class PullViewers extends AbstractVerticle {
     private static final Pattern MAP_URI = Pattern.compile("#EXT-X-MAP:URI=\"([^\"]+)\"");
     private static final Pattern ANY_URI = Pattern.compile("URI=\"([^\"]+)\"");
     private static final int TICK_MS = 50;
+    /** How far behind its playhead the page still shows a comment (the player's comment-timing.js). */
+    private static final long LATE_MS = 5000;
 
     private static final class Viewer {
         final int id;
@@ -204,7 +206,7 @@ final class PullViewers extends AbstractVerticle {
         }
         ledger.windowLength = len;
         long playhead = System.currentTimeMillis() - v.latencyMs;
-        long k0 = Math.floorDiv(playhead - 3000 - len, len);
+        long k0 = -Math.floorDiv(-(playhead - LATE_MS - len), len); // the page's reach: ceil((P - 5000 - length) / length)
         if (v.nextK > k0) {
             k0 = v.nextK;
         }
