@@ -1,7 +1,11 @@
 package dev.amphi.server;
 
+import dev.amphi.core.api.CommentFeed;
+import dev.amphi.core.api.CommentModerationApi;
 import dev.amphi.core.api.CommentsApi;
 import dev.amphi.core.api.ProgramApi;
+import dev.amphi.core.comments.BlockedWords;
+import dev.amphi.core.comments.CommentHub;
 import dev.amphi.core.comments.FloodControl;
 import dev.amphi.core.comments.ViewerTokens;
 import dev.amphi.core.room.Room;
@@ -42,6 +46,14 @@ import org.slf4j.LoggerFactory;
 public final class AmphiServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AmphiServer.class);
+    /** A comment window is published this long after its end: time for posts made at its last instants. */
+    static final Duration COMMENT_WINDOW_HOLD = Duration.ofMillis(500);
+    /** How long a deleted comment stays listed to viewers (longer than anyone's latency). */
+    static final Duration COMMENT_REMOVALS_KEPT = Duration.ofMinutes(10);
+    /** How much program time of comment windows is served from memory. */
+    static final Duration COMMENT_WINDOWS_KEPT = Duration.ofMinutes(10);
+    /** How often due comment windows are published. */
+    static final Duration COMMENT_PUBLISH_TICK = Duration.ofMillis(100);
 
     private final ServerConfig config;
     private final VertxOptions vertxOptions;
@@ -59,6 +71,8 @@ public final class AmphiServer implements AutoCloseable {
     private Vertx vertx;
     private HttpServers http;
     private Database database;
+    private CommentHub comments;
+    private CommentFeed commentFeed;
     private RtmpServer rtmp;
     private volatile boolean rtmpUp;
     private boolean closed;
@@ -149,20 +163,29 @@ public final class AmphiServer implements AutoCloseable {
         metrics.bindProgramApi(programApi);
         boolean metricsApart = config.http().metricsPort() >= 0;
         database = openDatabase();
-        var router = HttpFrontend.router(vertx, rooms, origin, metrics,
-                new HttpFrontend.RtmpStatus(() -> rtmpUp, this::rtmpPort, this::rtmpsPort),
-                new HttpFrontend.HttpStatus(this::httpPort, this::httpsPort), programApi, !metricsApart);
         Clock wall = Clock.systemUTC();
         // the token key is kept in the database: tokens outlive a restart and work on every node of one database
         byte[] tokenKey;
         try {
             tokenKey = new Secrets(database).get("viewer-token-key", 32);
-        } catch (SQLException e) {
-            throw new IOException("cannot keep the viewer-token key in the database: " + e.getMessage(), e);
+            comments = new CommentHub(new CommentStore(database), room -> config.program().forRoom(room).comments(),
+                    room -> BlockedWords.of(config.program().forRoom(room).blockedWords()), config.segmentDuration(),
+                    COMMENT_WINDOW_HOLD, COMMENT_REMOVALS_KEPT, wall);
+        } catch (Exception e) {
+            throw new IOException("cannot read the comments' state from the database: " + e.getMessage(), e);
         }
-        new CommentsApi(vertx, rooms, new ServerComments(new CommentStore(database), config.segmentDuration()),
-                ViewerTokens.withKey(tokenKey, Duration.ofHours(24), wall),
-                new FloodControl(FloodControl.Limits.defaults(), System::nanoTime), CommentsApi.Limits.defaults(), wall).mount(router);
+        comments.listen(programApi.commentEvents());
+        commentFeed = new CommentFeed(vertx, rooms, comments, COMMENT_WINDOWS_KEPT, COMMENT_PUBLISH_TICK);
+        FloodControl.Limits flood = new FloodControl.Limits(FloodControl.Limits.defaults().viewer(), FloodControl.Limits.defaults().address(),
+                new FloodControl.Rate(2 * config.commentRoomRate(), Duration.ofNanos(1_000_000_000L / config.commentRoomRate())));
+        CommentsApi commentsApi = new CommentsApi(vertx, rooms, comments, ViewerTokens.withKey(tokenKey, Duration.ofHours(24), wall),
+                new FloodControl(flood, System::nanoTime), CommentsApi.Limits.defaults(), wall);
+        CommentModerationApi moderation = new CommentModerationApi(vertx, rooms, comments);
+        var router = HttpFrontend.router(vertx, rooms, origin, metrics,
+                new HttpFrontend.RtmpStatus(() -> rtmpUp, this::rtmpPort, this::rtmpsPort),
+                new HttpFrontend.HttpStatus(this::httpPort, this::httpsPort), programApi, !metricsApart,
+                List.of(commentFeed::mount, commentsApi::mount, moderation::mount));
+        commentFeed.start();
         http = HttpServers.listen(vertx, config, router, metricsApart ? HttpFrontend.metricsRouter(vertx, metrics) : null,
                 metrics.httpConnections());
 
@@ -330,6 +353,9 @@ public final class AmphiServer implements AutoCloseable {
         }
         if (origin != null) {
             quietly("HLS origin", origin::close);
+        }
+        if (commentFeed != null) {
+            quietly("comment feed", commentFeed::close);
         }
         if (vertx != null) {
             quietly("Vert.x", () -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));

@@ -17,8 +17,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,10 +72,21 @@ final class HttpFrontend {
     /** The main router; {@code withMetrics} false leaves {@code /metrics} to {@link #metricsRouter}. */
     static Router router(Vertx vertx, RoomRegistry rooms, HlsOrigin origin, ServerMetrics metrics,
                          RtmpStatus rtmp, HttpStatus http, ProgramApi programApi, boolean withMetrics) {
+        return router(vertx, rooms, origin, metrics, rtmp, http, programApi, withMetrics, List.of());
+    }
+
+    /**
+     * The main router with more routes, {@code mounts}, added before the origin's (so its
+     * {@code /live/{name}/{rendition}/{file}} does not take {@code /live/{name}/comments/...}).
+     */
+    static Router router(Vertx vertx, RoomRegistry rooms, HlsOrigin origin, ServerMetrics metrics,
+                         RtmpStatus rtmp, HttpStatus http, ProgramApi programApi, boolean withMetrics,
+                         List<Consumer<Router>> mounts) {
         Router router = Router.router(vertx);
         Failures failures = new Failures(vertx);
         router.route().handler(ctx -> timed(ctx, metrics));
         Cors.mount(router);
+        mounts.forEach(m -> m.accept(router));
         origin.mount(router);
         RoomsApi.of(rooms).mount(router);
         programApi.mount(router);

@@ -211,10 +211,35 @@ public final class Main {
     @Option(names = "--audio-bitrate", defaultValue = "128k", paramLabel = "BITRATE", description = "AAC bitrate of the program. Default: ${DEFAULT-VALUE}.")
     String audioBitrate;
 
+    @Option(names = "--comments", defaultValue = "text", paramLabel = "text|emoji|off",
+            description = "What viewers may comment: any text, emoji only, or nothing (reactions too); per room: "
+                    + "--room-setting ROOM.comments=emoji. Default: ${DEFAULT-VALUE}.")
+    String comments;
+
+    @Option(names = "--blocked-words", defaultValue = "", paramLabel = "WORD,WORD",
+            description = "Comments containing any of these words or phrases (ignoring case and width) are refused; "
+                    + "per room: --room-setting ROOM.blocked-words=... Default: none.")
+    String blockedWords;
+
+    @Option(names = "--comments-slow-mode", defaultValue = "0s", paramLabel = "DURATION",
+            description = "A viewer comments at most once per this interval (whole seconds, at most 10m); 0s: off. "
+                    + "Per room: ROOM.comments-slow-mode. Moderators change it live. Default: ${DEFAULT-VALUE}.")
+    String commentsSlowMode;
+
+    @Option(names = "--comments-hold", defaultValue = "off", paramLabel = "on|off",
+            description = "Hold every comment until a moderator approves it. Per room: ROOM.comments-hold. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String commentsHold;
+
+    @Option(names = "--comment-room-rate", defaultValue = "200", paramLabel = "N",
+            description = "Most comments a room takes per second from all its viewers (bursts of twice as many); "
+                    + "each viewer: a burst of 3, then one per 2 s. Default: ${DEFAULT-VALUE}.")
+    int commentRoomRate;
+
     @Option(names = "--room-setting", paramLabel = "ROOM.KEY=VALUE",
             description = "A program setting of one room, overriding the global flag of the same name (repeatable). "
                     + "KEY: mode, ladder, canvas, fps, layout, video-codec, preset, mix-loudest, max-speakers, audio-bitrate, "
-                    + "demo; e.g. panel.ladder=720p:1280x720:3000k,360p:640x360:700k. Several may be separated by commas "
+                    + "demo, comments, blocked-words, comments-slow-mode, comments-hold; e.g. panel.ladder=720p:1280x720:3000k,360p:640x360:700k. Several may be separated by commas "
                     + "(as the environment and the file must): a comma followed by ROOM.KEY= starts the next one.")
     List<String> roomSettings = new ArrayList<>();
 
@@ -237,7 +262,7 @@ public final class Main {
         return new ServerConfig(bind, httpPort, rtmpPort, tls, dataDir, Optional.ofNullable(lobbyKey).filter(k -> !k.isBlank()),
                 rooms, policy, segmentDuration, playlistWindow, segmentStoreBytes, limits,
                 Optional.ofNullable(publicHost).filter(h -> !h.isBlank()), programConfig(), httpListeners(),
-                Optional.ofNullable(databaseUrl).map(String::strip).filter(u -> !u.isEmpty()));
+                Optional.ofNullable(databaseUrl).map(String::strip).filter(u -> !u.isEmpty()), commentRoomRate);
     }
 
     private ServerConfig.HttpListeners httpListeners() {
@@ -274,6 +299,10 @@ public final class Main {
         globals.put(RoomSettings.Key.MAX_SPEAKERS, maxSpeakers);
         globals.put(RoomSettings.Key.AUDIO_BITRATE, audioBitrate);
         globals.put(RoomSettings.Key.DEMO, demo);
+        globals.put(RoomSettings.Key.COMMENTS, comments);
+        globals.put(RoomSettings.Key.BLOCKED_WORDS, blockedWords);
+        globals.put(RoomSettings.Key.COMMENTS_SLOW_MODE, commentsSlowMode);
+        globals.put(RoomSettings.Key.COMMENTS_HOLD, commentsHold);
         List<String> names = new ArrayList<>();
         names.add(RoomRegistry.LOBBY);
         rooms.forEach(r -> names.add(r.name()));

@@ -1,5 +1,6 @@
 package dev.amphi.server;
 
+import dev.amphi.core.comments.CommentSettings;
 import dev.amphi.core.room.Room;
 import dev.amphi.transcode.RoomProgram;
 import dev.amphi.transcode.encode.Rung;
@@ -33,11 +34,14 @@ import java.util.stream.Collectors;
  * @param maxSpeakers  speakers admitted
  * @param audioBitrate AAC bitrate of the program, bit/s
  * @param demoSpeakers synthetic speakers started with the server (0..maxSpeakers; only in a composited room)
+ * @param comments     viewers' comments: mode, slow mode, hold for approval (any room, passthrough too)
+ * @param blockedWords words a comment must not contain (any room)
  * @throws Invalid naming the {@link Key}s whose values do not fit
  */
 public record RoomSettings(String room, ProgramConfig.RoomMode mode, int canvasWidth, int canvasHeight, int fps,
                            List<Rung> ladder, VideoCodec codec, Optional<String> preset, Layout layout, int mixLoudest,
-                           int maxSpeakers, int audioBitrate, int demoSpeakers) {
+                           int maxSpeakers, int audioBitrate, int demoSpeakers, CommentSettings comments,
+                           List<String> blockedWords) {
 
     /** The settings a room may override, by their {@code --room-setting} key (the global flag's name). */
     public enum Key {
@@ -51,14 +55,29 @@ public record RoomSettings(String room, ProgramConfig.RoomMode mode, int canvasW
         MIX_LOUDEST("mix-loudest", "--mix-loudest"),
         MAX_SPEAKERS("max-speakers", "--max-speakers"),
         AUDIO_BITRATE("audio-bitrate", "--audio-bitrate"),
-        DEMO("demo", "--demo");
+        DEMO("demo", "--demo"),
+        COMMENTS("comments", "--comments", false),
+        BLOCKED_WORDS("blocked-words", "--blocked-words", false),
+        COMMENTS_SLOW_MODE("comments-slow-mode", "--comments-slow-mode", false),
+        COMMENTS_HOLD("comments-hold", "--comments-hold", false);
 
         private final String key;
         private final String flag;
+        private final boolean program;
 
         Key(String key, String flag) {
+            this(key, flag, true);
+        }
+
+        Key(String key, String flag, boolean program) {
             this.key = key;
             this.flag = flag;
+            this.program = program;
+        }
+
+        /** Whether it sets the room's program (unused in a passthrough room), rather than the room itself. */
+        public boolean program() {
+            return program;
         }
 
         /** The name in {@code ROOM.KEY=VALUE}, e.g. {@code video-codec}. */
@@ -104,6 +123,8 @@ public record RoomSettings(String room, ProgramConfig.RoomMode mode, int canvasW
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(preset, "preset");
         Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(comments, "comments");
+        blockedWords = List.copyOf(blockedWords);
         if (!Room.isValidName(room)) {
             throw new IllegalArgumentException("room name must match [a-z0-9-]{1,64}, was '" + room + "'");
         }

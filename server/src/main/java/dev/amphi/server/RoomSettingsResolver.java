@@ -1,5 +1,7 @@
 package dev.amphi.server;
 
+import dev.amphi.core.comments.CommentSettings;
+import dev.amphi.core.comments.RoomCommentMode;
 import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.server.RoomSettings.Key;
 import dev.amphi.transcode.encode.Rung;
@@ -154,6 +156,9 @@ final class RoomSettingsResolver {
             }
             values.put(e.key(), value);
         }
+        values.putIfAbsent(Key.COMMENTS, new Sourced("text", "the default comment mode"));
+        values.putIfAbsent(Key.COMMENTS_SLOW_MODE, new Sourced("0s", "no slow mode by default"));
+        values.putIfAbsent(Key.COMMENTS_HOLD, new Sourced("off", "no hold by default"));
         for (Key k : List.of(Key.MODE, Key.CANVAS, Key.FPS, Key.VIDEO_CODEC, Key.LAYOUT, Key.MIX_LOUDEST, Key.MAX_SPEAKERS,
                 Key.AUDIO_BITRATE)) {
             if (!values.containsKey(k)) {
@@ -164,7 +169,7 @@ final class RoomSettingsResolver {
         ProgramConfig.RoomMode mode = parse(values.get(Key.MODE), Values::roomMode);
         if (mode == ProgramConfig.RoomMode.PASSTHROUGH) {
             for (Entry e : own) {
-                if (e.key() != Key.MODE) {
+                if (e.key() != Key.MODE && e.key().program()) {
                     throw new IllegalArgumentException(e.origin() + ": room " + room + " passes its publisher through ("
                             + values.get(Key.MODE).origin() + "), so its " + e.key().key() + " would not be used; "
                             + "remove the setting or set " + room + ".mode=composite");
@@ -183,6 +188,10 @@ final class RoomSettingsResolver {
             values.put(Key.LADDER, new Sourced(ladder.toString(), "the default ladder within the canvas"));
         }
         Optional<String> preset = values.containsKey(Key.PRESET) ? parse(values.get(Key.PRESET), Values::preset) : Optional.empty();
+        CommentSettings comments = new CommentSettings(parse(values.get(Key.COMMENTS), RoomCommentMode::parse),
+                parse(values.get(Key.COMMENTS_SLOW_MODE), Values::slowMode),
+                parse(values.get(Key.COMMENTS_HOLD), Values::onOff));
+        List<String> blocked = values.containsKey(Key.BLOCKED_WORDS) ? parse(values.get(Key.BLOCKED_WORDS), Values::words) : List.of();
         try {
             return new RoomSettings(room, mode, canvas[0], canvas[1],
                     parse(values.get(Key.FPS), Values::count),
@@ -193,7 +202,8 @@ final class RoomSettingsResolver {
                     parse(values.get(Key.MIX_LOUDEST), Values::count),
                     parse(values.get(Key.MAX_SPEAKERS), Values::count),
                     parse(values.get(Key.AUDIO_BITRATE), Values::bitrate),
-                    parse(values.get(Key.DEMO), Values::count));
+                    parse(values.get(Key.DEMO), Values::count),
+                    comments, blocked);
         } catch (RoomSettings.Invalid e) {
             String origins = e.keys().stream().sorted().map(values::get).map(Sourced::origin).collect(Collectors.joining(" and "));
             throw new IllegalArgumentException(origins + ": " + e.getMessage(), e);

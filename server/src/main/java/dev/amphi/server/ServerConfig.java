@@ -31,12 +31,13 @@ import java.util.Set;
  *                          entry per room, the lobby included
  * @param http              HTTPS, the metrics listener and the HTTP connection timeouts
  * @param databaseUrl       the JDBC URL of the comments' database; empty: an SQLite file in {@code dataDir}
+ * @param commentRoomRate   comments a room takes per second (bursts of twice as many)
  */
 public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls> tls, Path dataDir,
                            Optional<String> lobbyKey, List<Room> rooms, DuplicatePolicy duplicatePolicy,
                            Duration segmentDuration, int playlistWindow, long segmentStoreBytes,
                            RtmpLimits limits, Optional<String> publicHost, ProgramConfig program, HttpListeners http,
-                           Optional<String> databaseUrl) {
+                           Optional<String> databaseUrl, int commentRoomRate) {
 
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
@@ -50,6 +51,9 @@ public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls
         Objects.requireNonNull(program, "program");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(databaseUrl, "databaseUrl");
+        if (commentRoomRate < 1 || commentRoomRate > 100_000) {
+            throw new IllegalArgumentException("--comment-room-rate must be 1 to 100000 a second, was " + commentRoomRate);
+        }
         databaseUrl.ifPresent(u -> {
             if (!u.startsWith("jdbc:")) {
                 // not echoed: a URL may carry a password

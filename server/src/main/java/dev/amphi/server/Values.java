@@ -1,5 +1,6 @@
 package dev.amphi.server;
 
+import dev.amphi.core.comments.CommentSettings;
 import dev.amphi.core.room.Room;
 import dev.amphi.transcode.encode.Rung;
 import dev.amphi.transcode.encode.VideoCodec;
@@ -110,6 +111,36 @@ final class Values {
             throw new IllegalArgumentException("not a picture size: '" + text + "' (example: 1920x1080)");
         }
         return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
+    }
+
+    /** A slow mode: a duration of whole seconds from 0 (off) to {@link CommentSettings#MAX_SLOW_MODE}. */
+    static Duration slowMode(String text) {
+        Duration d = duration(text);
+        if (d.toMillis() % 1000 != 0 || d.compareTo(CommentSettings.MAX_SLOW_MODE) > 0) {
+            throw new IllegalArgumentException("slow mode must be whole seconds from 0 (off) to "
+                    + CommentSettings.MAX_SLOW_MODE.toSeconds() + "s, was '" + text + "'");
+        }
+        return d;
+    }
+
+    /** {@code on}/{@code true}/{@code yes} or {@code off}/{@code false}/{@code no}. */
+    static boolean onOff(String text) {
+        return switch (text.strip().toLowerCase(Locale.ROOT)) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new IllegalArgumentException("must be on or off, was '" + text + "'");
+        };
+    }
+
+    /** Comma-separated words or phrases; blank entries skipped. */
+    static List<String> words(String text) {
+        List<String> out = new ArrayList<>();
+        for (String w : text.split(",")) {
+            if (!w.isBlank()) {
+                out.add(w.strip());
+            }
+        }
+        return out;
     }
 
     /** A whole number (frame rate, speaker counts); the program builder checks the range. */

@@ -3,6 +3,7 @@ package dev.amphi.server;
 import static dev.amphi.server.TestSupport.httpUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.amphi.core.store.CommentStore;
 import dev.amphi.core.store.Database;
@@ -14,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -80,5 +82,43 @@ class CommentsServerTest {
         assertThatThrownBy(() -> Main.parse(new String[] {"--database-url", "postgres://user:secret@db/amphi"}, Map.of(),
                 new PrintStream(new ByteArrayOutputStream())))
                 .hasMessageContaining("--database-url must be a JDBC URL").hasMessageNotContaining("secret");
+    }
+
+    @Test
+    void aPostedCommentIsPublishedInItsWindowObjectBesideTheStreamAndRoomSettingsApply() throws Exception {
+        try (AmphiServer server = TestSupport.start(dataDir, "--room", "quiet=quiet-stream-key-0123",
+                "--room-setting", "quiet.comments=emoji,quiet.blocked-words=spoiler", "--blocked-words", "secret")) {
+            String token = post(server, "/api/rooms/lobby/viewer-token", null, "{}").getString("token");
+            JsonObject answer = post(server, "/api/rooms/lobby/comments", token, "{\"text\":\"hello room\"}");
+            long k = answer.getLong("window");
+            assertThat(k).as("windows of the segment duration, numbered from the epoch").isEqualTo(answer.getLong("t") / 2000);
+            URI object = URI.create(httpUrl(server, "/live/lobby/comments/" + k + ".json"));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(object).build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.headers().firstValue("Cache-Control")).hasValue("public, max-age=31536000, immutable");
+                assertThat(new JsonObject(r.body()).getJsonArray("comments").getJsonObject(0).getString("text")).isEqualTo("hello room");
+            });
+            JsonObject index = new JsonObject(http.send(HttpRequest.newBuilder(URI.create(httpUrl(server, "/live/lobby/comments/index.json")))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(index.getLong("latest")).isGreaterThanOrEqualTo(k);
+
+            String quiet = post(server, "/api/rooms/quiet/viewer-token", null, "{}").getString("token");
+            assertThat(refusal(server, "quiet", quiet, "words")).isEqualTo("emoji-only");
+            assertThat(refusal(server, "lobby", token, "a SECRET")).as("--blocked-words, every room without its own").isEqualTo("blocked-word");
+            post(server, "/api/rooms/quiet/comments", quiet, "{\"text\":\"👏\"}");
+        }
+        assertThatThrownBy(() -> Main.parse(new String[] {"--room-setting", "lobby.comments=loud"}, Map.of(),
+                new PrintStream(new ByteArrayOutputStream()))).hasMessageContaining("lobby.comments=loud")
+                .hasMessageContaining("text, emoji or off");
+    }
+
+    private String refusal(AmphiServer server, String room, String token, String text) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(httpUrl(server, "/api/rooms/" + room + "/comments")))
+                .header("Content-Type", "application/json").header("Authorization", "Viewer " + token)
+                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("text", text).encode())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isBetween(400, 499);
+        return new JsonObject(r.body()).getString("rule");
     }
 }

@@ -3,8 +3,11 @@ package dev.amphi.core.api;
 import dev.amphi.core.comments.CommentDraft;
 import dev.amphi.core.comments.CommentRefused;
 import dev.amphi.core.comments.CommentRooms;
+import dev.amphi.core.comments.CommentSettings;
 import dev.amphi.core.comments.CommentWindows;
 import dev.amphi.core.comments.FloodControl;
+import dev.amphi.core.comments.Reactions;
+import dev.amphi.core.comments.RoomCommentMode;
 import dev.amphi.core.comments.ViewerTokens;
 import dev.amphi.core.room.Room;
 import dev.amphi.core.room.RoomRegistry;
@@ -30,10 +33,15 @@ import java.util.Optional;
  *   <li>{@code POST /api/rooms/{room}/comments} with {@code Authorization: Viewer <token>},
  *       {@code Content-Type: application/json} and {@code {"text","mode","color","at"}} ({@code at}
  *       the program time of the poster's playhead in epoch ms, clamped to the last
- *       {@code maxBehind}; absent: now): {@code 201 {"id","t","window"}} once the comment is stored.
+ *       {@code maxBehind}; absent: now): {@code 201 {"id","t","window"}} once the comment is stored
+ *       ({@code {"id","t","held":true}} when the room holds comments for approval).
  *       Refusals: 400 {@code {"error","rule"}} (the rules of {@link CommentDraft}, {@code json},
- *       {@code at}), 401 without a valid token, 403 comments off, 404 unknown room, 413 over the
- *       body limit, 415 not JSON, 429 with {@code Retry-After} (flood control), 503 when storing failed.</li>
+ *       {@code at}), 401 without a valid token, 403 comments off or the viewer muted, 404 unknown
+ *       room, 413 over the body limit, 415 not JSON, 429 with {@code Retry-After} (flood control,
+ *       slow mode), 503 when storing failed.</li>
+ *   <li>{@code POST /api/rooms/{room}/reactions}, the same headers, {@code {"emoji","at"}}: {@code 202
+ *       {"t"}} once counted (memory only: counts per second reach viewers in the comment windows);
+ *       400 {@code reaction} for an emoji not in the set, 403, 429 as above with their own rates.</li>
  * </ul>
  * The viewer's token travels in a header, never in a cookie, so another site's page cannot post in
  * a viewer's name (it cannot read the token). Storing runs on a worker thread.
@@ -55,6 +63,13 @@ public final class CommentsApi {
         }
     }
 
+    /**
+     * Reactions are taps, counted in memory: a viewer may send 20 at once, then 5 a second; an
+     * address 300 at once, then 100 a second; a room 10,000 at once, then 5,000 a second.
+     */
+    static final FloodControl.Limits REACTION_RATES = new FloodControl.Limits(new FloodControl.Rate(20, Duration.ofMillis(200)),
+            new FloodControl.Rate(300, Duration.ofMillis(10)), new FloodControl.Rate(10_000, Duration.ofNanos(200_000)));
+
     private final Vertx vertx;
     private final RoomRegistry registry;
     private final CommentRooms rooms;
@@ -62,6 +77,7 @@ public final class CommentsApi {
     private final FloodControl flood;
     private final Limits limits;
     private final Clock clock;
+    private final FloodControl reactionFlood;
     private final SecureRandom ids = new SecureRandom();
 
     public CommentsApi(Vertx vertx, RoomRegistry registry, CommentRooms rooms, ViewerTokens tokens, FloodControl flood,
@@ -73,6 +89,7 @@ public final class CommentsApi {
         this.flood = Objects.requireNonNull(flood, "flood");
         this.limits = Objects.requireNonNull(limits, "limits");
         this.clock = Objects.requireNonNull(clock, "clock");
+        this.reactionFlood = new FloodControl(REACTION_RATES, System::nanoTime);
     }
 
     /** Adds the routes to {@code router}. */
@@ -82,6 +99,84 @@ public final class CommentsApi {
                 .handler(BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes()))
                 .handler(this::post)
                 .failureHandler(this::failed);
+        router.route(HttpMethod.POST, "/api/rooms/:name/reactions")
+                .handler(BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes()))
+                .handler(this::react)
+                .failureHandler(this::failed);
+    }
+
+    /** A viewer's post that passed the checks every post meets: room, JSON, token, body. */
+    private record Post(String room, ViewerTokens.Viewer viewer, JsonObject body, long now) {
+    }
+
+    /** The checks every viewer's post meets; empty when a refusal was sent. */
+    private Optional<Post> admitPost(RoutingContext ctx) {
+        Optional<Room> room = Responses.room(ctx, registry);
+        if (room.isEmpty()) {
+            return Optional.empty();
+        }
+        String type = ctx.request().getHeader("Content-Type");
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            refuse(ctx, 415, "json", "a comment or reaction is posted as Content-Type: application/json");
+            return Optional.empty();
+        }
+        Optional<ViewerTokens.Viewer> viewer = viewer(ctx.request().getHeader("Authorization"));
+        if (viewer.isEmpty()) {
+            ctx.response().putHeader("WWW-Authenticate", "Viewer realm=\"amphi\"");
+            refuse(ctx, 401, "token", "posting needs 'Authorization: Viewer <token>' (POST .../viewer-token gives one)");
+            return Optional.empty();
+        }
+        String name = room.get().name();
+        if (rooms.muted(name, viewer.get().id())) {
+            refuse(ctx, 403, "muted", "a moderator muted you in this room");
+            return Optional.empty();
+        }
+        try {
+            String raw = ctx.body().asString();
+            if (raw == null) {
+                throw new DecodeException("no body");
+            }
+            return Optional.of(new Post(name, viewer.get(), new JsonObject(raw), clock.millis()));
+        } catch (DecodeException | ClassCastException e) {
+            refuse(ctx, 400, "json", "the body must be a JSON object");
+            return Optional.empty();
+        }
+    }
+
+    private void react(RoutingContext ctx) {
+        Optional<Post> post = admitPost(ctx);
+        if (post.isEmpty()) {
+            return;
+        }
+        Post p = post.get();
+        String reaction;
+        long at;
+        try {
+            if (rooms.settings(p.room()).mode() == RoomCommentMode.OFF) {
+                throw new CommentRefused("comments-off", "comments and reactions are off in this room");
+            }
+            Object emoji = p.body().getValue("emoji");
+            reaction = Reactions.parse(emoji instanceof String e ? e : null);
+            at = at(p.body(), p.now());
+        } catch (CommentRefused e) {
+            refuse(ctx, e.rule().equals("comments-off") ? 403 : 400, e.rule(), e.getMessage());
+            return;
+        }
+        if (tooMany(ctx, reactionFlood.admit(p.room(), p.viewer().id(), ctx.request().remoteAddress().hostAddress()))) {
+            return;
+        }
+        rooms.react(p.room(), reaction, at);
+        Responses.json(ctx, 202, new JsonObject().put("t", at).encode());
+    }
+
+    private boolean tooMany(RoutingContext ctx, Optional<FloodControl.Refusal> flooded) {
+        if (flooded.isEmpty()) {
+            return false;
+        }
+        long seconds = Math.max(1, (flooded.get().retryAfter().toMillis() + 999) / 1000);
+        ctx.response().putHeader("Retry-After", Long.toString(seconds));
+        refuse(ctx, 429, flooded.get().rule(), "too many; try again in " + seconds + " s");
+        return true;
     }
 
     private void token(RoutingContext ctx) {
@@ -94,53 +189,39 @@ public final class CommentsApi {
     }
 
     private void post(RoutingContext ctx) {
-        Optional<Room> room = Responses.room(ctx, registry);
-        if (room.isEmpty()) {
+        Optional<Post> post = admitPost(ctx);
+        if (post.isEmpty()) {
             return;
         }
-        String type = ctx.request().getHeader("Content-Type");
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            refuse(ctx, 415, "json", "a comment is posted as Content-Type: application/json");
-            return;
-        }
-        Optional<ViewerTokens.Viewer> viewer = viewer(ctx.request().getHeader("Authorization"));
-        if (viewer.isEmpty()) {
-            ctx.response().putHeader("WWW-Authenticate", "Viewer realm=\"amphi\"");
-            refuse(ctx, 401, "token", "posting needs 'Authorization: Viewer <token>' (POST .../viewer-token gives one)");
-            return;
-        }
-        String name = room.get().name();
-        long now = clock.millis();
+        Post p = post.get();
+        CommentSettings settings = rooms.settings(p.room());
         CommentDraft draft;
         long at;
         try {
-            String raw = ctx.body().asString();
-            if (raw == null) {
-                throw new DecodeException("no body");
-            }
-            JsonObject body = new JsonObject(raw);
-            draft = CommentDraft.of(text(body), optional(body, "mode"), optional(body, "color"), rooms.mode(name), rooms.blocked(name));
-            at = at(body, now);
-        } catch (DecodeException | ClassCastException e) {
+            draft = CommentDraft.of(text(p.body()), optional(p.body(), "mode"), optional(p.body(), "color"), settings.mode(),
+                    rooms.blocked(p.room()));
+            at = at(p.body(), p.now());
+        } catch (ClassCastException e) {
             refuse(ctx, 400, "json", "the body must be a JSON object with a string 'text'");
             return;
         } catch (CommentRefused e) {
             refuse(ctx, e.rule().equals("comments-off") ? 403 : 400, e.rule(), e.getMessage());
             return;
         }
-        Optional<FloodControl.Refusal> flooded = flood.admit(name, viewer.get().id(), ctx.request().remoteAddress().hostAddress());
-        if (flooded.isPresent()) {
-            long seconds = Math.max(1, (flooded.get().retryAfter().toMillis() + 999) / 1000);
-            ctx.response().putHeader("Retry-After", Long.toString(seconds));
-            refuse(ctx, 429, flooded.get().rule(), "too many comments; try again in " + seconds + " s");
+        if (tooMany(ctx, flood.admit(p.room(), p.viewer().id(), ctx.request().remoteAddress().hostAddress(), settings.slowMode()))) {
             return;
         }
-        CommentWindows.Accepted comment = new CommentWindows.Accepted(ids.nextLong() & Long.MAX_VALUE, viewer.get().id(),
-                viewer.get().nickname(), draft, at, now);
-        vertx.<Long>executeBlocking(() -> rooms.accept(name, comment), false).onComplete(r -> {
+        CommentWindows.Accepted comment = new CommentWindows.Accepted(ids.nextLong() & Long.MAX_VALUE, p.viewer().id(),
+                p.viewer().nickname(), draft, at, p.now());
+        vertx.<Long>executeBlocking(() -> rooms.accept(p.room(), comment), false).onComplete(r -> {
             if (r.succeeded()) {
-                Responses.json(ctx, 201, new JsonObject().put("id", Long.toString(comment.id())).put("t", comment.at())
-                        .put("window", r.result()).encode());
+                JsonObject answer = new JsonObject().put("id", Long.toString(comment.id())).put("t", comment.at());
+                if (r.result() < 0) {
+                    answer.put("held", true);
+                } else {
+                    answer.put("window", r.result());
+                }
+                Responses.json(ctx, 201, answer.encode());
             } else {
                 refuse(ctx, 503, "store", "the comment could not be stored; try again");
             }

@@ -1,17 +1,15 @@
 package dev.amphi.core.api;
 
+import dev.amphi.core.comments.CommentHub;
 import dev.amphi.core.room.LayoutChoice;
 import dev.amphi.core.room.ProgramControl;
-import dev.amphi.core.room.Room;
 import dev.amphi.core.room.RoomRegistry;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * A composited room's program over HTTP:
@@ -83,10 +81,16 @@ public final class ProgramApi {
         router.route(HttpMethod.GET, "/api/rooms/:name/program").handler(this::program);
         router.route(HttpMethod.PUT, "/api/rooms/:name/layout")
                 .handler(BodyHandler.create(false).setBodyLimit(limits.maxBodyBytes()))
-                .handler(this::authorize)
+                .handler(new RoomKeyAuth(registry, "a layout change")::handle)
                 .handler(this::layout)
                 .failureHandler(this::failed);
-        router.route(HttpMethod.GET, "/api/rooms/:name/events").handler(ctx -> Responses.room(ctx, registry).ifPresent(r -> streams.open(ctx, r)));
+        router.route(HttpMethod.GET, "/api/rooms/:name/events").handler(ctx -> Responses.room(ctx, registry)
+                .ifPresent(r -> streams.open(ctx, r, RoomKeyAuth.holdsKey(registry, r, ctx.request().getHeader("Authorization")))));
+    }
+
+    /** The listener that puts each room's comment events on its event streams. */
+    public CommentHub.Listener commentEvents() {
+        return streams.commentListener();
     }
 
     /** Event streams open now, over all rooms. */
@@ -97,32 +101,6 @@ public final class ProgramApi {
     private void program(RoutingContext ctx) {
         Responses.room(ctx, registry).ifPresent(room -> Responses.json(ctx, 200,
                 ProgramJson.state(room.name(), control.state(room.name()), registry.isLive(room.name())).encode()));
-    }
-
-    /** 404 for an unknown room, 401 without the room's key; else on to the layout. */
-    private void authorize(RoutingContext ctx) {
-        Optional<Room> room = Responses.room(ctx, registry);
-        if (room.isEmpty()) {
-            return;
-        }
-        String header = ctx.request().getHeader("Authorization");
-        if (header == null || header.isBlank()) {
-            unauthorized(ctx, null, "a layout change needs 'Authorization: Bearer <the room's stream key>'");
-            return;
-        }
-        String h = header.strip();
-        if (h.length() < 7 || !h.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
-            unauthorized(ctx, "invalid_request", "Authorization must use the Bearer scheme with the room's stream key");
-            return;
-        }
-        String token = h.substring(7).strip();
-        // digest lookup, then a constant-time comparison (RoomRegistry.byStreamKey)
-        boolean ok = registry.byStreamKey(token).map(r -> r.name().equals(room.get().name())).orElse(false);
-        if (!ok) {
-            unauthorized(ctx, "invalid_token", "wrong key for room " + room.get().name());
-            return;
-        }
-        ctx.next();
     }
 
     private void layout(RoutingContext ctx) {
@@ -160,11 +138,5 @@ public final class ProgramApi {
         } else {
             ctx.next();
         }
-    }
-
-    private void unauthorized(RoutingContext ctx, String error, String message) {
-        ctx.response().putHeader("WWW-Authenticate",
-                "Bearer realm=\"amphi\"" + (error == null ? "" : ", error=\"" + error + "\""));
-        Responses.error(ctx, 401, message);
     }
 }

@@ -1,5 +1,8 @@
 package dev.amphi.core.api;
 
+import dev.amphi.core.comments.CommentHub;
+import dev.amphi.core.comments.CommentSettings;
+import dev.amphi.core.comments.CommentWindows;
 import dev.amphi.core.room.LayoutChoice;
 import dev.amphi.core.room.ProgramControl;
 import dev.amphi.core.room.ProgramEvents;
@@ -15,8 +18,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -30,6 +35,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *   <li>{@code speakers}: {@code {"speakers":[...]}}, on joins and leaves</li>
  *   <li>{@code layout}: the layout JSON, e.g. {@code {"layout":"speaker"}}</li>
  *   <li>{@code program}: the whole state again when the program starts or stops</li>
+ *   <li>{@code comment}: each comment as it is accepted (streams opened with the room's key also get
+ *       held comments, with {@code "held":true}, and each comment's {@code viewer} id, to mute);
+ *       {@code comment-removed} ({@code {"id"}}); {@code comment-settings}</li>
  * </ul>
  * and a comment line ({@code : heartbeat}) every heartbeat interval.
  *
@@ -37,6 +45,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * an event once and hands it to each client's event loop ({@link Context#runOnContext}), never
  * writing from a foreign thread. A client keeps at most one pending event of each kind (a newer
  * one replaces an older one not yet written, so a burst of joins costs one {@code speakers} write),
+ * comment events are queued, every one (a client with {@link #MAX_QUEUED} unwritten is disconnected),
  * and a client whose HTTP write queue is full (it does not read) is disconnected. At most
  * {@code maxStreams} streams are open at once over all rooms; one more gets 503 with
  * {@code Retry-After}. Responses are not compressed, so events are not held back in a compressor.
@@ -49,6 +58,9 @@ final class ProgramEventStreams {
     private static final int LAYOUT = 1;
     private static final int SPEAKERS = 2;
     private static final int ACTIVE = 3;
+
+    /** Comment events a client may have unwritten before it is disconnected. */
+    static final int MAX_QUEUED = 2000;
 
     private final RoomRegistry registry;
     private final ProgramControl control;
@@ -68,8 +80,11 @@ final class ProgramEventStreams {
         return open.get();
     }
 
-    /** Event loop: starts a stream for {@code room}, or answers 503 when too many are open. */
-    void open(RoutingContext ctx, Room room) {
+    /**
+     * Event loop: starts a stream for {@code room}, or answers 503 when too many are open.
+     * {@code host}: the client showed the room's key, so it also gets held comments and viewers' ids.
+     */
+    void open(RoutingContext ctx, Room room, boolean host) {
         if (open.incrementAndGet() > maxStreams) {
             open.decrementAndGet();
             ctx.response().putHeader("Retry-After", "30");
@@ -83,7 +98,7 @@ final class ProgramEventStreams {
                 .putHeader("Content-Encoding", "identity") // Vert.x compresses nothing marked identity
                 .putHeader("X-Accel-Buffering", "no"); // nor does nginx buffer it
         RoomHub hub = hubs.computeIfAbsent(room.name(), RoomHub::new);
-        Client client = new Client(hub, ctx.vertx(), Vertx.currentContext(), res);
+        Client client = new Client(hub, ctx.vertx(), Vertx.currentContext(), res, host);
         hub.clients.add(client);
         ctx.addEndHandler(ar -> client.close()); // the connection closed (or the response ended); keeps others' end handlers
         client.timer = ctx.vertx().setPeriodic(heartbeatMs, id -> client.write(": heartbeat\n\n"));
@@ -93,6 +108,43 @@ final class ProgramEventStreams {
 
     private static String frame(String event, JsonObject data) {
         return "event: " + event + "\ndata: " + data.encode() + "\n\n";
+    }
+
+    /** The listener that puts comment events on the rooms' streams (every one is delivered, none coalesced). */
+    CommentHub.Listener commentListener() {
+        return new CommentHub.Listener() {
+            @Override
+            public void accepted(String room, CommentWindows.Accepted comment, boolean held) {
+                String forHosts = frame("comment", CommentJson.forHosts(comment, held));
+                queue(room, held ? null : frame("comment", CommentJson.comment(comment)), forHosts);
+            }
+
+            @Override
+            public void removed(String room, long id) {
+                String f = frame("comment-removed", new JsonObject().put("id", Long.toString(id)));
+                queue(room, f, f);
+            }
+
+            @Override
+            public void settingsChanged(String room, CommentSettings settings) {
+                String f = frame("comment-settings", CommentJson.settings(settings));
+                queue(room, f, f);
+            }
+        };
+    }
+
+    /** Any thread: queues {@code forViewers} (null: none) or {@code forHosts} on each client of {@code room}. */
+    private void queue(String room, String forViewers, String forHosts) {
+        RoomHub hub = hubs.get(room);
+        if (hub == null) {
+            return;
+        }
+        for (Client c : hub.clients) {
+            String f = c.host ? forHosts : forViewers;
+            if (f != null) {
+                c.enqueue(f);
+            }
+        }
     }
 
     /** One room's clients and its one registration with the control. */
@@ -146,13 +198,38 @@ final class ProgramEventStreams {
         private final AtomicReferenceArray<String> pending = new AtomicReferenceArray<>(KINDS.length);
         private final AtomicBoolean scheduled = new AtomicBoolean();
         private final AtomicBoolean closed = new AtomicBoolean();
+        private final Queue<String> queued = new ConcurrentLinkedQueue<>();
+        private final AtomicInteger queuedCount = new AtomicInteger();
+        final boolean host;
         long timer = -1; // event loop only
 
-        Client(RoomHub hub, Vertx vertx, Context context, HttpServerResponse res) {
+        Client(RoomHub hub, Vertx vertx, Context context, HttpServerResponse res, boolean host) {
             this.hub = hub;
             this.vertx = vertx;
             this.context = context;
             this.res = res;
+            this.host = host;
+        }
+
+        /**
+         * Any thread: queues an event that must not be coalesced (a comment); a client with
+         * {@link #MAX_QUEUED} events unwritten is disconnected (it reconnects and starts afresh).
+         */
+        void enqueue(String frame) {
+            if (closed.get()) {
+                return;
+            }
+            if (queuedCount.incrementAndGet() > MAX_QUEUED) {
+                context.runOnContext(v -> {
+                    close();
+                    res.reset();
+                });
+                return;
+            }
+            queued.add(frame);
+            if (scheduled.compareAndSet(false, true)) {
+                context.runOnContext(v -> flush());
+            }
         }
 
         /** Any thread: keeps the newest event of its kind and schedules a flush on the event loop. */
@@ -173,6 +250,11 @@ final class ProgramEventStreams {
                 if (f != null) {
                     write(f);
                 }
+            }
+            String q;
+            while ((q = queued.poll()) != null) {
+                queuedCount.decrementAndGet();
+                write(q);
             }
         }
 

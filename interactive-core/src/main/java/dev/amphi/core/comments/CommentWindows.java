@@ -3,7 +3,9 @@ package dev.amphi.core.comments;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
@@ -17,7 +19,9 @@ import java.util.TreeMap;
  * that arrives late), to the window open at its arrival, keeping its T, so a published window never
  * changes and nothing accepted is lost. Window {@code k} is published {@code hold} after its end
  * (time for the comments posted at its last instants to arrive), and every window is published, even
- * an empty one, in order and exactly once, so viewers can fetch predictable names.
+ * an empty one, in order and exactly once, so viewers can fetch predictable names. Reactions are
+ * counted per second of program time into the same windows, by the same rule; a comment still
+ * waiting in its window can be taken out (a moderator deleted it before anyone saw it).
  *
  * <p>Thread-safe (one lock; callers are request handlers and one publishing timer).
  */
@@ -32,11 +36,28 @@ public final class CommentWindows {
         }
     }
 
-    /** A published window: its index, its program-time span and its comments in program-time order. */
-    public record Window(long index, long from, long to, List<Accepted> comments) {
+    /** How many of each reaction were sent in one second of program time (epoch ms of the second's start). */
+    public record ReactionSecond(long second, Map<String, Integer> counts) {
+        public ReactionSecond {
+            counts = Collections.unmodifiableMap(new TreeMap<>(counts));
+        }
+    }
+
+    /**
+     * A published window: its index, its program-time span, its comments in program-time order and
+     * its reaction counts by second.
+     */
+    public record Window(long index, long from, long to, List<Accepted> comments, List<ReactionSecond> reactions) {
         public Window {
             comments = List.copyOf(comments);
+            reactions = List.copyOf(reactions);
         }
+    }
+
+    /** What an unpublished window holds so far. */
+    private static final class Pending {
+        final List<Accepted> comments = new ArrayList<>();
+        final TreeMap<Long, Map<String, Integer>> reactions = new TreeMap<>();
     }
 
     private static final Comparator<Accepted> BY_TIME = Comparator.comparingLong(Accepted::at).thenComparingLong(Accepted::id);
@@ -44,7 +65,7 @@ public final class CommentWindows {
     private final long anchor;
     private final long length;
     private final long hold;
-    private final TreeMap<Long, List<Accepted>> pending = new TreeMap<>();
+    private final TreeMap<Long, Pending> pending = new TreeMap<>();
     private long nextToPublish;
 
     /**
@@ -73,12 +94,40 @@ public final class CommentWindows {
 
     /** Puts {@code c} into its window (see the class comment) and returns that window's index. */
     public synchronized long add(Accepted c, long nowMillis) {
+        long k = place(c.at(), nowMillis);
+        pending.computeIfAbsent(k, x -> new Pending()).comments.add(c);
+        return k;
+    }
+
+    /**
+     * Counts one {@code reaction} sent at program time {@code at} into the second it falls in, in
+     * the window that takes a comment of that time (the same late rule); returns that window's index.
+     */
+    public synchronized long react(String reaction, long at, long nowMillis) {
+        Objects.requireNonNull(reaction, "reaction");
+        long k = place(at, nowMillis);
+        long second = Math.floorDiv(at, 1000) * 1000;
+        pending.computeIfAbsent(k, x -> new Pending()).reactions
+                .computeIfAbsent(second, x -> new TreeMap<>()).merge(reaction, 1, Integer::sum);
+        return k;
+    }
+
+    /** Takes comment {@code id} out of the window it waits in; false when no unpublished window holds it. */
+    public synchronized boolean remove(long id) {
+        for (Pending p : pending.values()) {
+            if (p.comments.removeIf(c -> c.id() == id)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private long place(long at, long nowMillis) {
         long open = index(nowMillis);
-        long k = Math.min(index(c.at()), open); // a time in the future (the API clamps it) waits in the open window
+        long k = Math.min(index(at), open); // a time in the future (the API clamps it) waits in the open window
         if (k < nextToPublish) {
             k = Math.max(open, nextToPublish); // late: its window is out, the open one takes it
         }
-        pending.computeIfAbsent(k, x -> new ArrayList<>()).add(c);
         return k;
     }
 
@@ -86,13 +135,20 @@ public final class CommentWindows {
     public synchronized List<Window> publishDue(long nowMillis) {
         List<Window> out = new ArrayList<>();
         while (anchor + (nextToPublish + 1) * length + hold <= nowMillis) {
-            List<Accepted> cs = pending.remove(nextToPublish);
-            List<Accepted> sorted = cs == null ? List.of() : cs.stream().sorted(BY_TIME).toList();
+            Pending p = pending.remove(nextToPublish);
+            List<Accepted> sorted = p == null ? List.of() : p.comments.stream().sorted(BY_TIME).toList();
+            List<ReactionSecond> reactions = p == null ? List.of()
+                    : p.reactions.entrySet().stream().map(e -> new ReactionSecond(e.getKey(), e.getValue())).toList();
             long from = anchor + nextToPublish * length;
-            out.add(new Window(nextToPublish, from, from + length, sorted));
+            out.add(new Window(nextToPublish, from, from + length, sorted, reactions));
             nextToPublish++;
         }
         return out;
+    }
+
+    /** Each window's span in milliseconds. */
+    public long length() {
+        return length;
     }
 
     /** The first window not published yet. */

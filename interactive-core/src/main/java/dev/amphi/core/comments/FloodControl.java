@@ -67,7 +67,6 @@ public final class FloodControl {
     private final Cache<String, Bucket> addresses;
     private final Cache<String, Long> lastPost;
     private final Map<String, Bucket> rooms = new ConcurrentHashMap<>();
-    private final Map<String, Duration> slowModes = new ConcurrentHashMap<>();
 
     public FloodControl(Limits limits, LongSupplier nanoTime) {
         this.limits = Objects.requireNonNull(limits, "limits");
@@ -84,28 +83,20 @@ public final class FloodControl {
                 .expireAfterAccess(r.every().multipliedBy(r.burst()).plusSeconds(1)).build();
     }
 
-    /** Slow mode for {@code room}: a viewer posts at most once per {@code interval}; zero turns it off. */
-    public void slowMode(String room, Duration interval) {
-        if (interval.isNegative() || interval.isZero()) {
-            slowModes.remove(room);
-        } else {
-            slowModes.put(room, interval);
-        }
-    }
-
-    /** The slow mode of {@code room}, zero when off. */
-    public Duration slowMode(String room) {
-        return slowModes.getOrDefault(room, Duration.ZERO);
+    /** {@link #admit(String, String, String, Duration)} without slow mode. */
+    public Optional<Refusal> admit(String room, String viewer, String address) {
+        return admit(room, viewer, address, Duration.ZERO);
     }
 
     /**
      * Admits a post of {@code viewer} from {@code address} to {@code room}, taking from every bucket,
-     * or refuses it taking nothing.
+     * or refuses it taking nothing. {@code slowMode} is the room's slow mode (zero: off): a viewer
+     * posts at most once per that interval.
      */
-    public Optional<Refusal> admit(String room, String viewer, String address) {
+    public Optional<Refusal> admit(String room, String viewer, String address, Duration slowMode) {
         long now = nanoTime.getAsLong();
         String viewerKey = room + '\n' + viewer;
-        Duration slow = slowModes.get(room);
+        Duration slow = slowMode.isZero() || slowMode.isNegative() ? null : slowMode;
         if (slow != null) {
             Long last = lastPost.getIfPresent(viewerKey);
             if (last != null && now - last < slow.toNanos()) {

@@ -1,6 +1,7 @@
 package dev.amphi.core.store;
 
 import dev.amphi.core.comments.CommentDraft;
+import dev.amphi.core.comments.CommentLog;
 import dev.amphi.core.comments.CommentWindows;
 import dev.amphi.core.comments.DisplayMode;
 import java.sql.Connection;
@@ -8,17 +9,22 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Viewers' comments in the {@link Database}. {@link #insert} returns once the comment is committed
  * (with the embedded default: on disk), so the API acknowledges only what a restart will find.
- * Deleted comments stay, marked, for moderation records; {@link #room} leaves them out.
+ * Deleted comments stay, marked, for moderation records; {@link #room} leaves them out, and held
+ * ones (waiting for approval). Also muted viewers and reaction counts per second.
  * Blocking JDBC: call from a worker thread.
  */
-public final class CommentStore {
+public final class CommentStore implements CommentLog {
 
     private final Database db;
 
@@ -26,11 +32,17 @@ public final class CommentStore {
         this.db = Objects.requireNonNull(db, "db");
     }
 
-    /** Stores an accepted comment of {@code room}; returns when it is committed. */
+    /** Stores an accepted comment of {@code room} that is shown at once; returns when it is committed. */
     public void insert(String room, CommentWindows.Accepted c) throws SQLException {
+        insert(room, c, false);
+    }
+
+    /** Stores an accepted comment of {@code room} ({@code held} for approval); returns when it is committed. */
+    @Override
+    public void insert(String room, CommentWindows.Accepted c, boolean held) throws SQLException {
         try (Connection conn = db.connection();
              PreparedStatement s = conn.prepareStatement("INSERT INTO comments (id, room, viewer, nickname, text, mode, color, "
-                     + "at_ms, received_ms, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE)")) {
+                     + "at_ms, received_ms, deleted, held) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, FALSE, ?)")) {
             s.setLong(1, c.id());
             s.setString(2, room);
             s.setString(3, c.viewer());
@@ -40,11 +52,13 @@ public final class CommentStore {
             s.setString(7, c.draft().color());
             s.setLong(8, c.at());
             s.setLong(9, c.received());
+            s.setBoolean(10, held);
             s.executeUpdate();
         }
     }
 
     /** Marks a comment of {@code room} deleted; whether there was one not deleted yet. */
+    @Override
     public boolean delete(String room, long id) throws SQLException {
         try (Connection conn = db.connection();
              PreparedStatement s = conn.prepareStatement("UPDATE comments SET deleted = TRUE WHERE room = ? AND id = ? AND deleted = FALSE")) {
@@ -54,21 +68,104 @@ public final class CommentStore {
         }
     }
 
-    /** The comments of {@code room} that are not deleted, in program-time order. */
-    public List<CommentWindows.Accepted> room(String room) throws SQLException {
-        List<CommentWindows.Accepted> out = new ArrayList<>();
+    @Override
+    public boolean approve(String room, long id) throws SQLException {
         try (Connection conn = db.connection();
-             PreparedStatement s = conn.prepareStatement("SELECT id, viewer, nickname, text, mode, color, at_ms, received_ms "
-                     + "FROM comments WHERE room = ? AND deleted = FALSE ORDER BY at_ms, id")) {
+             PreparedStatement s = conn.prepareStatement("UPDATE comments SET held = FALSE WHERE room = ? AND id = ? AND held = TRUE "
+                     + "AND deleted = FALSE")) {
             s.setString(1, room);
+            s.setLong(2, id);
+            return s.executeUpdate() == 1;
+        }
+    }
+
+    /** The comments of {@code room} that viewers were shown (not deleted, not held), in program-time order. */
+    public List<CommentWindows.Accepted> room(String room) throws SQLException {
+        return select("FROM comments WHERE room = ? AND deleted = FALSE AND held = FALSE ORDER BY at_ms, id", room).getOrDefault(room, List.of());
+    }
+
+    @Override
+    public Map<String, List<CommentWindows.Accepted>> held() throws SQLException {
+        return select("FROM comments WHERE held = TRUE AND deleted = FALSE ORDER BY at_ms, id", null);
+    }
+
+    private Map<String, List<CommentWindows.Accepted>> select(String rest, String room) throws SQLException {
+        Map<String, List<CommentWindows.Accepted>> out = new HashMap<>();
+        try (Connection conn = db.connection();
+             PreparedStatement s = conn.prepareStatement("SELECT id, viewer, nickname, text, mode, color, at_ms, received_ms, room " + rest)) {
+            if (room != null) {
+                s.setString(1, room);
+            }
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
                     CommentDraft d = new CommentDraft(r.getString(4),
                             DisplayMode.valueOf(r.getString(5).toUpperCase(Locale.ROOT)), r.getString(6));
-                    out.add(new CommentWindows.Accepted(r.getLong(1), r.getString(2), r.getString(3), d, r.getLong(7), r.getLong(8)));
+                    out.computeIfAbsent(r.getString(9), x -> new ArrayList<>())
+                            .add(new CommentWindows.Accepted(r.getLong(1), r.getString(2), r.getString(3), d, r.getLong(7), r.getLong(8)));
                 }
             }
         }
         return out;
+    }
+
+    @Override
+    public void mute(String room, String viewer, boolean muted) throws SQLException {
+        String sql = muted
+                ? "INSERT INTO muted_viewers (room, viewer, muted_ms) VALUES (?, ?, ?) ON CONFLICT (room, viewer) DO NOTHING"
+                : "DELETE FROM muted_viewers WHERE room = ? AND viewer = ?";
+        try (Connection conn = db.connection(); PreparedStatement s = conn.prepareStatement(sql)) {
+            s.setString(1, room);
+            s.setString(2, viewer);
+            if (muted) {
+                s.setLong(3, System.currentTimeMillis());
+            }
+            s.executeUpdate();
+        }
+    }
+
+    @Override
+    public Map<String, Set<String>> muted() throws SQLException {
+        Map<String, Set<String>> out = new HashMap<>();
+        try (Connection conn = db.connection();
+             PreparedStatement s = conn.prepareStatement("SELECT room, viewer FROM muted_viewers");
+             ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                out.computeIfAbsent(r.getString(1), x -> new HashSet<>()).add(r.getString(2));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void reactions(String room, List<CommentWindows.ReactionSecond> counts) throws SQLException {
+        try (Connection conn = db.connection();
+             PreparedStatement s = conn.prepareStatement("INSERT INTO reaction_counts (room, second_ms, emoji, count) VALUES (?, ?, ?, ?) "
+                     + "ON CONFLICT (room, second_ms, emoji) DO UPDATE SET count = reaction_counts.count + excluded.count")) {
+            for (CommentWindows.ReactionSecond rs : counts) {
+                for (Map.Entry<String, Integer> e : rs.counts().entrySet()) {
+                    s.setString(1, room);
+                    s.setLong(2, rs.second());
+                    s.setString(3, e.getKey());
+                    s.setInt(4, e.getValue());
+                    s.addBatch();
+                }
+            }
+            s.executeBatch();
+        }
+    }
+
+    /** The reaction counts of {@code room} by second, in time order. */
+    public List<CommentWindows.ReactionSecond> reactions(String room) throws SQLException {
+        java.util.TreeMap<Long, Map<String, Integer>> bySecond = new java.util.TreeMap<>();
+        try (Connection conn = db.connection();
+             PreparedStatement s = conn.prepareStatement("SELECT second_ms, emoji, count FROM reaction_counts WHERE room = ?")) {
+            s.setString(1, room);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    bySecond.computeIfAbsent(r.getLong(1), x -> new HashMap<>()).put(r.getString(2), r.getInt(3));
+                }
+            }
+        }
+        return bySecond.entrySet().stream().map(e -> new CommentWindows.ReactionSecond(e.getKey(), e.getValue())).toList();
     }
 }

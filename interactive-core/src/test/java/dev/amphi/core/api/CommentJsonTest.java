@@ -18,7 +18,8 @@ class CommentJsonTest {
         var c = new CommentWindows.Accepted(Long.MAX_VALUE - 1, "viewer", "Quiet Owl 7",
                 new CommentDraft("</script><img src=x onerror=alert(1)> \"quoted\" 👨‍👩‍👧‍👦", DisplayMode.TOP, "#fe0302"),
                 from + 1_250, from + 3_000);
-        byte[] bytes = CommentJson.encode("hall", new CommentWindows.Window(42, from, from + 2_000, List.of(c))).getBytes();
+        byte[] bytes = CommentJson.encode("hall", new CommentWindows.Window(42, from, from + 2_000, List.of(c),
+                List.of(new CommentWindows.ReactionSecond(from + 1_000, java.util.Map.of("👏", 120, "❤️", 3))))).getBytes();
 
         JsonObject back = new JsonObject(new String(bytes, StandardCharsets.UTF_8));
         assertThat(back.getString("room")).isEqualTo("hall");
@@ -33,5 +34,8 @@ class CommentJsonTest {
         assertThat(only.getString("color")).isEqualTo("#fe0302");
         assertThat(only.getString("nick")).isEqualTo("Quiet Owl 7");
         assertThat(only.fieldNames()).as("nothing about the viewer but the nickname").doesNotContain("viewer");
+        JsonObject second = back.getJsonArray("reactions").getJsonObject(0);
+        assertThat(second.getLong("t")).isEqualTo(from + 1_000);
+        assertThat(second.getJsonObject("counts").getMap()).containsOnly(java.util.Map.entry("👏", 120), java.util.Map.entry("❤️", 3));
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.amphi.core.comments.BlockedWords;
 import dev.amphi.core.comments.CommentRooms;
+import dev.amphi.core.comments.CommentSettings;
 import dev.amphi.core.comments.CommentWindows;
 import dev.amphi.core.comments.FloodControl;
 import dev.amphi.core.comments.RoomCommentMode;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -43,16 +45,31 @@ class CommentsApiTest {
     private final Map<String, Thread> storedOn = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newHttpClient();
     private Vertx vertx;
+    private ViewerTokens tokens;
     private int port;
+
+    private final List<String> reactions = new CopyOnWriteArrayList<>();
+    private final Set<String> muted = ConcurrentHashMap.newKeySet();
 
     private final CommentRooms rooms = new CommentRooms() {
         @Override
-        public RoomCommentMode mode(String room) {
-            return switch (room) {
+        public CommentSettings settings(String room) {
+            RoomCommentMode mode = switch (room) {
                 case "quiet" -> RoomCommentMode.OFF;
                 case "emoji" -> RoomCommentMode.EMOJI;
                 default -> RoomCommentMode.TEXT;
             };
+            return new CommentSettings(mode, Duration.ZERO, false);
+        }
+
+        @Override
+        public boolean muted(String room, String viewer) {
+            return muted.contains(viewer);
+        }
+
+        @Override
+        public void react(String room, String reaction, long at) {
+            reactions.add(room + " " + reaction + " " + at);
         }
 
         @Override
@@ -76,7 +93,8 @@ class CommentsApiTest {
         vertx = Vertx.vertx();
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
         Router router = Router.router(vertx);
-        new CommentsApi(vertx, registry, rooms, ViewerTokens.withKey(ViewerTokens.newKey(), Duration.ofHours(24), clock),
+        tokens = ViewerTokens.withKey(ViewerTokens.newKey(), Duration.ofHours(24), clock);
+        new CommentsApi(vertx, registry, rooms, tokens,
                 new FloodControl(FloodControl.Limits.defaults(), System::nanoTime), CommentsApi.Limits.defaults(), clock).mount(router);
         HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
                 .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -172,6 +190,49 @@ class CommentsApiTest {
         assertThat(comment("nowhere", token, "{\"text\":\"hi\"}").statusCode()).isEqualTo(404);
         assertThat(stored).isEmpty();
         assertThat(comment("emoji", token, "{\"text\":\"👏 👏\"}").statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void aReactionIsCountedAtItsPlayheadTimeAndOnlyFromTheSet() throws Exception {
+        String token = token("lobby");
+        long at = NOW.toEpochMilli() - 5_000;
+        HttpResponse<String> r = post("/api/rooms/lobby/reactions", token, "application/json",
+                new JsonObject().put("emoji", "❤").put("at", at).encode());
+        assertThat(r.statusCode()).isEqualTo(202);
+        assertThat(reactions).containsExactly("lobby ❤️ " + at);
+        HttpResponse<String> other = post("/api/rooms/lobby/reactions", token, "application/json", "{\"emoji\":\"💩\"}");
+        assertThat(other.statusCode()).isEqualTo(400);
+        assertThat(rule(other)).isEqualTo("reaction");
+        assertThat(post("/api/rooms/lobby/reactions", null, "application/json", "{\"emoji\":\"👏\"}").statusCode()).isEqualTo(401);
+        assertThat(rule(post("/api/rooms/quiet/reactions", token, "application/json", "{\"emoji\":\"👏\"}"))).isEqualTo("comments-off");
+        HttpResponse<String> flooded = null;
+        int counted = 1;
+        for (int i = 0; i < 200 && flooded == null; i++) { // a viewer tapping as fast as it can
+            HttpResponse<String> tap = post("/api/rooms/lobby/reactions", token, "application/json", "{\"emoji\":\"👏\"}");
+            if (tap.statusCode() == 429) {
+                flooded = tap;
+            } else {
+                assertThat(tap.statusCode()).isEqualTo(202);
+                counted++;
+            }
+        }
+        assertThat(flooded).as("a tapping viewer is slowed down").isNotNull();
+        assertThat(flooded.headers().firstValue("Retry-After")).isPresent();
+        assertThat(rule(flooded)).isEqualTo("viewer-rate");
+        assertThat(counted).as("a burst of 20 is let through").isGreaterThanOrEqualTo(20);
+        assertThat(reactions).as("only the ones let through are counted").hasSize(counted);
+    }
+
+    @Test
+    void aMutedViewerIsRefusedAndNothingIsStored() throws Exception {
+        String token = token("lobby");
+        ViewerTokens.Viewer v = tokens.verify(token).orElseThrow();
+        muted.add(v.id());
+        HttpResponse<String> r = comment("lobby", token, "{\"text\":\"hi\"}");
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(rule(r)).isEqualTo("muted");
+        assertThat(stored).isEmpty();
+        assertThat(comment("lobby", token("lobby"), "{\"text\":\"hi\"}").statusCode()).as("another viewer").isEqualTo(201);
     }
 
     @Test

@@ -31,10 +31,17 @@ public final class SseClient implements AutoCloseable {
     private final Thread reader;
 
     public SseClient(String url) throws IOException, InterruptedException {
+        this(url, null);
+    }
+
+    /** A stream opened with {@code Authorization: authorization} (null: none). */
+    public SseClient(String url, String authorization) throws IOException, InterruptedException {
         // asks for gzip like a browser: the stream must come uncompressed all the same, event by event
-        response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Accept-Encoding", "gzip")
-                        .timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Accept-Encoding", "gzip").timeout(Duration.ofSeconds(10));
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        response = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         reader = new Thread(this::read, "sse-test-reader");
         reader.setDaemon(true);
         reader.start();

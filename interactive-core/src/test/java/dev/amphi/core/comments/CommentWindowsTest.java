@@ -107,4 +107,37 @@ class CommentWindowsTest {
             }
         }
     }
+
+    @Test
+    void reactionsAreCountedPerSecondInTheWindowOfTheirTimeByTheSameLateRule() {
+        CommentWindows w = new CommentWindows(ANCHOR, SEGMENT, HOLD, ANCHOR);
+        for (int i = 0; i < 120; i++) {
+            w.react("👏", ANCHOR + 1_000 + i, ANCHOR + 1_500);
+        }
+        w.react("❤️", ANCHOR + 1_999, ANCHOR + 1_500);
+        w.react("👏", ANCHOR + 200, ANCHOR + 1_500);
+        List<CommentWindows.Window> first = w.publishDue(ANCHOR + 3_000);
+        assertThat(first).singleElement().satisfies(win -> {
+            assertThat(win.comments()).isEmpty();
+            assertThat(win.reactions()).containsExactly(
+                    new CommentWindows.ReactionSecond(ANCHOR, Map.of("👏", 1)),
+                    new CommentWindows.ReactionSecond(ANCHOR + 1_000, Map.of("👏", 120, "❤️", 1)));
+        });
+        // window 0 is out: a tap at its time, arriving at 3.5 s, is counted in window 1, keeping its second
+        assertThat(w.react("🎉", ANCHOR + 1_000, ANCHOR + 3_500)).isEqualTo(1);
+        assertThat(w.publishDue(ANCHOR + 5_000)).singleElement().satisfies(win ->
+                assertThat(win.reactions()).containsExactly(new CommentWindows.ReactionSecond(ANCHOR + 1_000, Map.of("🎉", 1))));
+    }
+
+    @Test
+    void aCommentRemovedBeforeItsWindowIsPublishedIsInNoWindow() {
+        CommentWindows w = new CommentWindows(ANCHOR, SEGMENT, HOLD, ANCHOR);
+        w.add(comment(1, ANCHOR + 500, ANCHOR + 600), ANCHOR + 600);
+        w.add(comment(2, ANCHOR + 700, ANCHOR + 800), ANCHOR + 800);
+        assertThat(w.remove(1)).isTrue();
+        assertThat(w.remove(1)).as("once").isFalse();
+        assertThat(w.publishDue(ANCHOR + 3_000)).singleElement().satisfies(win ->
+                assertThat(win.comments()).extracting(CommentWindows.Accepted::id).containsExactly(2L));
+        assertThat(w.remove(2)).as("published: too late to take out").isFalse();
+    }
 }
