@@ -149,10 +149,10 @@
   video.addEventListener('ended', dropped);
   video.addEventListener('error', function () { if (nativeHls) dropped(); });
 
-  var overlay = window.AmphiOverlay.create(document.getElementById('danmaku'));
-  window.amphiOverlay = overlay; // for the console and the browser tests: boxes(), stats
+  var danmaku = window.AmphiOverlay.create(document.getElementById('danmaku'));
+  window.amphiOverlay = danmaku; // for the console and the browser tests: boxes(), stats
   var ctx = {
-    room: room, video: video, player: player, overlay: overlay,
+    room: room, video: video, player: player, overlay: danmaku,
     reactions: window.AmphiReactions.create(document.getElementById('reactions')),
     hls: function () { return hls; }
   };

@@ -143,4 +143,43 @@ class LiveCommentsBrowserTest {
         assertThat(Chromium.js(far, "return window.amphiOverlay.boxes().map(function (b) { return b.text; });"))
                 .asList().doesNotContain("deleted by the host");
     }
+
+    @Test
+    void controlsSwitchQualityAndMakeThePlayerFullscreen() {
+        WebDriver b = near;
+        new org.openqa.selenium.interactions.Actions(b).moveToElement(b.findElement(By.id("screen"))).perform();
+        assertThat(Chromium.js(b, "return Array.prototype.map.call(document.getElementById('quality').options,"
+                + " function (o) { return o.value; });")).as("quality menu").isEqualTo(java.util.List.of("-1", "0", "1"));
+        int to = 1 - ((Number) Chromium.js(b, "return window.amphiHls.currentLevel;")).intValue();
+        new org.openqa.selenium.support.ui.Select(b.findElement(By.id("quality"))).selectByValue(String.valueOf(to));
+        new WebDriverWait(b, Duration.ofSeconds(20)).withMessage("switched to level " + to)
+                .until(d -> String.valueOf(to).equals(d.findElement(By.tagName("body")).getAttribute("data-level")));
+        assertThat(Chromium.js(b, "return window.amphiHls.autoLevelEnabled;")).as("automatic after a manual choice").isEqualTo(false);
+        new org.openqa.selenium.support.ui.Select(b.findElement(By.id("quality"))).selectByValue("-1");
+        assertThat(Chromium.js(b, "return window.amphiHls.autoLevelEnabled;")).as("automatic again").isEqualTo(true);
+
+        new org.openqa.selenium.interactions.Actions(b).moveToElement(b.findElement(By.id("screen"))).perform();
+        b.findElement(By.id("fullscreen")).click();
+        new WebDriverWait(b, Duration.ofSeconds(10)).withMessage("the player's container in fullscreen")
+                .until(d -> "player".equals(Chromium.js(d, "return document.fullscreenElement && document.fullscreenElement.id;")));
+        assertThat(Chromium.js(b, "var p = document.fullscreenElement; return p.contains(document.getElementById('video'))"
+                + " && p.contains(document.getElementById('danmaku')) && p.contains(document.getElementById('comment-text'));"))
+                .as("video, comments and input inside the fullscreen element").isEqualTo(true);
+        new org.openqa.selenium.interactions.Actions(b).moveToElement(b.findElement(By.id("screen"))).perform();
+        b.findElement(By.id("fullscreen")).click();
+        new WebDriverWait(b, Duration.ofSeconds(10)).until(d -> Chromium.js(d, "return document.fullscreenElement;") == null);
+
+        new org.openqa.selenium.interactions.Actions(b).moveToElement(b.findElement(By.id("screen"))).perform();
+        b.findElement(By.id("play")).click();
+        assertThat(Chromium.js(b, "return document.getElementById('video').paused;")).as("paused by the button").isEqualTo(true);
+        new WebDriverWait(b, Duration.ofSeconds(10)).withMessage("the live badge offers to go back to live")
+                .until(d -> "Back to live".equals(d.findElement(By.id("live")).getText()));
+        b.findElement(By.id("live")).click();
+        new WebDriverWait(b, Duration.ofSeconds(20)).withMessage("playing in the band again")
+                .until(d -> "LIVE".equals(d.findElement(By.id("live")).getText())
+                        && Boolean.FALSE.equals(Chromium.js(d, "return document.getElementById('video').paused;")));
+        assertThat(b.findElement(By.id("unmute")).getAttribute("aria-label")).as("muted autoplay offers unmute").isEqualTo("Unmute");
+        b.findElement(By.id("unmute")).click();
+        assertThat(Chromium.js(b, "return document.getElementById('video').muted;")).isEqualTo(false);
+    }
 }
