@@ -10,4 +10,5 @@ if [ ! -f node_modules/danmaku/package.json ] || ! grep -q "\"version\": \"$PEER
   npm install --no-save --no-package-lock --prefix . "danmaku@$PEER_VERSION" >/dev/null
 fi
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1)"
+echo "load average before the run: $(cut -d" " -f1-3 /proc/loadavg)"
 exec node run.mjs "$@"
