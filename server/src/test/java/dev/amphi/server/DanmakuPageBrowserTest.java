@@ -120,6 +120,17 @@ class DanmakuPageBrowserTest {
     }
 
     @Test
+    void aBurstOfReactionsMergesIntoOneCountedBubble() {
+        openHall();
+        js("var b = document.querySelector('.emoji-bar [data-emoji=\"👏\"]'); for (var i = 0; i < 12; i++) b.click();"
+                + "document.querySelector('.emoji-bar [data-emoji=\"🎉\"]').click();");
+        assertThat(js("return Array.prototype.map.call(document.querySelectorAll('#reactions .reaction'),"
+                + " function (e) { return e.textContent; });")).isEqualTo(List.of("👏 ×12", "🎉"));
+        new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage("the bubbles float away")
+                .until(b -> ((Number) js("return document.querySelectorAll('#reactions .reaction').length;")).intValue() == 0);
+    }
+
+    @Test
     void commentSettingsAreRememberedAcrossAReload() {
         openHall();
         browser.findElement(By.id("danmaku-toggle")).click();
