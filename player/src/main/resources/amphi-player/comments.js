@@ -58,7 +58,7 @@
     ctx.playhead = playhead;
 
     function record(item, at, own) {
-      state.shown[item.id] = true;
+      state.shown[item.id] = item.t || Date.now();
       state.shownList.push({ id: item.id, t: item.t, shownAt: at, text: item.text, own: !!own });
       if (state.shownList.length > 2000) state.shownList.splice(0, 1000);
     }
@@ -73,7 +73,7 @@
         d.show.forEach(function (item) {
           if (state.shown[item.id]) return;
           if (item.kind === 'reaction') {
-            state.shown[item.id] = true;
+            state.shown[item.id] = item.t;
             var own = state.ownReactions[item.t] || {};
             Object.keys(item.counts).forEach(function (emoji) {
               var n = item.counts[emoji] - (own[emoji] || 0);
@@ -91,6 +91,14 @@
     root.requestAnimationFrame(frame);
 
     // --- following the index and the windows
+    // ids shown more than a minute of program time ago can no longer come back in a fetched window
+    function prune(p) {
+      Object.keys(state.shown).forEach(function (id) { if (state.shown[id] < p - 60000) delete state.shown[id]; });
+      Object.keys(state.fetched).forEach(function (k) {
+        if (state.index && (Number(k) + 1) * state.index.length < p - 60000) delete state.fetched[k];
+      });
+    }
+
     function fetchWindow(k) {
       state.fetched[k] = true;
       return fetch(objects + k + '.json').then(function (r) {
@@ -105,7 +113,9 @@
         setTimeout(poll, POLL_MS);
         return;
       }
-      fetch(objects + 'index.json').then(function (r) {
+      // revalidated every time: a browser's own copy would add up to a second (max-age=1) of delay;
+      // a CDN in front still answers from its copy
+      fetch(objects + 'index.json', { cache: 'no-cache' }).then(function (r) {
         if (!r.ok) return null;
         return r.json();
       }).then(function (index) {
@@ -119,6 +129,7 @@
           }
         });
         state.queue = T.drop(state.queue, state.removed);
+        prune(p);
         $('comment-text').disabled = index.mode === 'off';
         $('comment-form').dataset.mode = index.mode || 'text';
         return Promise.all(T.windowsToFetch(index, playhead(), state.fetched).map(fetchWindow));

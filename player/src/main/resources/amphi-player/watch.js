@@ -159,6 +159,21 @@
   window.AmphiControls.init(ctx);
   document.getElementById('player-title').textContent = room;
 
+  // The band from below: hls.js only speeds up to catch up, so a playhead closer to live than the
+  // band (a start on a short playlist) steps back to it, at most every 30 s: comments are
+  // published a little after their window, and a viewer too close to live would get them late.
+  var lastStepBack = 0;
+  setInterval(function () {
+    if (!hls || video.paused || document.body.dataset.state !== 'playing') return;
+    var target = hls.targetLatency;
+    var pos = hls.liveSyncPosition;
+    if (target && hls.latency && hls.latency < target - 1.5 && pos !== null && pos !== undefined
+        && Date.now() - lastStepBack > 30000 && pos < video.currentTime) {
+      lastStepBack = Date.now();
+      video.currentTime = pos;
+    }
+  }, 1000);
+
   // A live stream whose clock stops moving for long has dropped even if no event said so.
   setInterval(function () {
     if (video.currentTime !== lastTime) {
