@@ -1,5 +1,7 @@
 package dev.amphi.server;
 
+import dev.amphi.core.api.ClientAddress;
+import dev.amphi.core.api.CommentExportApi;
 import dev.amphi.core.api.CommentFeed;
 import dev.amphi.core.api.CommentModerationApi;
 import dev.amphi.core.api.CommentsApi;
@@ -50,8 +52,8 @@ public final class AmphiServer implements AutoCloseable {
     static final Duration COMMENT_WINDOW_HOLD = Duration.ofMillis(500);
     /** How long a deleted comment stays listed to viewers (longer than anyone's latency). */
     static final Duration COMMENT_REMOVALS_KEPT = Duration.ofMinutes(10);
-    /** How much program time of comment windows is served from memory. */
-    static final Duration COMMENT_WINDOWS_KEPT = Duration.ofMinutes(10);
+    /** How much program time of comment windows is served from memory (well past any live playhead; at 1,000 comments a second about 25 MB). */
+    static final Duration COMMENT_WINDOWS_KEPT = Duration.ofMinutes(2);
     /** How often due comment windows are published. */
     static final Duration COMMENT_PUBLISH_TICK = Duration.ofMillis(100);
 
@@ -159,7 +161,9 @@ public final class AmphiServer implements AutoCloseable {
         }
 
         vertx = Vertx.vertx(vertxOptions);
-        ProgramApi programApi = ProgramApi.of(rooms, new RoomProgramControl(programs), ProgramApi.Limits.defaults());
+        ProgramApi programApi = ProgramApi.of(rooms, new RoomProgramControl(programs),
+                new ProgramApi.Limits(config.audience().maxEventStreams(), ProgramApi.Limits.defaults().heartbeat(),
+                        ProgramApi.Limits.defaults().maxBodyBytes()));
         metrics.bindProgramApi(programApi);
         boolean metricsApart = config.http().metricsPort() >= 0;
         database = openDatabase();
@@ -177,14 +181,19 @@ public final class AmphiServer implements AutoCloseable {
         comments.listen(programApi.commentEvents());
         commentFeed = new CommentFeed(vertx, rooms, comments, COMMENT_WINDOWS_KEPT, COMMENT_PUBLISH_TICK);
         FloodControl.Limits flood = new FloodControl.Limits(FloodControl.Limits.defaults().viewer(), FloodControl.Limits.defaults().address(),
-                new FloodControl.Rate(2 * config.commentRoomRate(), Duration.ofNanos(1_000_000_000L / config.commentRoomRate())));
+                new FloodControl.Rate(2 * config.audience().commentRoomRate(),
+                        Duration.ofNanos(1_000_000_000L / config.audience().commentRoomRate())));
+        // a playhead is never further behind live than the playlist reaches
+        CommentsApi.Limits postLimits = new CommentsApi.Limits(CommentsApi.Limits.defaults().maxBodyBytes(),
+                config.segmentDuration().multipliedBy(config.playlistWindow() + 1L), ClientAddress.behind(config.audience().trustedProxies()));
         CommentsApi commentsApi = new CommentsApi(vertx, rooms, comments, ViewerTokens.withKey(tokenKey, Duration.ofHours(24), wall),
-                new FloodControl(flood, System::nanoTime), CommentsApi.Limits.defaults(), wall);
+                new FloodControl(flood, System::nanoTime), postLimits, wall);
         CommentModerationApi moderation = new CommentModerationApi(vertx, rooms, comments);
+        CommentExportApi export = new CommentExportApi(vertx, rooms, new CommentStore(database), config.segmentDuration());
         var router = HttpFrontend.router(vertx, rooms, origin, metrics,
                 new HttpFrontend.RtmpStatus(() -> rtmpUp, this::rtmpPort, this::rtmpsPort),
                 new HttpFrontend.HttpStatus(this::httpPort, this::httpsPort), programApi, !metricsApart,
-                List.of(commentFeed::mount, commentsApi::mount, moderation::mount));
+                List.of(commentFeed::mount, commentsApi::mount, moderation::mount, export::mount));
         commentFeed.start();
         http = HttpServers.listen(vertx, config, router, metricsApart ? HttpFrontend.metricsRouter(vertx, metrics) : null,
                 metrics.httpConnections());

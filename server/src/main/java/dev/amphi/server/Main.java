@@ -236,6 +236,16 @@ public final class Main {
                     + "each viewer: a burst of 3, then one per 2 s. Default: ${DEFAULT-VALUE}.")
     int commentRoomRate;
 
+    @Option(names = "--max-event-streams", defaultValue = "1000", paramLabel = "N",
+            description = "Event streams (/api/rooms/ROOM/events: hosts' consoles, pages following a room) open at once "
+                    + "over all rooms; one more gets 503 with Retry-After. Default: ${DEFAULT-VALUE}.")
+    int maxEventStreams;
+
+    @Option(names = "--trusted-proxies", paramLabel = "ADDRESS,ADDRESS", split = ",",
+            description = "Proxies in front of Amphi (the caching edge) whose X-Forwarded-For names the viewer, for "
+                    + "per-address comment limits; from anyone else the header is ignored. Default: none.")
+    List<String> trustedProxies = new ArrayList<>();
+
     @Option(names = "--room-setting", paramLabel = "ROOM.KEY=VALUE",
             description = "A program setting of one room, overriding the global flag of the same name (repeatable). "
                     + "KEY: mode, ladder, canvas, fps, layout, video-codec, preset, mix-loudest, max-speakers, audio-bitrate, "
@@ -262,7 +272,9 @@ public final class Main {
         return new ServerConfig(bind, httpPort, rtmpPort, tls, dataDir, Optional.ofNullable(lobbyKey).filter(k -> !k.isBlank()),
                 rooms, policy, segmentDuration, playlistWindow, segmentStoreBytes, limits,
                 Optional.ofNullable(publicHost).filter(h -> !h.isBlank()), programConfig(), httpListeners(),
-                Optional.ofNullable(databaseUrl).map(String::strip).filter(u -> !u.isEmpty()), commentRoomRate);
+                Optional.ofNullable(databaseUrl).map(String::strip).filter(u -> !u.isEmpty()),
+                new ServerConfig.Audience(commentRoomRate, maxEventStreams,
+                        trustedProxies.stream().map(String::strip).filter(p -> !p.isEmpty()).toList()));
     }
 
     private ServerConfig.HttpListeners httpListeners() {

@@ -31,13 +31,13 @@ import java.util.Set;
  *                          entry per room, the lobby included
  * @param http              HTTPS, the metrics listener and the HTTP connection timeouts
  * @param databaseUrl       the JDBC URL of the comments' database; empty: an SQLite file in {@code dataDir}
- * @param commentRoomRate   comments a room takes per second (bursts of twice as many)
+ * @param audience          limits of what viewers do: comments, event streams, proxies trusted
  */
 public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls> tls, Path dataDir,
                            Optional<String> lobbyKey, List<Room> rooms, DuplicatePolicy duplicatePolicy,
                            Duration segmentDuration, int playlistWindow, long segmentStoreBytes,
                            RtmpLimits limits, Optional<String> publicHost, ProgramConfig program, HttpListeners http,
-                           Optional<String> databaseUrl, int commentRoomRate) {
+                           Optional<String> databaseUrl, Audience audience) {
 
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
@@ -51,9 +51,7 @@ public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls
         Objects.requireNonNull(program, "program");
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(databaseUrl, "databaseUrl");
-        if (commentRoomRate < 1 || commentRoomRate > 100_000) {
-            throw new IllegalArgumentException("--comment-room-rate must be 1 to 100000 a second, was " + commentRoomRate);
-        }
+        Objects.requireNonNull(audience, "audience");
         databaseUrl.ifPresent(u -> {
             if (!u.startsWith("jdbc:")) {
                 // not echoed: a URL may carry a password
@@ -192,6 +190,25 @@ public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls
             if (ioThreads < 0 || ioThreads > 1024) {
                 throw new IllegalArgumentException("--rtmp-threads must be between 0 (automatic) and 1024, was " + ioThreads);
             }
+        }
+    }
+
+    /**
+     * What viewers may do at once.
+     *
+     * @param commentRoomRate comments a room takes per second (bursts of twice as many)
+     * @param maxEventStreams event streams ({@code /api/rooms/{room}/events}) open at once over all rooms
+     * @param trustedProxies  addresses of proxies (the caching edge) whose {@code X-Forwarded-For} names the viewer
+     */
+    public record Audience(int commentRoomRate, int maxEventStreams, List<String> trustedProxies) {
+        public Audience {
+            if (commentRoomRate < 1 || commentRoomRate > 100_000) {
+                throw new IllegalArgumentException("--comment-room-rate must be 1 to 100000 a second, was " + commentRoomRate);
+            }
+            if (maxEventStreams < 1) {
+                throw new IllegalArgumentException("--max-event-streams must be at least 1, was " + maxEventStreams);
+            }
+            trustedProxies = List.copyOf(trustedProxies);
         }
     }
 }

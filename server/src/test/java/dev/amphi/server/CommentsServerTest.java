@@ -113,6 +113,27 @@ class CommentsServerTest {
                 .hasMessageContaining("text, emoji or off");
     }
 
+    @Test
+    void anotherSitesPageCannotPostComments() throws Exception {
+        try (AmphiServer server = TestSupport.start(dataDir)) {
+            // what a browser asks before a cross-site POST with JSON and an Authorization header
+            HttpResponse<String> preflight = http.send(HttpRequest.newBuilder(URI.create(httpUrl(server, "/api/rooms/lobby/comments")))
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                    .header("Origin", "https://elsewhere.example")
+                    .header("Access-Control-Request-Method", "POST")
+                    .header("Access-Control-Request-Headers", "authorization, content-type").build(), HttpResponse.BodyHandlers.ofString());
+            boolean allowed = preflight.statusCode() / 100 == 2
+                    && preflight.headers().firstValue("Access-Control-Allow-Methods").orElse("").contains("POST");
+            assertThat(allowed).as("preflight %d, methods %s", preflight.statusCode(),
+                    preflight.headers().firstValue("Access-Control-Allow-Methods")).isFalse();
+            // and a form (the one cross-site POST without a preflight) is refused before anything is stored
+            HttpResponse<String> form = http.send(HttpRequest.newBuilder(URI.create(httpUrl(server, "/api/rooms/lobby/comments")))
+                    .header("Origin", "https://elsewhere.example").header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString("text=spam")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(form.statusCode()).isBetween(400, 499);
+        }
+    }
+
     private String refusal(AmphiServer server, String room, String token, String text) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(httpUrl(server, "/api/rooms/" + room + "/comments")))
                 .header("Content-Type", "application/json").header("Authorization", "Viewer " + token)

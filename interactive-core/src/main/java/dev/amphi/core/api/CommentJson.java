@@ -41,7 +41,10 @@ final class CommentJson {
                 .put("reactions", reactions);
     }
 
-    /** One comment as viewers see it: nothing identifies its poster but the nickname. */
+    /**
+     * One comment as viewers (and an export) see it: {@code {"id","t","text","mode","color","nick"}};
+     * nothing identifies its poster but the nickname.
+     */
     static JsonObject comment(CommentWindows.Accepted c) {
         return new JsonObject()
                 .put("id", Long.toString(c.id()))

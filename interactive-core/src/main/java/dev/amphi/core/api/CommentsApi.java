@@ -48,18 +48,22 @@ import java.util.Optional;
  */
 public final class CommentsApi {
 
-    /** Body limit and how far behind live a playhead's program time may be. */
-    public record Limits(int maxBodyBytes, Duration maxBehind) {
+    /**
+     * Body limit, how far behind live a playhead's program time may be (the playlist's window) and
+     * how a request's address is found (behind trusted proxies: {@code X-Forwarded-For}).
+     */
+    public record Limits(int maxBodyBytes, Duration maxBehind, ClientAddress addresses) {
         public Limits {
             if (maxBodyBytes < 256) {
                 throw new IllegalArgumentException("the comment body limit must be at least 256 bytes, was " + maxBodyBytes);
             }
             Objects.requireNonNull(maxBehind, "maxBehind");
+            Objects.requireNonNull(addresses, "addresses");
         }
 
-        /** 8 KiB bodies; playheads up to 60 s behind live. */
+        /** 8 KiB bodies; playheads up to 60 s behind live; the TCP peer's address. */
         public static Limits defaults() {
-            return new Limits(8 * 1024, Duration.ofSeconds(60));
+            return new Limits(8 * 1024, Duration.ofSeconds(60), ClientAddress.direct());
         }
     }
 
@@ -162,7 +166,7 @@ public final class CommentsApi {
             refuse(ctx, e.rule().equals("comments-off") ? 403 : 400, e.rule(), e.getMessage());
             return;
         }
-        if (tooMany(ctx, reactionFlood.admit(p.room(), p.viewer().id(), ctx.request().remoteAddress().hostAddress()))) {
+        if (tooMany(ctx, reactionFlood.admit(p.room(), p.viewer().id(), limits.addresses().of(ctx.request())))) {
             return;
         }
         rooms.react(p.room(), reaction, at);
@@ -208,7 +212,7 @@ public final class CommentsApi {
             refuse(ctx, e.rule().equals("comments-off") ? 403 : 400, e.rule(), e.getMessage());
             return;
         }
-        if (tooMany(ctx, flood.admit(p.room(), p.viewer().id(), ctx.request().remoteAddress().hostAddress(), settings.slowMode()))) {
+        if (tooMany(ctx, flood.admit(p.room(), p.viewer().id(), limits.addresses().of(ctx.request()), settings.slowMode()))) {
             return;
         }
         CommentWindows.Accepted comment = new CommentWindows.Accepted(ids.nextLong() & Long.MAX_VALUE, p.viewer().id(),

@@ -98,10 +98,7 @@ public final class CommentStore implements CommentLog {
             }
             try (ResultSet r = s.executeQuery()) {
                 while (r.next()) {
-                    CommentDraft d = new CommentDraft(r.getString(4),
-                            DisplayMode.valueOf(r.getString(5).toUpperCase(Locale.ROOT)), r.getString(6));
-                    out.computeIfAbsent(r.getString(9), x -> new ArrayList<>())
-                            .add(new CommentWindows.Accepted(r.getLong(1), r.getString(2), r.getString(3), d, r.getLong(7), r.getLong(8)));
+                    out.computeIfAbsent(r.getString(9), x -> new ArrayList<>()).add(accepted(r));
                 }
             }
         }
@@ -167,5 +164,56 @@ public final class CommentStore implements CommentLog {
             }
         }
         return bySecond.entrySet().stream().map(e -> new CommentWindows.ReactionSecond(e.getKey(), e.getValue())).toList();
+    }
+
+    /**
+     * One page of an export: at most {@code limit} comments of {@code room} that viewers were shown (not deleted, not held), with
+     * a program time before {@code to}, that come after {@code (afterAt, afterId)} in program-time
+     * order (ties by id). Start with {@code (from, -1)} for every comment at or after {@code from}, then
+     * go on from the last comment of each page, until a page is short.
+     */
+    public List<CommentWindows.Accepted> page(String room, long afterAt, long afterId, long to, int limit) throws SQLException {
+        if (limit < 1) {
+            throw new IllegalArgumentException("a page holds at least one comment, was " + limit);
+        }
+        List<CommentWindows.Accepted> out = new ArrayList<>();
+        try (Connection conn = db.connection();
+             PreparedStatement s = conn.prepareStatement("SELECT id, viewer, nickname, text, mode, color, at_ms, received_ms "
+                     + "FROM comments WHERE room = ? AND deleted = FALSE AND held = FALSE AND at_ms < ? AND (at_ms > ? OR (at_ms = ? AND id > ?)) "
+                     + "ORDER BY at_ms, id LIMIT ?")) {
+            s.setString(1, room);
+            s.setLong(2, to);
+            s.setLong(3, afterAt);
+            s.setLong(4, afterAt);
+            s.setLong(5, afterId);
+            s.setInt(6, limit);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    out.add(accepted(r));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** How many comments of {@code room} that viewers were shown (not deleted, not held) have a program time in {@code [from, to)}. */
+    public long count(String room, long from, long to) throws SQLException {
+        try (Connection conn = db.connection();
+             PreparedStatement s = conn.prepareStatement(
+                     "SELECT COUNT(*) FROM comments WHERE room = ? AND deleted = FALSE AND held = FALSE AND at_ms >= ? AND at_ms < ?")) {
+            s.setString(1, room);
+            s.setLong(2, from);
+            s.setLong(3, to);
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    /** A row of {@code SELECT id, viewer, nickname, text, mode, color, at_ms, received_ms}. */
+    private static CommentWindows.Accepted accepted(ResultSet r) throws SQLException {
+        CommentDraft d = new CommentDraft(r.getString(4), DisplayMode.valueOf(r.getString(5).toUpperCase(Locale.ROOT)), r.getString(6));
+        return new CommentWindows.Accepted(r.getLong(1), r.getString(2), r.getString(3), d, r.getLong(7), r.getLong(8));
     }
 }

@@ -14,7 +14,6 @@ import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.core.store.CommentStore;
 import dev.amphi.core.store.Database;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -29,7 +28,6 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -97,14 +95,12 @@ class CommentDeliveryTest {
                 new FloodControl(FloodControl.Limits.defaults(), System::nanoTime), CommentsApi.Limits.defaults(), clock).mount(router);
         new CommentModerationApi(vertx, registry, hub).mount(router);
         programApi.mount(router);
-        HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        port = server.actualPort();
+        port = TestHttp.listen(vertx, router);
     }
 
     @AfterEach
     void stop() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        TestHttp.close(vertx);
         db.close();
     }
 
@@ -299,7 +295,7 @@ class CommentDeliveryTest {
         assertThat(refused.statusCode()).isEqualTo(403);
         assertThat(new JsonObject(refused.body()).getString("rule")).isEqualTo("muted");
 
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        TestHttp.close(vertx);
         vertx = Vertx.vertx();
         startHub(); // a restart: the mute is in the database
         assertThat(send("POST", "/api/rooms/hall/comments", "Viewer " + token, "{\"text\":\"again\"}").statusCode()).isEqualTo(403);

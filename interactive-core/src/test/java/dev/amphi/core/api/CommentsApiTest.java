@@ -12,7 +12,6 @@ import dev.amphi.core.comments.ViewerTokens;
 import dev.amphi.core.room.Room;
 import dev.amphi.core.room.RoomRegistry;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.net.URI;
@@ -28,7 +27,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -96,14 +94,12 @@ class CommentsApiTest {
         tokens = ViewerTokens.withKey(ViewerTokens.newKey(), Duration.ofHours(24), clock);
         new CommentsApi(vertx, registry, rooms, tokens,
                 new FloodControl(FloodControl.Limits.defaults(), System::nanoTime), CommentsApi.Limits.defaults(), clock).mount(router);
-        HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        port = server.actualPort();
+        port = TestHttp.listen(vertx, router);
     }
 
     @AfterEach
     void stop() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        TestHttp.close(vertx);
     }
 
     private HttpResponse<String> post(String path, String token, String contentType, String body) throws Exception {

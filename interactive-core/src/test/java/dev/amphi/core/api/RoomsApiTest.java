@@ -6,7 +6,6 @@ import dev.amphi.core.room.Room;
 import dev.amphi.core.room.RoomRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -31,15 +30,13 @@ class RoomsApiTest {
         vertx = Vertx.vertx();
         Router router = Router.router(vertx);
         RoomsApi.of(registry).mount(router);
-        HttpServer server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        port = server.actualPort();
+        port = TestHttp.listen(vertx, router);
         client = WebClient.create(vertx);
     }
 
     @AfterEach
     void stop() throws Exception {
-        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        TestHttp.close(vertx);
     }
 
     private HttpResponse<Buffer> get(String path) throws Exception {
