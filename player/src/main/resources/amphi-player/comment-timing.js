@@ -10,7 +10,11 @@
 (function (root) {
   'use strict';
 
-  var LATE_MS = 3000; // a comment up to 3 s behind the playhead is still shown at once
+  // A comment up to 5 s behind the playhead is still shown at once. A comment posted by a viewer
+  // in the same latency band as this one reaches the page after its time by up to the comment
+  // pipeline's delay: the rest of the window open when it arrived (up to 2 s), the publishing hold
+  // (0.5 s), the index poll (1 s) and an edge's copy of the index (up to 1 s), about 4.5 s at most.
+  var LATE_MS = 5000;
   var EARLY_MS = 0; // shown at the first frame whose playhead reached t (a frame is ~17 ms)
 
   /**
