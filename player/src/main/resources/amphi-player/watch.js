@@ -2,10 +2,17 @@
 // an offline room shows "not live yet" and starts by itself, a publisher drop shows
 // "reconnecting" and recovers. The page's state is in <body data-state="...">:
 // loading | offline | playing | reconnecting | missing.
+//
+// Latency band: hls.js holds the playhead LATENCY_S behind the live edge (liveSyncDuration) and
+// catches up by playing up to 1.25x faster when it falls behind (maxLiveSyncPlaybackRate), so
+// comments, published a little after their window closes, are there before the playhead. A
+// `?latency=S` query parameter (2..60) chooses another band, for tests and trials.
 (function () {
   'use strict';
   var POLL_MS = 2000;
   var STALL_MS = 15000;
+  var query = new URLSearchParams(location.search);
+  var LATENCY_S = Math.min(60, Math.max(2, Number(query.get('latency')) || 6));
 
   var parts = location.pathname.split('/').filter(Boolean);
   var room = decodeURIComponent(parts[parts.length - 1] || '');
@@ -14,7 +21,7 @@
   var overlay = document.getElementById('overlay');
   var overlayTitle = document.getElementById('overlay-title');
   var overlayDetail = document.getElementById('overlay-detail');
-  var unmute = document.getElementById('unmute');
+  var player = document.getElementById('player');
   var roomTitle = room;
   var hls = null;
   var nativeHls = false;
@@ -101,11 +108,21 @@
     lastProgress = Date.now();
     if (window.Hls && window.Hls.isSupported()) {
       var Hls = window.Hls;
-      hls = new Hls({ liveDurationInfinity: true });
+      hls = new Hls({
+        liveDurationInfinity: true,
+        liveSyncDuration: LATENCY_S,
+        liveMaxLatencyDuration: LATENCY_S + 10,
+        maxLiveSyncPlaybackRate: 1.25
+      });
       window.amphiHls = hls; // for the console and the browser tests: levels, nextLevel
-      hls.on(Hls.Events.MANIFEST_PARSED, startVideo);
+      var created = hls;
+      hls.on(Hls.Events.MANIFEST_PARSED, function () {
+        ctx.onLevels && ctx.onLevels(created);
+        startVideo();
+      });
       hls.on(Hls.Events.LEVEL_SWITCHED, function (event, data) {
         document.body.setAttribute('data-level', String(data.level));
+        ctx.onLevelSwitched && ctx.onLevelSwitched(created, data.level);
       });
       hls.on(Hls.Events.ERROR, function (event, data) {
         if (!data.fatal) return;
@@ -128,15 +145,34 @@
 
   video.addEventListener('playing', function () {
     if (document.body.dataset.state !== 'playing') setState('playing');
-    unmute.hidden = !video.muted;
   });
   video.addEventListener('ended', dropped);
   video.addEventListener('error', function () { if (nativeHls) dropped(); });
-  video.addEventListener('volumechange', function () { unmute.hidden = !video.muted; });
-  unmute.addEventListener('click', function () {
-    video.muted = false;
-    video.volume = 1;
-  });
+
+  var danmaku = window.AmphiOverlay.create(document.getElementById('danmaku'));
+  window.amphiOverlay = danmaku; // for the console and the browser tests: boxes(), stats
+  var ctx = {
+    room: room, video: video, player: player, overlay: danmaku,
+    reactions: window.AmphiReactions.create(document.getElementById('reactions')),
+    hls: function () { return hls; }
+  };
+  window.AmphiControls.init(ctx);
+  document.getElementById('player-title').textContent = room;
+
+  // The band from below: hls.js only speeds up to catch up, so a playhead closer to live than the
+  // band (a start on a short playlist) steps back to it, at most every 30 s: comments are
+  // published a little after their window, and a viewer too close to live would get them late.
+  var lastStepBack = 0;
+  setInterval(function () {
+    if (!hls || video.paused || document.body.dataset.state !== 'playing') return;
+    var target = hls.targetLatency;
+    var pos = hls.liveSyncPosition;
+    if (target && hls.latency && hls.latency < target - 1.5 && pos !== null && pos !== undefined
+        && Date.now() - lastStepBack > 30000 && pos < video.currentTime) {
+      lastStepBack = Date.now();
+      video.currentTime = pos;
+    }
+  }, 1000);
 
   // A live stream whose clock stops moving for long has dropped even if no event said so.
   setInterval(function () {
@@ -158,9 +194,11 @@
       roomTitle = info.title || room;
       document.title = 'Amphi: ' + roomTitle;
       document.getElementById('title').textContent = roomTitle;
+      document.getElementById('player-title').textContent = roomTitle;
     });
   }).catch(function () { /* the stream may still play */ }).finally(function () {
     if (document.body.dataset.state === 'missing') return;
+    window.AmphiComments.init(ctx);
     probe().then(function (live) {
       if (live) {
         play();

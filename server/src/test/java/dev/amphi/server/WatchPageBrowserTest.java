@@ -115,7 +115,8 @@ class WatchPageBrowserTest {
         try {
             awaitPlayingAndAdvancing("publisher started");
             assertThat(browser.findElement(By.id("overlay")).isDisplayed()).isFalse();
-            assertThat(browser.findElement(By.id("unmute")).isDisplayed()).as("unmute button while muted").isTrue();
+            assertThat(browser.findElement(By.id("unmute")).getAttribute("aria-label")).as("unmute button while muted")
+                    .isEqualTo("Unmute");
 
             browser.get(httpUrl(server, "/"));
             new WebDriverWait(browser, Duration.ofSeconds(15)).withMessage(() -> "the room list shows the live lobby")
