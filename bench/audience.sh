@@ -89,6 +89,8 @@ done
 [ -f "$BENCH_JAR" ] || die "no $BENCH_JAR: build it with mvn -B -pl bench-tools -am package -DskipTests"
 IFS=, read -ra COUNTS <<< "$VIEWERS"
 IFS=, read -ra DESIGN_LIST <<< "$DESIGNS"
+# every push viewer gets its stream: the origin's cap on event streams must not be what is measured
+MAX_STREAMS=$(( $(printf '%s\n' "${COUNTS[@]}" | sort -n | tail -n 1) + 100 ))
 
 need=()
 command -v nginx >/dev/null 2>&1 || need+=(nginx)
@@ -140,7 +142,7 @@ mkdir -p "$WORK/amphi" "$WORK/edge"
 # shellcheck disable=SC2086
 java $JAVA_OPTS -jar "$AMPHI_JAR" --bind 127.0.0.1 --http-port "$HTTP_PORT" --rtmp-port "$RTMP_PORT" \
   --metrics-port "$METRICS_PORT" --data-dir "$WORK/amphi" --room-mode passthrough --room "$ROOM=$KEY" \
-  --comment-room-rate "$ROOM_RATE" $AMPHI_ARGS \
+  --comment-room-rate "$ROOM_RATE" --max-event-streams "$MAX_STREAMS" $AMPHI_ARGS \
   > "$WORK/amphi.log" 2>&1 &
 ORIGIN_PID=$!; CHILDREN+=("$ORIGIN_PID")
 wait_listening "$ORIGIN_PID" 60 "$HTTP_PORT" "$RTMP_PORT" "$METRICS_PORT" || die "Amphi did not start: $(tail -n 5 "$WORK/amphi.log")"
