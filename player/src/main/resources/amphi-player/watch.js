@@ -151,9 +151,10 @@
 
   var danmaku = window.AmphiOverlay.create(document.getElementById('danmaku'));
   window.amphiOverlay = danmaku; // for the console and the browser tests: boxes(), stats
+  var reactions = window.AmphiReactions.create(document.getElementById('reactions'));
+  window.amphiReactions = reactions; // for the console and the browser tests: total
   var ctx = {
-    room: room, video: video, player: player, overlay: danmaku,
-    reactions: window.AmphiReactions.create(document.getElementById('reactions')),
+    room: room, video: video, player: player, overlay: danmaku, reactions: reactions,
     hls: function () { return hls; }
   };
   window.AmphiControls.init(ctx);

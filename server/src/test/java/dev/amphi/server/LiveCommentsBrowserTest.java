@@ -159,6 +159,29 @@ class LiveCommentsBrowserTest {
     }
 
     @Test
+    void otherViewersReactionsFloatUpCountedWhenThePlayheadReachesTheirSecond() throws Exception {
+        long at = (long) playhead(far) + 7000; // the far viewer reaches it in ~7 s
+        long second = Math.floorDiv(at, 1000) * 1000;
+        for (int i = 0; i < 3; i++) { // three viewers tap ❓ at the same moment of the program
+            String token = postJson("/api/rooms/lobby/viewer-token", null, new JsonObject()).getString("token");
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(httpUrl(server, "/api/rooms/lobby/reactions")))
+                    .header("Content-Type", "application/json").header("Authorization", "Viewer " + token)
+                    .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("emoji", "❓").put("at", at).encode())).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as("POST reactions: %s", r.body()).isEqualTo(202);
+        }
+        new WebDriverWait(far, Duration.ofSeconds(20)).withMessage(() -> "the counted second queued in the far page " + diagnose(far))
+                .until(d -> (Boolean) Chromium.js(d, "var s = arguments[0]; return window.amphiComments.state.queue.some(function (c) {"
+                        + " return c.kind === 'reaction' && c.t === s && c.counts['❓'] === 3; });", second));
+        Object before = Chromium.js(far, "return window.amphiReactions.total['❓'] || 0;");
+        assertThat(playhead(far)).as("queued well before the playhead got there").isLessThan(second - 500.0);
+        assertThat(before).as("not shown before its second").isEqualTo(0L);
+        new WebDriverWait(far, Duration.ofSeconds(20)).withMessage("three ❓ float up")
+                .until(d -> ((Number) Chromium.js(d, "return window.amphiReactions.total['❓'] || 0;")).intValue() == 3);
+        assertThat(playhead(far)).as("shown once the playhead reached its second").isGreaterThanOrEqualTo(second - 100.0);
+    }
+
+    @Test
     void controlsSwitchQualityAndMakeThePlayerFullscreen() {
         WebDriver b = near;
         new org.openqa.selenium.interactions.Actions(b).moveToElement(b.findElement(By.id("screen"))).perform();
