@@ -68,6 +68,104 @@ public record AvcConfig(byte[] record, int profile, int compatibility, int level
         return new AvcConfig(record, profile, compat, level, lengthSize, sps, pps);
     }
 
+    /**
+     * Builds the record (4-byte NAL lengths) from parameter sets received in band, e.g. over RTP.
+     * For the high profiles (100, 110, 122, 144) the chroma format and bit depths are read from the
+     * first SPS, as ISO/IEC 14496-15 requires.
+     *
+     * @param sps sequence parameter set NAL units (at least one), without start code or length
+     * @param pps picture parameter set NAL units (at least one)
+     * @throws IllegalArgumentException naming what is wrong when a set is missing or truncated
+     */
+    public static AvcConfig of(List<byte[]> sps, List<byte[]> pps) {
+        if (sps.isEmpty() || pps.isEmpty() || sps.size() > 31 || pps.size() > 255) {
+            throw new IllegalArgumentException("an AVC configuration needs 1..31 SPS and 1..255 PPS, got "
+                    + sps.size() + " SPS and " + pps.size() + " PPS");
+        }
+        byte[] first = sps.get(0);
+        if (first.length < 4) {
+            throw new IllegalArgumentException("SPS too short: " + first.length + " bytes");
+        }
+        int profile = first[1] & 0xff;
+        java.io.ByteArrayOutputStream r = new java.io.ByteArrayOutputStream();
+        r.write(1);
+        r.write(profile);
+        r.write(first[2] & 0xff);
+        r.write(first[3] & 0xff);
+        r.write(0xff); // reserved 111111, lengthSizeMinusOne 3
+        r.write(0xe0 | sps.size());
+        sps.forEach(s -> writeParameterSet(r, s, "SPS"));
+        r.write(pps.size());
+        pps.forEach(p -> writeParameterSet(r, p, "PPS"));
+        if (profile == 100 || profile == 110 || profile == 122 || profile == 144) {
+            SpsReader br = new SpsReader(first);
+            br.ue(); // seq_parameter_set_id
+            int chroma = br.ue();
+            if (chroma == 3) {
+                br.bit(); // separate_colour_plane_flag
+            }
+            int lumaDepth = br.ue();
+            int chromaDepth = br.ue();
+            r.write(0xfc | (chroma & 3));
+            r.write(0xf8 | (lumaDepth & 7));
+            r.write(0xf8 | (chromaDepth & 7));
+            r.write(0); // numOfSequenceParameterSetExt
+        }
+        return parse(r.toByteArray());
+    }
+
+    private static void writeParameterSet(java.io.ByteArrayOutputStream r, byte[] nal, String what) {
+        if (nal.length == 0 || nal.length > 0xffff) {
+            throw new IllegalArgumentException("a " + what + " of " + nal.length + " bytes does not fit the record");
+        }
+        r.write(nal.length >>> 8);
+        r.write(nal.length & 0xff);
+        r.write(nal, 0, nal.length);
+    }
+
+    /** Exp-Golomb reader over an SPS after its first four bytes, skipping emulation prevention bytes. */
+    private static final class SpsReader {
+        private final byte[] b;
+        private int pos = 4;
+        private int bit;
+        private int zeros;
+
+        SpsReader(byte[] sps) {
+            this.b = sps;
+        }
+
+        int bit() {
+            if (bit == 0 && pos < b.length && zeros >= 2 && b[pos] == 3) {
+                pos++;
+                zeros = 0;
+            }
+            if (pos >= b.length) {
+                throw new IllegalArgumentException("SPS truncated at byte " + pos);
+            }
+            int v = (b[pos] >> (7 - bit)) & 1;
+            if (++bit == 8) {
+                zeros = b[pos] == 0 ? zeros + 1 : 0;
+                bit = 0;
+                pos++;
+            }
+            return v;
+        }
+
+        int ue() {
+            int leading = 0;
+            while (bit() == 0) {
+                if (++leading > 31) {
+                    throw new IllegalArgumentException("SPS has an Exp-Golomb code longer than 32 bits");
+                }
+            }
+            int v = 0;
+            for (int i = 0; i < leading; i++) {
+                v = (v << 1) | bit();
+            }
+            return (1 << leading) - 1 + v;
+        }
+    }
+
     private static int readParameterSet(byte[] b, int pos, List<byte[]> out, String what) {
         if (pos + 2 > b.length) {
             throw new IllegalArgumentException("AVC decoder configuration truncated in " + what + " length");

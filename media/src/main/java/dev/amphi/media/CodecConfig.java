@@ -4,7 +4,7 @@ package dev.amphi.media;
  * A track's decoder configuration, as carried by a sequence header. Immutable; a publisher that
  * changes its configuration mid-stream produces packets referring to a new instance.
  */
-public sealed interface CodecConfig permits AvcConfig, AacConfig {
+public sealed interface CodecConfig permits AvcConfig, AacConfig, Vp8Config, OpusConfig {
 
     /** Which kind of track this configuration describes. */
     MediaKind kind();

@@ -60,4 +60,27 @@ class CodecConfigTest {
                 .hasMessageContaining("VIDEO packet cannot carry a AUDIO config");
         assertThat(new MediaPacket(MediaKind.AUDIO, aac, 90, 0, true, new byte[1]).pts()).isEqualTo(90);
     }
+
+    @Test
+    void buildsAvcRecordFromInBandParameterSetsWithHighProfileFields() {
+        AvcConfig parsed = AvcConfig.parse(AVCC);
+        AvcConfig built = AvcConfig.of(parsed.sps(), parsed.pps());
+        // x264's High SPS: chroma 4:2:0, 8-bit luma and chroma, no SPS extensions
+        assertThat(built.record()).isEqualTo(HexFormat.of().parseHex(HexFormat.of().formatHex(AVCC) + "fdf8f800"));
+        assertThat(built.nalLengthSize()).isEqualTo(4);
+        assertThat(built.rfc6381()).isEqualTo("avc1.64001e");
+        byte[] baselineSps = HexFormat.of().parseHex("6742c01fd9");
+        assertThat(AvcConfig.of(java.util.List.of(baselineSps), parsed.pps()).record())
+                .startsWith(0x01, 0x42, 0xc0, 0x1f, 0xff, 0xe1, 0x00, 0x05);
+        assertThatThrownBy(() -> AvcConfig.of(parsed.sps(), java.util.List.of())).hasMessageContaining("0 PPS");
+    }
+
+    @Test
+    void vp8AndOpusConfigsValidateTheirFields() {
+        assertThat(new Vp8Config(640, 360).kind()).isEqualTo(MediaKind.VIDEO);
+        assertThat(new Vp8Config(640, 360).record()).isEmpty();
+        assertThatThrownBy(() -> new Vp8Config(0, 360)).hasMessageContaining("was 0x360");
+        assertThat(new OpusConfig(2).kind()).isEqualTo(MediaKind.AUDIO);
+        assertThatThrownBy(() -> new OpusConfig(3)).hasMessageContaining("1 or 2, was 3");
+    }
 }
