@@ -9,6 +9,13 @@ public interface Depacketizer {
     /** Feeds the next packet; complete access units go to the output before this returns. */
     void push(RtpPayload packet);
 
+    /**
+     * Whether frames are being dropped until a keyframe. {@link DepacketizerOutput#onKeyframeNeeded}
+     * is called once per incident; a caller whose request went unanswered can ask again while this
+     * stays true.
+     */
+    boolean waitingForKeyframe();
+
     /** Frames (or audio packets) dropped so far: damaged by loss, malformed, or waiting for a keyframe. */
     long droppedFrames();
 

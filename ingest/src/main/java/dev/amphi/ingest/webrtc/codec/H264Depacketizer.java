@@ -14,7 +14,8 @@ import java.util.List;
  * A sequence gap or a malformed payload spoils the frame it falls in (and the next, whose start may
  * be what was lost); from then on frames are dropped until an IDR arrives, and the output is told
  * once that a keyframe is needed. SPS and PPS received in band become the {@link AvcConfig} of
- * the following packets (the latest of each wins; one SPS and one PPS are kept). The 90 kHz RTP
+ * the following packets (the latest of each wins; one SPS and one PPS are kept); a "frame" of only
+ * parameter sets or SEI (no slice) is put in front of the next one. The 90 kHz RTP
  * clock is MediaPacket's own, so dts is the unwrapped timestamp, zero at the first frame sent on;
  * WebRTC H.264 has no B-frames, so the composition offset is zero.
  */
@@ -23,6 +24,7 @@ final class H264Depacketizer implements Depacketizer {
     private final DepacketizerOutput output;
     private final TimestampUnwrapper clock = new TimestampUnwrapper();
     private final List<byte[]> nals = new ArrayList<>();
+    private final List<byte[]> carried = new ArrayList<>();
     private ByteArrayOutputStream fragment;
     private int expectedSeq = -1;
     private boolean frameOpen;
@@ -172,10 +174,12 @@ final class H264Depacketizer implements Depacketizer {
             return;
         }
         boolean idr = false;
+        boolean vcl = false;
         boolean newSets = false;
         for (byte[] nal : frame) {
             int type = NalUnits.type(nal);
             idr |= type == NalUnits.IDR;
+            vcl |= type >= 1 && type <= 5;
             if (type == NalUnits.SPS && !Arrays.equals(nal, sps)) {
                 sps = nal;
                 newSets = true;
@@ -195,6 +199,20 @@ final class H264Depacketizer implements Depacketizer {
                 return;
             }
         }
+        if (!vcl) {
+            // parameter sets or SEI sent as a frame of their own: they belong to the next picture
+            carried.addAll(frame);
+            if (carried.size() > 64) {
+                carried.subList(0, carried.size() - 64).clear(); // a sender that never sends a slice
+            }
+            return;
+        }
+        if (!carried.isEmpty()) {
+            List<byte[]> whole = new ArrayList<>(carried);
+            whole.addAll(frame);
+            frame = whole;
+            carried.clear();
+        }
         if (config == null || (waitingForKeyframe && !idr)) {
             dropped++;
             needKeyframe(config == null ? "no SPS and PPS received yet" : "waiting for a keyframe");
@@ -205,6 +223,11 @@ final class H264Depacketizer implements Depacketizer {
             keyframeRequested = false;
         }
         output.onPacket(new MediaPacket(MediaKind.VIDEO, config, clock.unwrap(ts), 0, idr, NalUnits.toAvcc(frame)));
+    }
+
+    @Override
+    public boolean waitingForKeyframe() {
+        return waitingForKeyframe;
     }
 
     @Override

@@ -37,6 +37,11 @@ final class OpusDepacketizer implements Depacketizer {
     }
 
     @Override
+    public boolean waitingForKeyframe() {
+        return false;
+    }
+
+    @Override
     public long droppedFrames() {
         return dropped;
     }

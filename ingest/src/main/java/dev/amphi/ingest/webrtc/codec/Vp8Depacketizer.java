@@ -139,6 +139,11 @@ final class Vp8Depacketizer implements Depacketizer {
     }
 
     @Override
+    public boolean waitingForKeyframe() {
+        return waitingForKeyframe;
+    }
+
+    @Override
     public long droppedFrames() {
         return dropped;
     }

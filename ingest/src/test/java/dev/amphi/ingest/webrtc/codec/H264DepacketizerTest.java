@@ -100,11 +100,17 @@ class H264DepacketizerTest {
         frames.get(1).remove(1); // the middle FU-A fragment of the first delta frame
         Collected out = new Collected();
         Depacketizer d = Depacketizer.h264(out);
-        frames.forEach(f -> out.pushAll(d, f));
+        for (int i = 0; i < frames.size(); i++) {
+            if (i == 3) {
+                assertThat(d.waitingForKeyframe()).as("before the IDR").isTrue();
+            }
+            out.pushAll(d, frames.get(i));
+        }
 
         assertThat(out.packets).extracting(MediaPacket::dts).containsExactly(0L, 9000L, 12000L);
         assertThat(out.keyframeRequests).singleElement().asString().contains("sequence gap 5..5");
         assertThat(d.droppedFrames()).isEqualTo(2); // the damaged frame and the one after it, until the IDR
+        assertThat(d.waitingForKeyframe()).isFalse();
     }
 
     @Test
@@ -148,10 +154,12 @@ class H264DepacketizerTest {
         d.push(new RtpPayload(4, 6000, true, hex("6503")));
         d.push(new RtpPayload(5, 9000, true, hex("4104")));
         assertThat(out.keyframeRequests).singleElement().asString().contains("no SPS and PPS");
-        // the STAP-A alone had its marker set: a frame of parameter sets only, not a keyframe
+        // the STAP-A had its own marker: parameter sets without a slice go in front of the next picture
         assertThat(out.packets).extracting(MediaPacket::data).containsExactly(
-                NalUnits.toAvcc(List.of(hex("6503"))), NalUnits.toAvcc(List.of(hex("4104"))));
-        assertThat(d.droppedFrames()).isEqualTo(3);
+                NalUnits.toAvcc(List.of(SPS, PPS, hex("6503"))), NalUnits.toAvcc(List.of(hex("4104"))));
+        assertThat(out.packets).extracting(MediaPacket::keyframe).containsExactly(true, false);
+        assertThat(d.droppedFrames()).isEqualTo(2);
+        assertThat(d.waitingForKeyframe()).isFalse();
     }
 
     @Test

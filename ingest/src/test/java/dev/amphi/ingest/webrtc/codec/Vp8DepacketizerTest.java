@@ -129,11 +129,34 @@ class Vp8DepacketizerTest {
         List<RtpPayload> delta = packetizer.packetize(0, frame(rnd, false, 2000, 0, 0));
         Collected out = new Collected();
         Depacketizer d = Depacketizer.vp8(out);
+        assertThat(d.waitingForKeyframe()).as("before any frame").isTrue();
         d.push(delta.get(1)); // the start was before we joined
         out.pushAll(d, packetizer.packetize(3000, frame(rnd, false, 100, 0, 0)));
         out.pushAll(d, packetizer.packetize(6000, frame(rnd, true, 100, 32, 16)));
         assertThat(out.packets).extracting(MediaPacket::keyframe).containsExactly(true);
         assertThat(out.keyframeRequests).hasSize(1);
+        assertThat(d.waitingForKeyframe()).isFalse();
+    }
+
+    @Test
+    void randomlyMutatedPayloadsNeverThrow() {
+        Random rnd = new Random(42);
+        Vp8Packetizer packetizer = new Vp8Packetizer(300, 0, 0);
+        Collected out = new Collected();
+        Depacketizer d = Depacketizer.vp8(out);
+        for (int i = 0; i < 60; i++) {
+            for (RtpPayload p : packetizer.packetize(3000L * i, frame(rnd, i % 10 == 0, rnd.nextInt(2000), 64, 48))) {
+                byte[] b = p.payload().clone();
+                if (rnd.nextInt(4) == 0) {
+                    b[rnd.nextInt(b.length)] = (byte) rnd.nextInt(256);
+                    b = java.util.Arrays.copyOf(b, rnd.nextInt(b.length + 1));
+                }
+                d.push(new RtpPayload(rnd.nextInt(10) == 0 ? rnd.nextInt(65536) : p.sequenceNumber(), p.timestamp(),
+                        rnd.nextBoolean() && p.marker(), b));
+            }
+        }
+        assertThat(out.packets.size() + d.droppedFrames()).isPositive();
+        assertThat(out.packets).allSatisfy(p -> assertThat(p.data().length).isGreaterThanOrEqualTo(3));
     }
 
     @Test
