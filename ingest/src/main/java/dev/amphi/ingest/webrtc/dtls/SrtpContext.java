@@ -41,7 +41,7 @@ final class SrtpContext {
     private static final class Stream {
         long roc;
         int highestSeq = -1;
-        long nextRtcpIndex;
+        long nextRtcpIndex = 1; // libsrtp (browsers) start at 1 too
         final ReplayWindow window = new ReplayWindow();
     }
 

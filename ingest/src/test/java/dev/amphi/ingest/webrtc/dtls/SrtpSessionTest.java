@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** SRTP/SRTCP without DTLS: published test vectors, rollover, replay window, limits. */
+/** SRTP/SRTCP without DTLS: libsrtp's reference packets, RFC 3711's key derivation vector, rollover, replay window, limits. */
 class SrtpSessionTest {
 
     private static final HexFormat HEX = HexFormat.of();
@@ -38,6 +38,38 @@ class SrtpSessionTest {
 
         assertThat(HEX.formatHex(sender.protectRtp(plain, 0, plain.length))).isEqualTo(HEX.formatHex(expected));
         assertThat(SrtpSession.create(keys, false).unprotectRtp(expected, 0, expected.length)).isEqualTo(plain);
+    }
+
+    @Test
+    void protectsLibsrtpsReferenceRtcpPacket() {
+        SrtpKeys keys = new SrtpKeys(SrtpProfile.AES128_CM_HMAC_SHA1_80, MASTER_KEY, MASTER_SALT, MASTER_KEY, MASTER_SALT);
+        byte[] plain = HEX.parseHex("81c8000bcafebabeabababababababababababababababab");
+        byte[] expected = HEX.parseHex("81c8000bcafebabe7128035be487b9bdbef89041f977a5a880000001993e08cd54d6c1230798");
+
+        assertThat(HEX.formatHex(SrtpSession.create(keys, true).protectRtcp(plain, 0, plain.length)))
+                .isEqualTo(HEX.formatHex(expected));
+        assertThat(SrtpSession.create(keys, false).unprotectRtcp(expected, 0, expected.length)).isEqualTo(plain);
+    }
+
+    /** libsrtp's reference packets for AEAD_AES_128_GCM (RFC 7714 IV and AAD layout). */
+    @Test
+    void protectsLibsrtpsGcmReferencePackets() {
+        byte[] key = HEX.parseHex("000102030405060708090a0b0c0d0e0f");
+        byte[] salt = HEX.parseHex("a0a1a2a3a4a5a6a7a8a9aaab");
+        SrtpKeys keys = new SrtpKeys(SrtpProfile.AEAD_AES_128_GCM, key, salt, key, salt);
+        SrtpSession sender = SrtpSession.create(keys, true);
+        SrtpSession receiver = SrtpSession.create(keys, false);
+        byte[] rtp = HEX.parseHex("800f1234decafbadcafebabeabababababababababababababababab");
+        byte[] srtp = HEX.parseHex("800f1234decafbadcafebabe"
+                + "c5002ede04cfdd2eb91159e0880aa06ed2976826f796b201df3131a127e8a392");
+        byte[] rtcp = HEX.parseHex("81c8000bcafebabeabababababababababababababababab");
+        byte[] srtcp = HEX.parseHex("81c8000bcafebabe"
+                + "c98b8b5df0392a55852b6c21ac8e7025c52c6fbea2b3b446ea31123ba88ce61e80000001");
+
+        assertThat(HEX.formatHex(sender.protectRtp(rtp, 0, rtp.length))).isEqualTo(HEX.formatHex(srtp));
+        assertThat(HEX.formatHex(sender.protectRtcp(rtcp, 0, rtcp.length))).isEqualTo(HEX.formatHex(srtcp));
+        assertThat(receiver.unprotectRtp(srtp, 0, srtp.length)).isEqualTo(rtp);
+        assertThat(receiver.unprotectRtcp(srtcp, 0, srtcp.length)).isEqualTo(rtcp);
     }
 
     private static SrtpSession[] pair(SrtpProfile profile) {
