@@ -114,7 +114,7 @@ public final class DtlsEndpoint {
                     "the DTLS handshake completed without an SRTP profile and keys", null);
         }
         SrtpKeys keys = SrtpKeys.fromKeyingMaterial(check.chosen, check.keyingMaterial);
-        return new DtlsAssociation(role, keys, dtls);
+        return new DtlsAssociation(role, keys, dtls, check);
     }
 
     private static DtlsHandshakeException describe(Exception e, PeerCheck check, long timeoutMillis) {

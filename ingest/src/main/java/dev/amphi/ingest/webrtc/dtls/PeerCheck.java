@@ -28,6 +28,7 @@ final class PeerCheck {
     volatile SrtpProfile chosen;
     volatile byte[] keyingMaterial;
     volatile DtlsHandshakeException failure;
+    volatile boolean closed;
 
     PeerCheck(BcTlsCrypto crypto, DtlsCertificate local, DtlsCertificate.Fingerprint expectedRemote,
             List<SrtpProfile> profiles) {

@@ -3,6 +3,7 @@ package dev.amphi.ingest.webrtc.dtls;
 import java.io.IOException;
 import java.util.Hashtable;
 import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.AlertLevel;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.DefaultTlsClient;
 import org.bouncycastle.tls.ExporterLabel;
@@ -70,6 +71,20 @@ final class SrtpTlsClient extends DefaultTlsClient {
                 return check.signer(context);
             }
         };
+    }
+
+    @Override
+    public void notifyAlertReceived(short alertLevel, short alertDescription) {
+        super.notifyAlertReceived(alertLevel, alertDescription);
+        if (alertDescription == AlertDescription.close_notify || alertLevel == AlertLevel.fatal) {
+            check.closed = true;
+        }
+    }
+
+    @Override
+    public void notifyConnectionClosed() {
+        super.notifyConnectionClosed();
+        check.closed = true;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.amphi.ingest.webrtc.dtls;
 import java.io.IOException;
 import java.util.Hashtable;
 import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.AlertLevel;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.CertificateRequest;
@@ -86,6 +87,20 @@ final class SrtpTlsServer extends DefaultTlsServer {
         }
         TlsSRTPUtils.addUseSRTPExtension(extensions, new UseSRTPData(new int[] {check.chosen.id()}, TlsUtils.EMPTY_BYTES));
         return extensions;
+    }
+
+    @Override
+    public void notifyAlertReceived(short alertLevel, short alertDescription) {
+        super.notifyAlertReceived(alertLevel, alertDescription);
+        if (alertDescription == AlertDescription.close_notify || alertLevel == AlertLevel.fatal) {
+            check.closed = true;
+        }
+    }
+
+    @Override
+    public void notifyConnectionClosed() {
+        super.notifyConnectionClosed();
+        check.closed = true;
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -145,6 +146,29 @@ class DtlsSrtpInMemoryTest {
         assertThat(server.unprotectRtcp(srtcp, 0, srtcp.length)).as("replayed").isNull();
 
         assertThat(server.stats()).isEqualTo(new SrtpSession.Stats(2, 2, 0, 0));
+    }
+
+    @Test
+    void serverResendsItsLastFlightToAClientThatMissedItAndSeesTheClientClose() throws Exception {
+        AtomicBoolean lost = new AtomicBoolean();
+        // the server's first ChangeCipherSpec record (content type 20) is lost on the way
+        MemoryPipe pipe = new MemoryPipe(d -> d[0] == 20 && lost.compareAndSet(false, true));
+        DtlsEndpoint server = server(List.of(SrtpProfile.values()));
+        Future<DtlsAssociation> s = serverThread.submit(() -> {
+            DtlsAssociation association = server.handshake(pipe.a());
+            while (association.pump(1000)) {
+                // answers the client's retransmitted flight, until its close_notify
+            }
+            return association;
+        });
+
+        DtlsAssociation client = client(List.of(SrtpProfile.values())).handshake(pipe.b());
+        client.close();
+
+        DtlsAssociation serverSide = s.get(30, TimeUnit.SECONDS);
+        assertThat(lost).isTrue();
+        assertThat(serverSide.isClosed()).isTrue();
+        assertThat(serverSide.keys()).isEqualTo(client.keys());
     }
 
     @Test

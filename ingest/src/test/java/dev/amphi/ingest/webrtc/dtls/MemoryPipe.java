@@ -5,15 +5,32 @@ import java.util.Arrays;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** Two {@link DatagramLink}s joined in memory: what one end sends, the other receives. */
 final class MemoryPipe {
 
     private final BlockingQueue<byte[]> toA = new LinkedBlockingQueue<>();
     private final BlockingQueue<byte[]> toB = new LinkedBlockingQueue<>();
+    private final Predicate<byte[]> lostFromA;
+
+    MemoryPipe() {
+        this(d -> false);
+    }
+
+    /** A pipe that loses the datagrams end A sends that {@code lostFromA} picks. */
+    MemoryPipe(Predicate<byte[]> lostFromA) {
+        this.lostFromA = lostFromA;
+    }
 
     DatagramLink a() {
-        return new End(toB, toA);
+        BlockingQueue<byte[]> lossy = new LinkedBlockingQueue<>() {
+            @Override
+            public boolean add(byte[] d) {
+                return lostFromA.test(d) || toB.add(d);
+            }
+        };
+        return new End(lossy, toA);
     }
 
     DatagramLink b() {
