@@ -191,7 +191,8 @@ public record TransportCcFeedback(int senderSsrc, int mediaSsrc, int baseSequenc
             for (int k = i; k < Math.min(count, i + 14); k++) {
                 largeAhead |= symbol(deltas[k]) == 2;
             }
-            if (run >= 14 || (largeAhead && run >= 7)) {
+            // a uniform tail is one run, as Chromium writes it
+            if (run >= 14 || (largeAhead && run >= 7) || i + run == count) {
                 out[c++] = s << 13 | run;
                 i += run;
             } else if (!largeAhead) {

@@ -269,11 +269,14 @@ class RtcpPacketTest {
                 .isInstanceOf(RtpFormatException.class).hasMessage(b.message());
     }
 
-    /** Seeded random mutations of the fixtures: each parses (and then round trips) or is refused with the format exception. */
+    /** Seeded random mutations of the fixtures and Chromium's packets: each parses (and then round trips) or is refused with the format exception. */
     @Test
     void mutatedPacketsOnlyEverFailWithTheFormatException() {
         Random random = new Random(3550);
-        List<byte[]> seeds = table().map(c -> Hex.bytes(c.hex())).toList();
+        List<byte[]> seeds = new java.util.ArrayList<>(table().map(c -> Hex.bytes(c.hex())).toList());
+        for (String f : List.of("rtcp-transport-cc.bin", "rtcp-transport-cc-padded.bin", "rtcp-sr-sdes-xr.bin", "rtcp-rr-xr.bin")) {
+            seeds.add(RtpChromiumCaptureTest.load(f));
+        }
         for (int i = 0; i < 20_000; i++) {
             byte[] b = seeds.get(i % seeds.size()).clone();
             int flips = 1 + random.nextInt(4);

@@ -212,11 +212,14 @@ class RtpPacketTest {
                 .hasMessage("audio level extension element is empty (needs 1 byte)");
     }
 
-    /** Seeded random mutations of every fixture: each parses or is refused with the format exception, nothing else. */
+    /** Seeded random mutations of every fixture and Chromium's packets: each parses or is refused with the format exception, nothing else. */
     @Test
     void mutatedPacketsOnlyEverFailWithTheFormatException() {
         Random random = new Random(14);
-        List<byte[]> seeds = table().map(c -> Hex.bytes(c.hex())).toList();
+        List<byte[]> seeds = new java.util.ArrayList<>(table().map(c -> Hex.bytes(c.hex())).toList());
+        for (String f : List.of("rtp-opus-silence.bin", "rtp-opus-tone.bin", "rtp-video-pt119-many-extensions.bin", "rtp-rtx-padding.bin")) {
+            seeds.add(RtpChromiumCaptureTest.load(f));
+        }
         for (int i = 0; i < 20_000; i++) {
             byte[] b = seeds.get(i % seeds.size()).clone();
             int flips = 1 + random.nextInt(4);
