@@ -2,10 +2,11 @@ package dev.amphi.ingest.webrtc.rtp;
 
 /**
  * Turns wrapping 16-bit sequence numbers or 32-bit timestamps into a monotonic 64-bit count: each
- * value is placed at the signed distance (less than half the number space) from the previous
- * one, so forward wrap-arounds add a cycle and late, reordered values fall back before it. The
- * first value unwraps to itself; a value from before the first may unwrap below zero. Not
- * thread-safe: one per stream, on the thread that receives it.
+ * value is placed at its signed distance (at most half the number space, decided as
+ * {@link SequenceNumbers} does) from the newest so far, so forward wrap-arounds add a cycle and
+ * late, reordered values fall back before it. The first value unwraps to itself; a value from
+ * before the first may unwrap below zero. Not thread-safe: one per stream, on the thread that
+ * receives it.
  */
 public final class Unwrapper {
 
@@ -39,12 +40,8 @@ public final class Unwrapper {
             last = value;
             return value;
         }
-        long delta = (value - last) & mask;
-        if (delta > mask >>> 1) {
-            delta -= 1L << bits; // backwards (or exactly half the space: taken as backwards)
-        }
-        long extended = last + delta;
-        if (delta > 0) {
+        long extended = extend(value);
+        if (extended > last) {
             last = extended;
         }
         return extended;
@@ -55,11 +52,17 @@ public final class Unwrapper {
      * not received).
      */
     public long peek(long value) {
-        if (!started) {
-            return value & mask;
+        if (value < 0 || value > mask) {
+            throw new IllegalArgumentException("value " + value + " outside 0.." + mask);
         }
+        return started ? extend(value) : value;
+    }
+
+    /** The value nearest the newest, with {@link SequenceNumbers}' rule for exactly half the space apart. */
+    private long extend(long value) {
         long delta = (value - last) & mask;
-        if (delta > mask >>> 1) {
+        long half = 1L << (bits - 1);
+        if (delta > half || (delta == half && value < (last & mask))) {
             delta -= 1L << bits;
         }
         return last + delta;

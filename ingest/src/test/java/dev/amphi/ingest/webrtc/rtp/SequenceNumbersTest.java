@@ -80,6 +80,16 @@ class SequenceNumbersTest {
     }
 
     @Test
+    void exactlyHalfTheSpaceApartFollowsTheComparison() {
+        Unwrapper up = Unwrapper.sequenceNumbers();
+        up.unwrap(0);
+        assertThat(up.unwrap(32768)).isEqualTo(32768); // isNewer(32768, 0)
+        Unwrapper down = Unwrapper.sequenceNumbers();
+        down.unwrap(32768);
+        assertThat(down.unwrap(0)).isEqualTo(0); // not isNewer(0, 32768): before it, not 65536
+    }
+
+    @Test
     void unwrapsTimestampsAcrossThe32BitWrap() {
         Unwrapper u = Unwrapper.timestamps();
         assertThat(u.unwrap(0xffffff00L)).isEqualTo(0xffffff00L);
