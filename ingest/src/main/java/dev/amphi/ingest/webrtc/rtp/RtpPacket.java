@@ -1,0 +1,212 @@
+package dev.amphi.ingest.webrtc.rtp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * An RTP packet (RFC 3550 5.1): the fixed header, CSRCs, an optional header extension, the payload
+ * and the length of its padding. Values are unsigned where RTP says so: {@code payloadType} 0..127,
+ * {@code sequenceNumber} 0..65535, {@code timestamp} 0..2^32-1; SSRC and CSRCs are identifiers kept
+ * as {@code int} bits. {@code extension} is {@code null} when the packet has none. The payload is a
+ * copy of the packet's bytes, so a parsed packet does not hold its input.
+ *
+ * <p>{@link #parse} refuses every malformed packet with an {@link RtpFormatException} naming what is
+ * wrong; {@link #write} gives the wire bytes, and {@code parse(p.write())} equals {@code p}.
+ */
+public record RtpPacket(boolean marker, int payloadType, int sequenceNumber, long timestamp, int ssrc, int[] csrcs,
+        RtpHeaderExtension extension, byte[] payload, int paddingLength) {
+
+    /** Fixed header size in bytes. */
+    public static final int FIXED_HEADER = 12;
+
+    public RtpPacket {
+        if (payloadType < 0 || payloadType > 127) {
+            throw new IllegalArgumentException("payload type " + payloadType + " outside 0..127");
+        }
+        if (sequenceNumber < 0 || sequenceNumber > 0xffff) {
+            throw new IllegalArgumentException("sequence number " + sequenceNumber + " outside 0..65535");
+        }
+        if (timestamp < 0 || timestamp > 0xffffffffL) {
+            throw new IllegalArgumentException("timestamp " + timestamp + " outside 0..2^32-1");
+        }
+        if (csrcs.length > 15) {
+            throw new IllegalArgumentException(csrcs.length + " CSRCs, at most 15");
+        }
+        if (paddingLength < 0 || paddingLength > 255) {
+            throw new IllegalArgumentException("padding length " + paddingLength + " outside 0..255");
+        }
+        csrcs = csrcs.clone();
+        payload = payload.clone();
+    }
+
+    /** A packet without CSRCs, extension or padding. */
+    public static RtpPacket of(boolean marker, int payloadType, int sequenceNumber, long timestamp, int ssrc, byte[] payload) {
+        return new RtpPacket(marker, payloadType, sequenceNumber, timestamp, ssrc, new int[0], null, payload, 0);
+    }
+
+    /** This packet with another header extension ({@code null}: none). */
+    public RtpPacket withExtension(RtpHeaderExtension ext) {
+        return new RtpPacket(marker, payloadType, sequenceNumber, timestamp, ssrc, csrcs, ext, payload, paddingLength);
+    }
+
+    public static RtpPacket parse(byte[] packet) {
+        return parse(packet, 0, packet.length);
+    }
+
+    /** Parses the readable bytes of {@code buf} without moving its indexes or releasing it. */
+    public static RtpPacket parse(ByteBuf buf) {
+        return parse(ByteBufUtil.getBytes(buf));
+    }
+
+    public static RtpPacket parse(byte[] packet, int offset, int length) {
+        ByteReader r = new ByteReader(packet, offset, length);
+        if (length < FIXED_HEADER) {
+            throw new RtpFormatException("RTP packet of " + length + " bytes is shorter than the 12-byte fixed header");
+        }
+        int b0 = r.u8("RTP first byte");
+        int version = b0 >>> 6;
+        if (version != 2) {
+            throw new RtpFormatException("RTP version " + version + ", expected 2");
+        }
+        boolean padding = (b0 & 0x20) != 0;
+        boolean hasExtension = (b0 & 0x10) != 0;
+        int csrcCount = b0 & 0x0f;
+        int b1 = r.u8("RTP marker and payload type");
+        int seq = r.u16("RTP sequence number");
+        long ts = r.u32("RTP timestamp");
+        int ssrc = r.i32("RTP SSRC");
+        if (csrcCount * 4 > r.remaining()) {
+            throw new RtpFormatException("CSRC count " + csrcCount + " needs " + csrcCount * 4 + " bytes but only "
+                    + r.remaining() + " follow the fixed header");
+        }
+        int[] csrcs = new int[csrcCount];
+        for (int i = 0; i < csrcCount; i++) {
+            csrcs[i] = r.i32("CSRC");
+        }
+        RtpHeaderExtension ext = null;
+        if (hasExtension) {
+            if (r.remaining() < 4) {
+                throw new RtpFormatException("extension bit set but only " + r.remaining() + " bytes follow the CSRCs (need 4)");
+            }
+            int profile = r.u16("extension profile");
+            int words = r.u16("extension length");
+            if (words * 4 > r.remaining()) {
+                throw new RtpFormatException("header extension length " + words + " words (" + words * 4
+                        + " bytes) but only " + r.remaining() + " bytes remain");
+            }
+            ext = new RtpHeaderExtension(profile, r.bytes(words * 4, "header extension"));
+        }
+        int pad = 0;
+        if (padding) {
+            if (r.remaining() == 0) {
+                throw new RtpFormatException("padding bit set but no byte follows the header to hold the padding count");
+            }
+            pad = packet[offset + length - 1] & 0xff;
+            if (pad == 0) {
+                throw new RtpFormatException("padding bit set but the padding count is 0");
+            }
+            if (pad > r.remaining()) {
+                throw new RtpFormatException("padding of " + pad + " bytes is larger than the " + r.remaining()
+                        + " bytes after the header");
+            }
+        }
+        byte[] payload = r.bytes(r.remaining() - pad, "RTP payload");
+        return new RtpPacket((b1 & 0x80) != 0, b1 & 0x7f, seq, ts, ssrc, csrcs, ext, payload, pad);
+    }
+
+    /** Size on the wire. */
+    public int length() {
+        return FIXED_HEADER + 4 * csrcs.length + (extension == null ? 0 : 4 + extension.dataLength())
+                + payload.length + paddingLength;
+    }
+
+    /** The wire bytes; padding is zeros ending with its count. */
+    public byte[] write() {
+        ByteBuffer out = ByteBuffer.allocate(length());
+        out.put((byte) (0x80 | (paddingLength > 0 ? 0x20 : 0) | (extension != null ? 0x10 : 0) | csrcs.length));
+        out.put((byte) ((marker ? 0x80 : 0) | payloadType));
+        out.putShort((short) sequenceNumber);
+        out.putInt((int) timestamp);
+        out.putInt(ssrc);
+        for (int c : csrcs) {
+            out.putInt(c);
+        }
+        if (extension != null) {
+            out.putShort((short) extension.profile());
+            out.putShort((short) (extension.dataLength() / 4));
+            extension.writeData(out);
+        }
+        out.put(payload);
+        if (paddingLength > 0) {
+            out.position(out.capacity() - 1);
+            out.put((byte) paddingLength);
+        }
+        return out.array();
+    }
+
+    /** The RFC 6464 audio level carried in the extension element {@code id} (negotiated in SDP), if any. */
+    public Optional<AudioLevel> audioLevel(int id) {
+        return element(id).map(AudioLevel::parse);
+    }
+
+    /**
+     * The transport-wide sequence number (draft-holmer-rmcat-transport-wide-cc-extensions, 0..65535)
+     * carried in the extension element {@code id}, if any; -1 when absent.
+     */
+    public int transportSequenceNumber(int id) {
+        Optional<byte[]> data = element(id);
+        if (data.isEmpty()) {
+            return -1;
+        }
+        byte[] d = data.get();
+        if (d.length < 2) {
+            throw new RtpFormatException("transport-wide sequence number element has " + d.length + " bytes (needs 2)");
+        }
+        return ((d[0] & 0xff) << 8) | (d[1] & 0xff);
+    }
+
+    private Optional<byte[]> element(int id) {
+        return extension == null ? Optional.empty() : extension.find(id).map(RtpHeaderExtension.Element::data);
+    }
+
+    @Override
+    public int[] csrcs() {
+        return csrcs.clone();
+    }
+
+    @Override
+    public byte[] payload() {
+        return payload.clone();
+    }
+
+    /** Payload size, without copying it. */
+    public int payloadLength() {
+        return payload.length;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RtpPacket p && p.marker == marker && p.payloadType == payloadType
+                && p.sequenceNumber == sequenceNumber && p.timestamp == timestamp && p.ssrc == ssrc
+                && Arrays.equals(p.csrcs, csrcs) && java.util.Objects.equals(p.extension, extension)
+                && Arrays.equals(p.payload, payload) && p.paddingLength == paddingLength;
+    }
+
+    @Override
+    public int hashCode() {
+        return ((31 * sequenceNumber + (int) timestamp) * 31 + ssrc) * 31 + Arrays.hashCode(payload);
+    }
+
+    @Override
+    public String toString() {
+        return "RtpPacket[pt=" + payloadType + ", seq=" + sequenceNumber + ", ts=" + timestamp + ", ssrc="
+                + Integer.toUnsignedString(ssrc) + (marker ? ", marker" : "") + (csrcs.length > 0 ? ", csrcs=" + Arrays.toString(csrcs) : "")
+                + (extension != null ? ", " + extension : "") + ", payload=" + payload.length + " bytes"
+                + (payload.length <= 16 ? " " + HexFormat.of().formatHex(payload) : "")
+                + (paddingLength > 0 ? ", padding=" + paddingLength : "") + "]";
+    }
+}
