@@ -1,5 +1,9 @@
 package dev.amphi.ingest.webrtc.sdp;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -31,6 +35,29 @@ public final class Sdp {
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(limits, "limits");
         return new SdpParser(limits).parse(text);
+    }
+
+    /**
+     * Parses a request body: refused before decoding when it is longer than {@code limits.maxChars()}
+     * bytes, or when it is not valid UTF-8; then as {@link #parse(String, SdpLimits)}.
+     *
+     * @throws SdpException when the body is too long, not UTF-8, malformed or over a limit
+     */
+    public static SessionDescription parse(byte[] body, SdpLimits limits) {
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(limits, "limits");
+        if (body.length > limits.maxChars()) {
+            throw new SdpException(0, "the description is " + body.length + " bytes long; the limit is "
+                    + limits.maxChars());
+        }
+        String text;
+        try {
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(body)).toString();
+        } catch (CharacterCodingException e) {
+            throw new SdpException(0, "the description is not valid UTF-8");
+        }
+        return parse(text, limits);
     }
 
     /**

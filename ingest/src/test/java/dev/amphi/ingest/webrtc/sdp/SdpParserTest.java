@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +87,17 @@ class SdpParserTest {
         SessionDescription expected = Sdp.parse(m);
         assertThat(Sdp.parse(m + "\r\n\r\n")).isEqualTo(expected);
         assertThat(Sdp.parse(m.substring(0, m.length() - 2))).isEqualTo(expected);
+    }
+
+    @Test
+    void readsARequestBodyAsStrictUtf8WithinTheByteLimit() {
+        byte[] body = SdpTestData.MINIMAL.replace("s=-", "s=Hörsaal").getBytes(StandardCharsets.UTF_8);
+        assertThat(Sdp.parse(body, SdpLimits.DEFAULTS).sessionName()).isEqualTo("Hörsaal");
+        byte[] latin1 = SdpTestData.MINIMAL.replace("s=-", "s=Hörsaal").getBytes(StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> Sdp.parse(latin1, SdpLimits.DEFAULTS))
+                .hasMessage("the description is not valid UTF-8");
+        assertThatThrownBy(() -> Sdp.parse(new byte[10 * 1024 * 1024], SdpLimits.DEFAULTS))
+                .hasMessage("the description is 10485760 bytes long; the limit is 65536");
     }
 
     @Test
