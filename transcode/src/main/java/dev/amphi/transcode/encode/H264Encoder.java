@@ -28,6 +28,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import dev.amphi.media.AvcConfig;
 import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
+import dev.amphi.media.NalUnits;
 import dev.amphi.transcode.frame.Picture;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -261,15 +262,15 @@ public final class H264Encoder implements VideoEncoder {
     private MediaPacket toMediaPacket() {
         byte[] bytes = new byte[packet.size()];
         packet.data().get(bytes);
-        List<byte[]> nals = AnnexB.split(bytes);
+        List<byte[]> nals = NalUnits.splitAnnexB(bytes);
         List<byte[]> kept = new ArrayList<>(nals.size());
         boolean keyframe = false;
         for (byte[] nal : nals) {
-            int type = AnnexB.type(nal);
-            if (type == AnnexB.NAL_SPS || type == AnnexB.NAL_PPS || type == AnnexB.NAL_AUD) {
+            int type = NalUnits.type(nal);
+            if (type == NalUnits.SPS || type == NalUnits.PPS || type == NalUnits.AUD) {
                 continue; // the configuration carries SPS/PPS; access unit delimiters are optional
             }
-            keyframe |= type == AnnexB.NAL_IDR;
+            keyframe |= type == NalUnits.IDR;
             kept.add(nal);
         }
         if (kept.isEmpty()) {
@@ -285,7 +286,7 @@ public final class H264Encoder implements VideoEncoder {
         }
         lastDts = dts;
         checkIdrPlacement(pts, keyframe);
-        byte[] avcc = AnnexB.toAvcc(kept);
+        byte[] avcc = NalUnits.toAvcc(kept);
         packetsOut++;
         bytesOut += avcc.length;
         if (keyframe) {

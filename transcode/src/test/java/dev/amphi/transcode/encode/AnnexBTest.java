@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.amphi.media.AvcConfig;
+import dev.amphi.media.NalUnits;
 import java.util.HexFormat;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -29,14 +30,14 @@ class AnnexBTest {
     @Test
     void splitsAnnexBIntoNalUnits() {
         for (Object[] row : SPLITS) {
-            assertThat(AnnexB.split(hex((String) row[1])).stream().map(AnnexBTest::hex).toList()).as((String) row[0])
+            assertThat(NalUnits.splitAnnexB(hex((String) row[1])).stream().map(AnnexBTest::hex).toList()).as((String) row[0])
                     .isEqualTo(row[2]);
         }
     }
 
     @Test
     void writesFourByteLengthPrefixes() {
-        assertThat(hex(AnnexB.toAvcc(List.of(hex("65aabb"), hex("06"))))).isEqualTo("0000000365aabb" + "0000000106");
+        assertThat(hex(NalUnits.toAvcc(List.of(hex("65aabb"), hex("06"))))).isEqualTo("0000000365aabb" + "0000000106");
     }
 
     @Test

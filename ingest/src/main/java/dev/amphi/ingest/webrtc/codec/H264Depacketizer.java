@@ -3,6 +3,7 @@ package dev.amphi.ingest.webrtc.codec;
 import dev.amphi.media.AvcConfig;
 import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
+import dev.amphi.media.NalUnits;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,9 +84,9 @@ final class H264Depacketizer implements Depacketizer {
         int type = b[0] & 0x1f;
         if (type >= 1 && type <= 23) {
             nals.add(b.clone());
-        } else if (type == NalUnits.STAP_A) {
+        } else if (type == RtpH264.STAP_A) {
             parseStapA(b);
-        } else if (type == NalUnits.FU_A) {
+        } else if (type == RtpH264.FU_A) {
             parseFuA(b);
         } else if (type >= 25 && type <= 29) {
             malformed("H.264 payload type " + type + " (STAP-B, MTAP or FU-B) is not allowed in packetization mode 1");

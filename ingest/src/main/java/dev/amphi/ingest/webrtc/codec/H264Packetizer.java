@@ -2,6 +2,7 @@ package dev.amphi.ingest.webrtc.codec;
 
 import dev.amphi.media.AvcConfig;
 import dev.amphi.media.MediaPacket;
+import dev.amphi.media.NalUnits;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -102,12 +103,12 @@ public final class H264Packetizer {
             System.arraycopy(n, 0, out, pos + 2, n.length);
             pos += 2 + n.length;
         }
-        out[0] = (byte) (forbidden | nri | NalUnits.STAP_A);
+        out[0] = (byte) (forbidden | nri | RtpH264.STAP_A);
         return out;
     }
 
     private void fragment(byte[] nal, List<byte[]> payloads) {
-        int indicator = (nal[0] & 0xe0) | NalUnits.FU_A;
+        int indicator = (nal[0] & 0xe0) | RtpH264.FU_A;
         int type = nal[0] & 0x1f;
         int chunk = maxPayloadSize - 2;
         for (int pos = 1; pos < nal.length; pos += chunk) {

@@ -1,5 +1,6 @@
 package dev.amphi.ingest.webrtc.codec;
 
+import dev.amphi.media.NalUnits;
 import static dev.amphi.ingest.webrtc.codec.H264PacketizerTest.PPS;
 import static dev.amphi.ingest.webrtc.codec.H264PacketizerTest.SPS;
 import static dev.amphi.ingest.webrtc.codec.H264PacketizerTest.hex;

@@ -1,5 +1,6 @@
 package dev.amphi.ingest.webrtc.codec;
 
+import dev.amphi.media.NalUnits;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,6 @@
 package dev.amphi.ingest.webrtc.codec;
 
+import dev.amphi.media.NalUnits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.amphi.media.MediaPacket;
@@ -119,8 +120,8 @@ class RtpPacketizationFfmpegTest {
                     accessUnits.get(i)));
             for (RtpPayload p : payloads) {
                 int type = p.payload()[0] & 0x1f;
-                stats.fuA += type == NalUnits.FU_A ? 1 : 0;
-                stats.stapA += type == NalUnits.STAP_A ? 1 : 0;
+                stats.fuA += type == RtpH264.FU_A ? 1 : 0;
+                stats.stapA += type == RtpH264.STAP_A ? 1 : 0;
                 stats.largest = Math.max(stats.largest, p.payload().length);
             }
             if (i == lose) {

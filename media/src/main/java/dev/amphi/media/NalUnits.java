@@ -1,16 +1,21 @@
-package dev.amphi.ingest.webrtc.codec;
+package dev.amphi.media;
 
 import java.util.ArrayList;
 import java.util.List;
 
-/** H.264 NAL unit framing: AVCC (length-prefixed, as in {@link dev.amphi.media.MediaPacket}) and Annex B. */
+/**
+ * H.264 NAL unit framing: AVCC (length-prefixed, as in {@link MediaPacket}) and Annex B (start
+ * codes, as encoders write and FFmpeg reads raw streams). Shared by ingest's RTP payloads and
+ * transcode's encoders.
+ */
 public final class NalUnits {
 
-    static final int IDR = 5;
-    static final int SPS = 7;
-    static final int PPS = 8;
-    static final int STAP_A = 24;
-    static final int FU_A = 28;
+    /** NAL unit types: an IDR slice, SEI, sequence and picture parameter sets, access unit delimiter. */
+    public static final int IDR = 5;
+    public static final int SEI = 6;
+    public static final int SPS = 7;
+    public static final int PPS = 8;
+    public static final int AUD = 9;
 
     private NalUnits() {
     }
