@@ -20,59 +20,23 @@ import java.util.List;
  * clock is MediaPacket's own, so dts is the unwrapped timestamp, zero at the first frame sent on;
  * WebRTC H.264 has no B-frames, so the composition offset is zero.
  */
-final class H264Depacketizer implements Depacketizer {
+final class H264Depacketizer extends VideoDepacketizer {
 
-    private final DepacketizerOutput output;
-    private final TimestampUnwrapper clock = new TimestampUnwrapper();
     private final List<byte[]> nals = new ArrayList<>();
     private final List<byte[]> carried = new ArrayList<>();
     private ByteArrayOutputStream fragment;
-    private int expectedSeq = -1;
-    private boolean frameOpen;
-    private long frameTs;
-    private boolean damaged;
-    private boolean waitingForKeyframe = true;
-    private boolean keyframeRequested;
     private byte[] sps;
     private byte[] pps;
     private AvcConfig config;
-    private long dropped;
 
     H264Depacketizer(DepacketizerOutput output) {
-        this.output = output;
+        super(output);
     }
 
     @Override
-    public void push(RtpPayload p) {
-        boolean gap = false;
-        if (expectedSeq >= 0) {
-            int diff = (short) (p.sequenceNumber() - expectedSeq);
-            if (diff < 0) {
-                return; // late or duplicate: its frame is already gone
-            }
-            gap = diff > 0;
-        }
-        String gapReason = gap ? "sequence gap " + expectedSeq + ".." + ((p.sequenceNumber() - 1) & 0xffff) : null;
-        expectedSeq = (p.sequenceNumber() + 1) & 0xffff;
-        if (gap) {
-            damaged = true;
-        }
-        if (frameOpen && p.timestamp() != frameTs) {
-            finishFrame();
-        }
-        if (gap) {
-            damaged = true;
-            needKeyframe(gapReason);
-        }
-        if (!frameOpen) {
-            frameOpen = true;
-            frameTs = p.timestamp();
-        }
+    void payload(byte[] b) {
         if (!damaged) {
-            parse(p.payload());
-        }
-        if (p.marker()) {
-            finishFrame();
+            parse(b);
         }
     }
 
@@ -146,32 +110,17 @@ final class H264Depacketizer implements Depacketizer {
         }
     }
 
-    private void malformed(String reason) {
-        damaged = true;
-        needKeyframe(reason);
-    }
-
-    private void needKeyframe(String reason) {
-        waitingForKeyframe = true;
-        if (!keyframeRequested) {
-            keyframeRequested = true;
-            output.onKeyframeNeeded(reason);
-        }
-    }
-
-    private void finishFrame() {
+    @Override
+    void finishFrame(long ts, boolean damaged) {
         boolean ok = !damaged && fragment == null && !nals.isEmpty();
         if (!damaged && fragment != null) {
             needKeyframe("frame ended inside a fragmented NAL unit");
         }
         List<byte[]> frame = List.copyOf(nals);
-        long ts = frameTs;
         nals.clear();
         fragment = null;
-        damaged = false;
-        frameOpen = false;
         if (!ok) {
-            dropped++;
+            drop();
             return;
         }
         boolean idr = false;
@@ -195,7 +144,7 @@ final class H264Depacketizer implements Depacketizer {
             } catch (IllegalArgumentException e) {
                 sps = null;
                 config = null;
-                dropped++;
+                drop();
                 needKeyframe("bad SPS: " + e.getMessage());
                 return;
             }
@@ -214,25 +163,14 @@ final class H264Depacketizer implements Depacketizer {
             frame = whole;
             carried.clear();
         }
-        if (config == null || (waitingForKeyframe && !idr)) {
-            dropped++;
+        if (config == null || (waitingForKeyframe() && !idr)) {
+            drop();
             needKeyframe(config == null ? "no SPS and PPS received yet" : "waiting for a keyframe");
             return;
         }
         if (idr) {
-            waitingForKeyframe = false;
-            keyframeRequested = false;
+            keyframeArrived();
         }
         output.onPacket(new MediaPacket(MediaKind.VIDEO, config, clock.unwrap(ts), 0, idr, NalUnits.toAvcc(frame)));
-    }
-
-    @Override
-    public boolean waitingForKeyframe() {
-        return waitingForKeyframe;
-    }
-
-    @Override
-    public long droppedFrames() {
-        return dropped;
     }
 }
