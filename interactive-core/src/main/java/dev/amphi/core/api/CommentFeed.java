@@ -2,6 +2,7 @@ package dev.amphi.core.api;
 
 import dev.amphi.core.comments.CommentHub;
 import dev.amphi.core.comments.CommentSettings;
+import dev.amphi.core.comments.CommentWindows;
 import dev.amphi.core.room.Room;
 import dev.amphi.core.room.RoomRegistry;
 import io.vertx.core.Vertx;
@@ -33,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *       max-age=31536000, immutable}; one not published yet: 404 for a second
  *       ({@code max-age=1}); one older than the windows kept: 404 for an hour.</li>
  * </ul>
- * A Vert.x timer publishes the due windows every {@code tick} (memory only, on an event loop); the
+ * A Vert.x timer publishes the due windows every {@code tick} (memory only, on an event loop) and
+ * re-encodes an index only when its room changed, or once a second; the
  * reaction counts of the published windows are written to the log on a worker.
  */
 public final class CommentFeed implements AutoCloseable {
@@ -55,6 +57,9 @@ public final class CommentFeed implements AutoCloseable {
     private static final class RoomFeed {
         final ConcurrentSkipListMap<Long, Buffer> windows = new ConcurrentSkipListMap<>();
         volatile Buffer index;
+        /** A removal or a settings change since the index was last encoded (any thread sets it). */
+        volatile boolean changed;
+        long encodedAt; // set when made, then by the timer only
     }
 
     /**
@@ -71,6 +76,22 @@ public final class CommentFeed implements AutoCloseable {
             hub.open(r.name());
             feed(r.name());
         }
+        hub.listen(new CommentHub.Listener() {
+            @Override
+            public void accepted(String room, CommentWindows.Accepted comment, boolean held) {
+                // reaches the index only through a published window
+            }
+
+            @Override
+            public void removed(String room, long id) {
+                feed(room).changed = true;
+            }
+
+            @Override
+            public void settingsChanged(String room, CommentSettings settings) {
+                feed(room).changed = true;
+            }
+        });
     }
 
     /** Adds the routes to {@code router} (before the origin's {@code /live/{name}/{rendition}/{file}}). */
@@ -88,12 +109,17 @@ public final class CommentFeed implements AutoCloseable {
         return feeds.computeIfAbsent(room, r -> {
             RoomFeed f = new RoomFeed();
             f.index = encodeIndex(r, f);
+            f.encodedAt = System.nanoTime();
             return f;
         });
     }
 
-    /** Publishes what is due and refreshes every index (the removals it lists expire with time). */
+    /**
+     * Publishes what is due and refreshes the index of each room whose windows, removals or settings
+     * changed, and every index at least once a second (the removals it lists expire with time).
+     */
     void publish() {
+        long now = System.nanoTime();
         List<CommentHub.Published> due = hub.publishDue();
         for (CommentHub.Published p : due) {
             RoomFeed f = feed(p.room());
@@ -101,8 +127,15 @@ public final class CommentFeed implements AutoCloseable {
             while (f.windows.size() > keep) {
                 f.windows.pollFirstEntry();
             }
+            f.changed = true;
         }
-        feeds.forEach((room, f) -> f.index = encodeIndex(room, f));
+        feeds.forEach((room, f) -> {
+            if (f.changed || now - f.encodedAt >= 1_000_000_000L) {
+                f.changed = false;
+                f.encodedAt = now;
+                f.index = encodeIndex(room, f);
+            }
+        });
         if (due.stream().anyMatch(p -> !p.window().reactions().isEmpty())) {
             vertx.executeBlocking(() -> {
                 hub.persist(due);
