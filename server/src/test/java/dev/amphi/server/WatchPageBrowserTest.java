@@ -4,7 +4,6 @@ import static dev.amphi.server.TestSupport.httpUrl;
 import static dev.amphi.server.TestSupport.rtmpUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -16,11 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -30,9 +25,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * and playback resumes when the publisher is back.
  */
 class WatchPageBrowserTest {
-
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
 
     @TempDir
     static Path dataDir;
@@ -44,14 +36,10 @@ class WatchPageBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assertThat(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER))
-                .as("the browser tests need Debian's chromium and chromium-driver (%s, %s); bin/test installs them, "
-                        + "or run: apt-get install -y chromium chromium-driver", CHROMIUM, CHROMEDRIVER)
-                .isTrue();
         SyntheticPublisher.warmUp();
         server = TestSupport.start(dataDir, "--lobby-key", "browser-test-key", "--room", "quiet=quiet-stream-key-0123",
                 "--room", "drop=drop-stream-key-0123");
-        openBrowser();
+        browser = Chromium.open(profile);
     }
 
     @AfterAll
@@ -64,27 +52,13 @@ class WatchPageBrowserTest {
         }
     }
 
-    private static void openBrowser() {
-        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--autoplay-policy=no-user-gesture-required", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", "--mute-audio",
-                "--user-data-dir=" + profile);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(10));
-    }
-
     @AfterEach
     void leavePage() {
         browser.get("about:blank");
     }
 
     private Object js(String script) {
-        return ((JavascriptExecutor) browser).executeScript(script);
+        return Chromium.js(browser, script);
     }
 
     private String state() {
