@@ -26,6 +26,8 @@ final class Cors {
     /** Response headers a player may read from {@code /live}. */
     static final Set<String> LIVE_EXPOSED = ordered("Content-Length", "Content-Range", "Accept-Ranges", "ETag", "Last-Modified",
             "Cache-Control");
+    /** Response headers a WHIP client may read. */
+    static final Set<String> WHIP_EXPOSED = ordered("Location", "Link", "Content-Type");
     /** Request headers a page may send to {@code /api}. */
     static final Set<String> API_HEADERS = ordered("Authorization", "Content-Type");
 
@@ -41,6 +43,12 @@ final class Cors {
                 .exposedHeaders(LIVE_EXPOSED)
                 .maxAgeSeconds(86_400));
         router.route("/live/*").handler(ctx -> shared(ctx, exposed));
+        // WHIP clients on other sites (RFC 9725 section 4.5): they read the Location and the ICE servers
+        router.routeWithRegex("/api/rooms/[^/]+/(whip(/[^/]+)?|ice-servers)").handler(CorsHandler.create().addOrigin("*")
+                .allowedMethods(new LinkedHashSet<>(List.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.DELETE, HttpMethod.PATCH)))
+                .allowedHeaders(API_HEADERS)
+                .exposedHeaders(WHIP_EXPOSED)
+                .maxAgeSeconds(600));
         router.route("/api/*").handler(CorsHandler.create().addOrigin("*")
                 .allowedMethods(new LinkedHashSet<>(List.of(HttpMethod.GET, HttpMethod.PUT)))
                 .allowedHeaders(API_HEADERS)

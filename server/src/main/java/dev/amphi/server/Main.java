@@ -3,6 +3,7 @@ package dev.amphi.server;
 import dev.amphi.core.room.Room;
 import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.ingest.rtmp.RtmpServer.DuplicatePolicy;
+import dev.amphi.ingest.webrtc.whip.IceServer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -246,6 +247,21 @@ public final class Main {
                     + "per-address comment limits; from anyone else the header is ignored. Default: none.")
     List<String> trustedProxies = new ArrayList<>();
 
+    @Option(names = "--webrtc-udp-port", defaultValue = "8189", paramLabel = "PORT|off",
+            description = "The one UDP port of every WebRTC speaker (ICE, DTLS-SRTP, RTP); off: no WebRTC (WHIP answers 503). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String webrtcUdpPort;
+
+    @Option(names = "--webrtc-public-host", paramLabel = "ADDRESS,ADDRESS", split = ",",
+            description = "Addresses (IP or host name, resolved at start) WebRTC clients are told to send to: the public "
+                    + "address behind NAT. Default: the bind address, or this machine's addresses when binding 0.0.0.0.")
+    List<String> webrtcPublicHosts = new ArrayList<>();
+
+    @Option(names = "--ice-servers", paramLabel = "URL[;username=U;credential=C],...",
+            description = "STUN/TURN servers handed to WebRTC clients (WHIP Link headers, the speaker page), e.g. "
+                    + "turn:turn.example.net:3478?transport=udp;username=amphi;credential=secret. Default: none.")
+    String iceServers = "";
+
     @Option(names = "--room-setting", paramLabel = "ROOM.KEY=VALUE",
             description = "A program setting of one room, overriding the global flag of the same name (repeatable). "
                     + "KEY: mode, ladder, canvas, fps, layout, video-codec, preset, mix-loudest, max-speakers, audio-bitrate, "
@@ -274,7 +290,31 @@ public final class Main {
                 Optional.ofNullable(publicHost).filter(h -> !h.isBlank()), programConfig(), httpListeners(),
                 Optional.ofNullable(databaseUrl).map(String::strip).filter(u -> !u.isEmpty()),
                 new ServerConfig.Audience(commentRoomRate, maxEventStreams,
-                        trustedProxies.stream().map(String::strip).filter(p -> !p.isEmpty()).toList()));
+                        trustedProxies.stream().map(String::strip).filter(p -> !p.isEmpty()).toList()),
+                webrtc());
+    }
+
+    private ServerConfig.WebRtc webrtc() {
+        int port;
+        if (webrtcUdpPort.strip().equalsIgnoreCase("off")) {
+            port = -1;
+        } else {
+            try {
+                port = Integer.parseInt(webrtcUdpPort.strip());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("--webrtc-udp-port must be a port or off, was '" + webrtcUdpPort + "'");
+            }
+            if (port < 0) {
+                throw new IllegalArgumentException("--webrtc-udp-port must be between 0 and 65535 or off, was " + port);
+            }
+        }
+        List<IceServer> servers;
+        try {
+            servers = IceServer.parseList(iceServers);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--ice-servers: " + e.getMessage(), e);
+        }
+        return new ServerConfig.WebRtc(port, webrtcPublicHosts.stream().map(String::strip).filter(h -> !h.isEmpty()).toList(), servers);
     }
 
     private ServerConfig.HttpListeners httpListeners() {

@@ -3,6 +3,7 @@ package dev.amphi.server;
 import dev.amphi.core.room.Room;
 import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.ingest.rtmp.RtmpServer.DuplicatePolicy;
+import dev.amphi.ingest.webrtc.whip.IceServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -32,12 +33,13 @@ import java.util.Set;
  * @param http              HTTPS, the metrics listener and the HTTP connection timeouts
  * @param databaseUrl       the JDBC URL of the comments' database; empty: an SQLite file in {@code dataDir}
  * @param audience          limits of what viewers do: comments, event streams, proxies trusted
+ * @param webrtc            WebRTC speakers: the UDP port, the addresses clients are told, ICE servers
  */
 public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls> tls, Path dataDir,
                            Optional<String> lobbyKey, List<Room> rooms, DuplicatePolicy duplicatePolicy,
                            Duration segmentDuration, int playlistWindow, long segmentStoreBytes,
                            RtmpLimits limits, Optional<String> publicHost, ProgramConfig program, HttpListeners http,
-                           Optional<String> databaseUrl, Audience audience) {
+                           Optional<String> databaseUrl, Audience audience, WebRtc webrtc) {
 
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
@@ -52,6 +54,7 @@ public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(databaseUrl, "databaseUrl");
         Objects.requireNonNull(audience, "audience");
+        Objects.requireNonNull(webrtc, "webrtc");
         databaseUrl.ifPresent(u -> {
             if (!u.startsWith("jdbc:")) {
                 // not echoed: a URL may carry a password
@@ -209,6 +212,41 @@ public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls
                 throw new IllegalArgumentException("--max-event-streams must be at least 1, was " + maxEventStreams);
             }
             trustedProxies = List.copyOf(trustedProxies);
+        }
+    }
+
+    /**
+     * WebRTC speakers (WHIP and the speaker page).
+     *
+     * @param udpPort     the one UDP port of every peer (ICE, DTLS, RTP); 0: a free port; -1: WebRTC off
+     * @param publicHosts addresses (IP literals or host names) clients are told to send to; empty:
+     *                    the bind address, or this machine's addresses when binding a wildcard
+     * @param iceServers  STUN/TURN servers handed to clients
+     */
+    public record WebRtc(int udpPort, List<String> publicHosts, List<IceServer> iceServers) {
+        public WebRtc {
+            if (udpPort != -1) {
+                checkPort("--webrtc-udp-port", udpPort);
+            }
+            publicHosts = List.copyOf(publicHosts);
+            iceServers = List.copyOf(iceServers);
+            if (publicHosts.size() > 8) {
+                throw new IllegalArgumentException("--webrtc-public-host takes at most 8 addresses, was given " + publicHosts.size());
+            }
+            for (String h : publicHosts) {
+                if (h.isBlank() || h.length() > 253 || !h.matches("[A-Za-z0-9.:_-]+")) {
+                    throw new IllegalArgumentException("--webrtc-public-host '" + h + "' is not an IP address or host name");
+                }
+            }
+        }
+
+        /** On, on port 8189, no public address and no ICE servers. */
+        public static WebRtc defaults() {
+            return new WebRtc(8189, List.of(), List.of());
+        }
+
+        public boolean enabled() {
+            return udpPort != -1;
         }
     }
 }

@@ -57,7 +57,7 @@ class CommentsKillTest {
     void killMinusNineAfterABurstLosesNoAcknowledgedComment() throws Exception {
         Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "--bind", "127.0.0.1", "--http-port", "0", "--rtmp-port", "0", "--data-dir", dataDir.toString(),
+                "--bind", "127.0.0.1", "--http-port", "0", "--rtmp-port", "0", "--webrtc-udp-port", "0", "--data-dir", dataDir.toString(),
                 "--room-mode", "passthrough", "--lobby-key", KEY)
                 .redirectErrorStream(true).start();
         ConcurrentLinkedQueue<String> output = new ConcurrentLinkedQueue<>();

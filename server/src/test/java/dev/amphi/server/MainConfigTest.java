@@ -155,6 +155,30 @@ class MainConfigTest {
     }
 
     @Test
+    void webrtcOptionsComeFromFlagsEnvironmentAndFile() throws IOException {
+        ServerConfig.WebRtc defaults = parse(Map.of()).webrtc();
+        assertThat(defaults).isEqualTo(ServerConfig.WebRtc.defaults());
+        assertThat(defaults.udpPort()).isEqualTo(8189);
+        assertThat(defaults.enabled()).isTrue();
+
+        Path file = dir.resolve("webrtc.properties");
+        Files.writeString(file, String.join("\n", "webrtc-public-host=203.0.113.7,media.example.net",
+                "ice-servers=stun:stun.example.net:3478, turn:turn.example.net:3478;username=amphi;credential=pw"));
+        ServerConfig.WebRtc w = parse(Map.of("AMPHI_CONFIG", file.toString(), "AMPHI_WEBRTC_UDP_PORT", "10000")).webrtc();
+        assertThat(w.udpPort()).isEqualTo(10000);
+        assertThat(w.publicHosts()).containsExactly("203.0.113.7", "media.example.net");
+        assertThat(w.iceServers()).extracting(dev.amphi.ingest.webrtc.whip.IceServer::url)
+                .containsExactly("stun:stun.example.net:3478", "turn:turn.example.net:3478");
+        assertThat(parse(Map.of(), "--webrtc-udp-port", "off").webrtc().enabled()).isFalse();
+
+        assertThatThrownBy(() -> parse(Map.of(), "--webrtc-udp-port", "soon")).hasMessageContaining("--webrtc-udp-port");
+        assertThatThrownBy(() -> parse(Map.of(), "--webrtc-udp-port", "70000")).hasMessageContaining("--webrtc-udp-port");
+        assertThatThrownBy(() -> parse(Map.of(), "--ice-servers", "turn:t.example.net")).hasMessageContaining("--ice-servers")
+                .hasMessageContaining("username");
+        assertThatThrownBy(() -> parse(Map.of(), "--webrtc-public-host", "a b")).hasMessageContaining("--webrtc-public-host");
+    }
+
+    @Test
     void parsesPolicyDurationsAndSizes() {
         ServerConfig c = parse(Map.of("AMPHI_MAX_MESSAGE_SIZE", "512KiB"), "--duplicate-publisher", "refuse",
                 "--segment-duration", "1500ms", "--handshake-timeout", "PT5S", "--max-chunk-size", "65536",
@@ -211,6 +235,7 @@ class MainConfigTest {
         assertThat(out.toString()).contains("--http-port", "--rtmp-port", "--bind", "--data-dir", "--lobby-key", "--room",
                 "--rtmps-port", "--tls-cert", "--tls-key", "--duplicate-publisher", "--segment-duration", "--playlist-window",
                 "--public-host", "--config", "AMPHI_HTTP_PORT", "--https-port", "--metrics-port", "--metrics-bind",
-                "--http-header-timeout", "--http-keep-alive-timeout", "--http-body-timeout");
+                "--http-header-timeout", "--http-keep-alive-timeout", "--http-body-timeout", "--webrtc-udp-port",
+                "--webrtc-public-host", "--ice-servers");
     }
 }

@@ -35,7 +35,7 @@ final class TestSupport {
     /** {@link #start(Path, String...)} with composited rooms' programs started by {@code starter}. */
     static AmphiServer start(Path dataDir, ProgramRoom.Starter starter, String... extraArgs) throws Exception {
         List<String> args = new ArrayList<>(List.of(extraArgs));
-        List<String> defaults = List.of("--bind", "127.0.0.1", "--http-port", "0", "--rtmp-port", "0", "--data-dir", dataDir.toString(),
+        List<String> defaults = List.of("--bind", "127.0.0.1", "--http-port", "0", "--rtmp-port", "0", "--webrtc-udp-port", "0", "--data-dir", dataDir.toString(),
                 "--room-mode", "passthrough");
         for (int i = 0; i < defaults.size(); i += 2) {
             if (!args.contains(defaults.get(i))) {

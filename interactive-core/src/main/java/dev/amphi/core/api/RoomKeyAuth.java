@@ -13,7 +13,7 @@ import java.util.Optional;
  * the header, with another scheme or with a wrong key (another room's key too); otherwise on to the
  * next handler. The key is found through the registry's digest lookup and a constant-time comparison.
  */
-final class RoomKeyAuth {
+public final class RoomKeyAuth {
 
     private final RoomRegistry registry;
     private final String action;
@@ -48,7 +48,7 @@ final class RoomKeyAuth {
     }
 
     /** Whether {@code authorization} is {@code Bearer <room's key>} (no answer sent either way). */
-    static boolean holdsKey(RoomRegistry registry, Room room, String authorization) {
+    public static boolean holdsKey(RoomRegistry registry, Room room, String authorization) {
         if (authorization == null) {
             return false;
         }
