@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One speaker's audio on the program clock: decodes the speaker's AAC packets (FFmpeg's native
- * decoder) or Opus packets (libopus, else FFmpeg's native decoder; a new configuration, a codec
+ * decoder) or Opus packets (FFmpeg's native decoder too; a new configuration, a codec
  * switch included, opens a new decoder), resamples them to 48 kHz stereo float ({@link Resampler}) and writes them into a ring
  * buffer at program sample {@code programPts * 48000 / 90000}, from which the mixer reads.
  *
@@ -305,7 +305,7 @@ public final class SpeakerAudio implements AutoCloseable {
             ctx.sample_rate(OpusConfig.SAMPLE_RATE);
             av_channel_layout_uninit(ctx.ch_layout());
             av_channel_layout_default(ctx.ch_layout(), o.channels());
-            ctx.request_sample_fmt(AV_SAMPLE_FMT_FLT); // libopus: float out, as the mixer wants it
+            ctx.request_sample_fmt(AV_SAMPLE_FMT_FLT); // for libopus: float rather than 16-bit out
         } else {
             ctx.sample_rate(((AacConfig) config).sampleRate());
         }
@@ -317,9 +317,12 @@ public final class SpeakerAudio implements AutoCloseable {
         synced = false;
     }
 
-    /** The reference decoder (libopus) where the build has it, else FFmpeg's own. */
+    /**
+     * FFmpeg's own Opus decoder, else whichever the build has: the bundled libopus decodes a 20 ms
+     * packet in 3 to 5 times the time (about 90-170 µs against 20-30 µs here).
+     */
     private static AVCodec opusDecoder() {
-        AVCodec codec = avcodec_find_decoder_by_name("libopus");
+        AVCodec codec = avcodec_find_decoder_by_name("opus");
         return codec != null ? codec : avcodec_find_decoder(AV_CODEC_ID_OPUS);
     }
 
