@@ -2,24 +2,14 @@ package dev.amphi.transcode.audio;
 
 import dev.amphi.transcode.ffmpeg.FfmpegException;
 
-import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
-import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_OPUS;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder_by_name;
-import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_FLT;
-import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
-import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_uninit;
 import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_flush_buffers;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
-import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
-import static org.bytedeco.ffmpeg.global.avutil.av_mallocz;
 
 import dev.amphi.media.AacConfig;
 import dev.amphi.media.CodecConfig;
@@ -30,12 +20,10 @@ import dev.amphi.transcode.ffmpeg.NativeObjects;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacpp.BytePointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,7 +118,8 @@ public final class SpeakerAudio implements AutoCloseable {
     }
 
     /**
-     * @param silentLevel audio level (-dBov, 0..127) at or below which a packet counts as silence
+     * @param silentLevel a packet whose audio level is {@code -silentLevel} dBov or quieter (its
+     *                    {@link MediaPacket#audioLevel()} at least this, 0..127) counts as silence
      *                    and is not decoded (after the hangover); 128 decodes everything
      */
     public SpeakerAudio(String speakerId, int ringMillis, int silentLevel) {
@@ -229,6 +218,7 @@ public final class SpeakerAudio implements AutoCloseable {
                 resampler.reset();
             }
             synced = false;
+            quietRun = 0;
         }
     }
 
@@ -290,40 +280,11 @@ public final class SpeakerAudio implements AutoCloseable {
 
     private void openDecoder(CodecConfig config) {
         freeDecoder();
-        boolean opus = config instanceof OpusConfig;
-        AVCodec codec = opus ? opusDecoder() : avcodec_find_decoder(AV_CODEC_ID_AAC);
-        if (codec == null) {
-            throw new IllegalStateException("this FFmpeg build has no " + (opus ? "Opus" : "AAC") + " decoder");
-        }
-        AVCodecContext ctx = NativeObjects.codecContext(codec, "the " + (opus ? "Opus" : "AAC") + " decoder");
-        decoder = ctx;
-        byte[] record = config.record();
-        BytePointer extradata = new BytePointer(av_mallocz(record.length + AV_INPUT_BUFFER_PADDING_SIZE));
-        extradata.put(record, 0, record.length);
-        ctx.extradata(extradata).extradata_size(record.length);
-        if (config instanceof OpusConfig o) {
-            ctx.sample_rate(OpusConfig.SAMPLE_RATE);
-            av_channel_layout_uninit(ctx.ch_layout());
-            av_channel_layout_default(ctx.ch_layout(), o.channels());
-            ctx.request_sample_fmt(AV_SAMPLE_FMT_FLT); // for libopus: float rather than 16-bit out
-        } else {
-            ctx.sample_rate(((AacConfig) config).sampleRate());
-        }
-        FfmpegException.checkDecoder(avcodec_open2(ctx, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null),
-                "avcodec_open2(" + codec.name().getString() + ") for " + config);
+        decoder = AudioDecoders.open(config);
         packet = NativeObjects.packet();
         frame = NativeObjects.frame();
         decoderConfig = config;
         synced = false;
-    }
-
-    /**
-     * FFmpeg's own Opus decoder, else whichever the build has: the bundled libopus decodes a 20 ms
-     * packet in 3 to 5 times the time (about 90-170 µs against 20-30 µs here).
-     */
-    private static AVCodec opusDecoder() {
-        AVCodec codec = avcodec_find_decoder_by_name("opus");
-        return codec != null ? codec : avcodec_find_decoder(AV_CODEC_ID_OPUS);
     }
 
     private void freeDecoder() {
