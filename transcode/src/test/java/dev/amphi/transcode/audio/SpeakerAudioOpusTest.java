@@ -130,6 +130,26 @@ class SpeakerAudioOpusTest {
     }
 
     @Test
+    void aSpeakerSwitchingFromAacToOpusIsHeardBeforeAndAfterInPlace() {
+        TestAudio.Aac aac = TestAudio.encode(TestAudio.tone(440, 0.5, 0.5, RATE, 2), RATE, 2);
+        List<MediaPacket> opus = WebRtcStreams.opus(1000, 25, 1, i -> 0.5);
+        long switchPts = MediaPacket.TIMESCALE / 2;
+        try (SpeakerAudio speaker = new SpeakerAudio("switch")) {
+            TestAudio.feed(speaker, aac, 0);
+            for (MediaPacket p : opus) {
+                speaker.onPacket(p, switchPts + p.pts());
+            }
+            float[] pcm = new float[RATE * 2];
+            speaker.read(0, pcm, 0, RATE);
+
+            assertThat(speaker.errors()).isZero();
+            assertThat(amplitude(pcm, 0, 2400, 21600, 440)).as("AAC's tone first").isCloseTo(0.5, within(0.05));
+            assertThat(amplitude(pcm, 0, 26400, 45600, 1000)).as("then Opus's").isCloseTo(0.5, within(0.05));
+            assertThat(amplitude(pcm, 0, 26400, 45600, 440)).as("and nothing of the first").isLessThan(0.02);
+        }
+    }
+
+    @Test
     void malformedOpusPacketsAreCountedAndSkippedAndTheToneGoesOn() {
         List<MediaPacket> opus = WebRtcStreams.opus(440, 50, 2, i -> 0.5);
         byte[][] bad = {
