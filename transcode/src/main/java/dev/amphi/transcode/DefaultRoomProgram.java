@@ -172,7 +172,8 @@ final class DefaultRoomProgram implements RoomProgram, ProgramFrames {
         ProgramPipeline p = pipeline;
         LadderEncoder l = p == null ? null : p.ladder;
         return new ProgramStats(frames, clock.lateFrames(), t.speakers(), ticker.visible(), t.decoded(), t.droppedVideo(),
-                t.hidden(), t.droppedAudio(), t.shed(), l == null ? 0 : l.droppedFrames(), ticker.shedLevel());
+                t.hidden(), t.droppedAudio(), t.shed(), l == null ? 0 : l.droppedFrames(), ticker.shedLevel(),
+                t.audioDecoded(), t.silentSkips(), t.errors());
     }
 
     @Override

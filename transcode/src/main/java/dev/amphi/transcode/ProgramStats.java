@@ -17,15 +17,28 @@ package dev.amphi.transcode;
  * @param ladderDrops       program frames the ladder dropped for every rung because an encoder was
  *                          still {@code LadderEncoder.DEPTH} frames behind (the last resort)
  * @param shedLevel         how much tile work is shed now: 0 (none) to 3 (keyframes only)
+ * @param decodedAudio      audio frames decoded, all speakers
+ * @param silentAudioSkips  audio packets not decoded because the sender's audio level said silence
+ *                          (WebRTC's audio-level header extension), all speakers
+ * @param decodeErrors      video and audio packets that could not be decoded (corrupt data), all speakers
  */
 public record ProgramStats(long frames, long lateFrames, int speakers, int visibleSpeakers, long decodedVideo,
                            long droppedVideo, long hiddenVideoDrops, long droppedAudio, long shedVideo,
-                           long ladderDrops, int shedLevel) {
+                           long ladderDrops, int shedLevel, long decodedAudio, long silentAudioSkips,
+                           long decodeErrors) {
+
+    /** Counters without the audio decoding ones (the fields before WebRTC speakers). */
+    public ProgramStats(long frames, long lateFrames, int speakers, int visibleSpeakers, long decodedVideo,
+                        long droppedVideo, long hiddenVideoDrops, long droppedAudio, long shedVideo,
+                        long ladderDrops, int shedLevel) {
+        this(frames, lateFrames, speakers, visibleSpeakers, decodedVideo, droppedVideo, hiddenVideoDrops, droppedAudio,
+                shedVideo, ladderDrops, shedLevel, 0, 0, 0);
+    }
 
     /** Counters of a program that sheds nothing (the fields before overload shedding existed). */
     public ProgramStats(long frames, long lateFrames, int speakers, int visibleSpeakers, long decodedVideo,
                         long droppedVideo, long hiddenVideoDrops, long droppedAudio) {
         this(frames, lateFrames, speakers, visibleSpeakers, decodedVideo, droppedVideo, hiddenVideoDrops, droppedAudio,
-                0, 0, 0);
+                0, 0, 0, 0, 0, 0);
     }
 }

@@ -39,6 +39,9 @@ final class SpeakerRoster {
     private long goneHidden;
     private long goneAudio;
     private long goneShed;
+    private long goneAudioDecoded;
+    private long goneSilentSkips;
+    private long goneErrors;
 
     private final List<Speaker> retired = new ArrayList<>(); // guarded by itself
 
@@ -185,6 +188,9 @@ final class SpeakerRoster {
         goneHidden += s.video.hiddenDrops();
         goneAudio += s.droppedAudio();
         goneShed += s.video.shedFrames();
+        goneAudioDecoded += s.audio.decodedFrames();
+        goneSilentSkips += s.audio.silentSkips();
+        goneErrors += s.video.errors() + s.audio.errors();
     }
 
     /** The room's speaker counters: those in the room now and every one who left. */
@@ -194,14 +200,20 @@ final class SpeakerRoster {
         long hidden = goneHidden;
         long droppedAudio = goneAudio;
         long shed = goneShed;
+        long audioDecoded = goneAudioDecoded;
+        long silentSkips = goneSilentSkips;
+        long errors = goneErrors;
         for (Speaker s : speakers.values()) {
+            audioDecoded += s.audio.decodedFrames();
+            silentSkips += s.audio.silentSkips();
+            errors += s.video.errors() + s.audio.errors();
             decoded += s.video.decodedFrames();
             dropped += s.droppedVideo();
             hidden += s.video.hiddenDrops();
             droppedAudio += s.droppedAudio();
             shed += s.video.shedFrames();
         }
-        return new Totals(speakers.size(), decoded, dropped, hidden, droppedAudio, shed);
+        return new Totals(speakers.size(), decoded, dropped, hidden, droppedAudio, shed, audioDecoded, silentSkips, errors);
     }
 
     /** Removes and frees every speaker, those waiting to be freed too (the program has stopped). */
@@ -221,7 +233,8 @@ final class SpeakerRoster {
     }
 
     /** Speaker counters of a room, for {@link ProgramStats}. */
-    record Totals(int speakers, long decoded, long droppedVideo, long hidden, long droppedAudio, long shed) {
+    record Totals(int speakers, long decoded, long droppedVideo, long hidden, long droppedAudio, long shed,
+                  long audioDecoded, long silentSkips, long errors) {
         Totals {
             if (speakers < 0) {
                 throw new IllegalArgumentException("speakers must not be negative, got " + speakers);

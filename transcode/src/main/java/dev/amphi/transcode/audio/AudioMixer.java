@@ -91,7 +91,8 @@ public final class AudioMixer {
             }
             // a read without real frames is all zeros: skip the arithmetic (most of a big room is silent)
             ch.silent = speaker.read(programSample, ch.buffer, 0, frames) == 0;
-            double power = ch.silent ? 0 : meanPower(ch.buffer, 2 * frames);
+            // silence not decoded because the sender's level said so is metered at that level
+            double power = ch.silent ? speaker.hintedPower(programSample, frames) : meanPower(ch.buffer, 2 * frames);
             ch.power += (power > ch.power ? attack : release) * (power - ch.power);
             active.add(ch);
         }

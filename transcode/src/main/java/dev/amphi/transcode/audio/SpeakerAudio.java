@@ -2,39 +2,35 @@ package dev.amphi.transcode.audio;
 
 import dev.amphi.transcode.ffmpeg.FfmpegException;
 
-import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_AAC;
 import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_find_decoder;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_flush_buffers;
-import static org.bytedeco.ffmpeg.global.avcodec.avcodec_open2;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_frame;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_packet;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
-import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
-import static org.bytedeco.ffmpeg.global.avutil.av_mallocz;
 
 import dev.amphi.media.AacConfig;
+import dev.amphi.media.CodecConfig;
 import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
+import dev.amphi.media.OpusConfig;
 import dev.amphi.transcode.ffmpeg.NativeObjects;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
-import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.global.avutil;
-import org.bytedeco.javacpp.BytePointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One speaker's audio on the program clock: decodes the speaker's AAC packets (FFmpeg's native
- * decoder), resamples them to 48 kHz stereo float ({@link Resampler}) and writes them into a ring
+ * decoder) or Opus packets (FFmpeg's native decoder too; a new configuration, a codec
+ * switch included, opens a new decoder), resamples them to 48 kHz stereo float ({@link Resampler}) and writes them into a ring
  * buffer at program sample {@code programPts * 48000 / 90000}, from which the mixer reads.
  *
  * <p>Placement: consecutive frames are written back to back, so rounding and jitter in the
@@ -43,6 +39,12 @@ import org.slf4j.LoggerFactory;
  * ended, the stream resynchronises on the frame's own position: a jump forward leaves silence, a
  * jump backward overwrites. A source clock drifting against the program clock is thus corrected
  * in steps of at most that size (no resampling compensation yet).
+ *
+ * <p>Silence by the sender's word: a packet whose {@link MediaPacket#audioLevel() audio level}
+ * (RTP header extension, WebRTC) is {@code silentLevel} -dBov or quieter is not decoded once
+ * {@link #HANGOVER_PACKETS} such packets in a row were (so a word's tail and the decoder's state
+ * ring out): its place in the ring stays silent, and the level it claims is kept for the mixer's
+ * meter ({@link #hintedPower}). A packet with a louder level, or without one, is decoded as usual.
  *
  * <p>Threads: {@link #onPacket} and {@link #discontinuity} run on the speaker's decode worker,
  * {@link #read} on the mixer thread; they share only the ring, under a short lock. The native
@@ -58,6 +60,16 @@ public final class SpeakerAudio implements AutoCloseable {
     public static final int DEFAULT_RING_MILLIS = 4000;
     /** Largest distance, in program samples (50 ms), absorbed by writing frames back to back. */
     public static final int RESYNC_FRAMES = AudioFormat.SAMPLE_RATE / 20;
+    /**
+     * Default {@code silentLevel}: packets at -70 dBov or quieter are silence. Speech sits around
+     * -20..-40 dBov and its quietest tails above -60; a microphone with noise suppression idles below
+     * -70 (a muted one says 127).
+     */
+    public static final int DEFAULT_SILENT_LEVEL = 70;
+    /** Silent-by-level packets in a row that are still decoded before the rest are skipped (100 ms of 20 ms packets). */
+    public static final int HANGOVER_PACKETS = 5;
+    /** Skipped packets whose claimed level waits for the mixer at most (the jitter buffer holds about ten). */
+    static final int MAX_HINTS = 64;
 
     private static final Logger LOG = LoggerFactory.getLogger(SpeakerAudio.class);
 
@@ -74,16 +86,22 @@ public final class SpeakerAudio implements AutoCloseable {
     private final AtomicLong decodedFrames = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
     private final AtomicLong resyncs = new AtomicLong();
+    private final AtomicLong silentSkips = new AtomicLong();
+    private final int silentLevel;
+    /** Program sample ranges of skipped packets and their claimed power, oldest first; under ringLock. */
+    private final HintQueue hints = new HintQueue(MAX_HINTS);
 
     // decoder side, guarded by decodeLock
     private AVCodecContext decoder;
-    private AacConfig decoderConfig;
+    private CodecConfig decoderConfig;
     private AVPacket packet;
     private AVFrame frame;
     private Resampler resampler;
     private boolean synced;
     private long nextSample;
     private boolean closed;
+    /** Silent-by-level packets in a row. */
+    private int quietRun;
 
     /** A speaker with a {@link #DEFAULT_RING_MILLIS} ring. */
     public SpeakerAudio(String speakerId) {
@@ -96,10 +114,23 @@ public final class SpeakerAudio implements AutoCloseable {
      *                   position (jitter buffer + packet bursts)
      */
     public SpeakerAudio(String speakerId, int ringMillis) {
+        this(speakerId, ringMillis, DEFAULT_SILENT_LEVEL);
+    }
+
+    /**
+     * @param silentLevel a packet whose audio level is {@code -silentLevel} dBov or quieter (its
+     *                    {@link MediaPacket#audioLevel()} at least this, 0..127) counts as silence
+     *                    and is not decoded (after the hangover); 128 decodes everything
+     */
+    public SpeakerAudio(String speakerId, int ringMillis, int silentLevel) {
         this.speakerId = Objects.requireNonNull(speakerId, "speakerId");
         if (ringMillis < 100 || ringMillis > 60_000) {
             throw new IllegalArgumentException("ringMillis must be within 100..60000, was " + ringMillis);
         }
+        if (silentLevel < 0 || silentLevel > MediaPacket.SILENT_AUDIO_LEVEL + 1) {
+            throw new IllegalArgumentException("silentLevel must be within 0..128 (-dBov), was " + silentLevel);
+        }
+        this.silentLevel = silentLevel;
         this.ring = new AudioRing((int) ((long) ringMillis * AudioFormat.SAMPLE_RATE / 1000));
     }
 
@@ -108,29 +139,38 @@ public final class SpeakerAudio implements AutoCloseable {
     }
 
     /**
-     * Decodes one AAC frame placed at {@code programPts} (90 kHz, the packet's pts mapped onto the
-     * program clock). Never throws for bad input: corrupt frames and decoder failures are
-     * counted in {@link #errors()}, logged (rate-limited) and skipped. Packets after
-     * {@link #close()} are ignored.
+     * Decodes one AAC frame or Opus packet placed at {@code programPts} (90 kHz, the packet's pts
+     * mapped onto the program clock), unless its audio level says silence (see above). Never throws
+     * for bad input: corrupt frames and decoder failures are counted in {@link #errors()}, logged
+     * (rate-limited) and skipped. Packets after {@link #close()} are ignored.
      *
      * @throws OutOfMemoryError when memory ran out (Java heap, or FFmpeg's {@code ENOMEM}): that is
      *                          no bad packet, so it is not counted as one; the decoder is freed
      *                          (the next packet opens a new one) and the error goes on
      */
-    public void onPacket(MediaPacket aac, long programPts) {
-        Objects.requireNonNull(aac, "aac");
+    public void onPacket(MediaPacket audio, long programPts) {
+        Objects.requireNonNull(audio, "audio");
         synchronized (decodeLock) {
             if (closed) {
                 return;
             }
             try {
-                if (aac.kind() != MediaKind.AUDIO || !(aac.config() instanceof AacConfig config)) {
-                    throw new IllegalArgumentException("not an AAC packet: " + aac + " with " + aac.config());
+                CodecConfig config = audio.config();
+                if (audio.kind() != MediaKind.AUDIO || !(config instanceof AacConfig || config instanceof OpusConfig)) {
+                    throw new IllegalArgumentException("not an AAC or Opus packet: " + audio + " with " + config);
+                }
+                if (audio.hasAudioLevel() && audio.audioLevel() >= silentLevel) {
+                    if (++quietRun > HANGOVER_PACKETS) {
+                        skipSilent(audio, programPts);
+                        return;
+                    }
+                } else {
+                    quietRun = 0;
                 }
                 if (!config.equals(decoderConfig)) {
                     openDecoder(config);
                 }
-                decode(aac.data(), programPts);
+                decode(audio.data(), programPts);
             } catch (OutOfMemoryError e) {
                 freeDecoder();
                 throw e;
@@ -178,6 +218,7 @@ public final class SpeakerAudio implements AutoCloseable {
                 resampler.reset();
             }
             synced = false;
+            quietRun = 0;
         }
     }
 
@@ -189,6 +230,25 @@ public final class SpeakerAudio implements AutoCloseable {
     /** Packets skipped because they could not be decoded (corrupt data, wrong config, ...). */
     public long errors() {
         return errors.get();
+    }
+
+    /** Packets not decoded because their audio level said silence. */
+    public long silentSkips() {
+        return silentSkips.get();
+    }
+
+    /**
+     * Mean power (a full-scale sine: 0.5) that the skipped packets' audio levels claim for program
+     * samples {@code [programSample, programSample + frames)}, 0 where no skipped packet lies; forgets
+     * what lies before {@code programSample}. For the mixer's meter where {@link #read} found silence.
+     */
+    public double hintedPower(long programSample, int frames) {
+        ringLock.lock();
+        try {
+            return hints.meanPower(programSample, frames);
+        } finally {
+            ringLock.unlock();
+        }
     }
 
     /** Times the stream was re-placed because its timestamps left the back-to-back tolerance. */
@@ -218,21 +278,9 @@ public final class SpeakerAudio implements AutoCloseable {
         }
     }
 
-    private void openDecoder(AacConfig config) {
+    private void openDecoder(CodecConfig config) {
         freeDecoder();
-        AVCodec codec = avcodec_find_decoder(AV_CODEC_ID_AAC);
-        if (codec == null) {
-            throw new IllegalStateException("this FFmpeg build has no AAC decoder");
-        }
-        AVCodecContext ctx = NativeObjects.codecContext(codec, "the AAC decoder");
-        decoder = ctx;
-        byte[] asc = config.record();
-        BytePointer extradata = new BytePointer(av_mallocz(asc.length + AV_INPUT_BUFFER_PADDING_SIZE));
-        extradata.put(asc, 0, asc.length);
-        ctx.extradata(extradata).extradata_size(asc.length);
-        ctx.sample_rate(config.sampleRate());
-        FfmpegException.checkDecoder(avcodec_open2(ctx, codec, (org.bytedeco.ffmpeg.avutil.AVDictionary) null),
-                "avcodec_open2(aac) for " + config);
+        decoder = AudioDecoders.open(config);
         packet = NativeObjects.packet();
         frame = NativeObjects.frame();
         decoderConfig = config;
@@ -251,21 +299,21 @@ public final class SpeakerAudio implements AutoCloseable {
 
     private void decode(byte[] data, long programPts) {
         if (data.length == 0) {
-            throw new IllegalArgumentException("empty AAC packet");
+            throw new IllegalArgumentException("empty audio packet");
         }
         FfmpegException.checkDecoder(av_new_packet(packet, data.length), "av_new_packet");
         packet.data().put(data, 0, data.length);
         packet.pts(programPts).dts(programPts);
         int rc = avcodec_send_packet(decoder, packet);
         av_packet_unref(packet);
-        FfmpegException.checkDecoder(rc, "avcodec_send_packet(aac)");
+        FfmpegException.checkDecoder(rc, "avcodec_send_packet(audio)");
         long placeAt = AudioFormat.sampleOf(programPts);
         while (true) {
             rc = avcodec_receive_frame(decoder, frame);
             if (rc == AVERROR_EAGAIN() || rc == AVERROR_EOF()) {
                 return;
             }
-            FfmpegException.checkDecoder(rc, "avcodec_receive_frame(aac)");
+            FfmpegException.checkDecoder(rc, "avcodec_receive_frame(audio)");
             try {
                 if (resampler == null) {
                     resampler = new Resampler();
@@ -281,7 +329,25 @@ public final class SpeakerAudio implements AutoCloseable {
         }
     }
 
-    private void place(long target, float[] pcm, int frames) {
+    /**
+     * A packet skipped as silent: it takes its place in the stream as if decoded (so the next
+     * decoded packet follows it back to back), its samples stay silent, its level goes to the meter.
+     */
+    private void skipSilent(MediaPacket audio, long programPts) {
+        silentSkips.incrementAndGet();
+        int frames = AudioPackets.programFrames(audio);
+        long start = position(AudioFormat.sampleOf(programPts), frames);
+        double power = Math.pow(10, -audio.audioLevel() / 10.0);
+        ringLock.lock();
+        try {
+            hints.add(start, start + frames, power);
+        } finally {
+            ringLock.unlock();
+        }
+    }
+
+    /** Where frames meant for {@code target} go: back to back with the last ones, or re-placed. */
+    private long position(long target, int frames) {
         long start;
         if (synced && Math.abs(target - nextSample) <= RESYNC_FRAMES) {
             start = nextSample;
@@ -293,6 +359,11 @@ public final class SpeakerAudio implements AutoCloseable {
             synced = true;
         }
         nextSample = start + frames;
+        return start;
+    }
+
+    private void place(long target, float[] pcm, int frames) {
+        long start = position(target, frames);
         ringLock.lock();
         try {
             ring.write(start, pcm, 0, frames);

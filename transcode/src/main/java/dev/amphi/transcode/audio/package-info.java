@@ -1,5 +1,5 @@
 /**
- * The audio half of a room's program: per-speaker AAC decoding and resampling onto the program
+ * The audio half of a room's program: per-speaker AAC or Opus decoding and resampling onto the program
  * clock ({@link dev.amphi.transcode.audio.SpeakerAudio}), the mix of the loudest speakers with
  * click-free gain ramps and a limiter ({@link dev.amphi.transcode.audio.AudioMixer}), and the
  * choice of the active speaker from the measured levels

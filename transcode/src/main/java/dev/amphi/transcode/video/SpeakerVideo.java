@@ -8,7 +8,7 @@ import java.util.Objects;
 import org.bytedeco.ffmpeg.global.avutil;
 
 /**
- * One speaker's video: decodes its H.264 packets, scales each picture to the size its tile is shown
+ * One speaker's video: decodes its H.264 or VP8 packets, scales each picture to the size its tile is shown
  * at, and hands the newest one to the compositor.
  *
  * <p>Threads: {@link #onPacket} and {@link #discontinuity} run serially on one decode worker;
@@ -20,7 +20,7 @@ import org.bytedeco.ffmpeg.global.avutil;
  * <p>Savings: a hidden speaker (target 0x0) costs nothing: its packets are dropped before the
  * decoder, which is freed, and decoding restarts at the next keyframe once it is shown. When the
  * tile is at most half the source in both directions the decoder skips the deblocking filter and
- * non-reference frames ({@link H264Decoder#reduced(boolean)}); the downscale hides the missing
+ * non-reference frames ({@link VideoDecoder#reduced(boolean)}); the downscale hides the missing
  * deblocking, and a small tile does not need the full frame rate. Measured (decoder thread CPU time
  * per frame, 640x360 busy synthetic picture, best of 6, this 2-core machine): x264 {@code veryfast}
  * without B-frames 1.18 ms, 1.03 ms without loop filter (-13%), skip_frame changes nothing (every
@@ -32,7 +32,10 @@ import org.bytedeco.ffmpeg.global.avutil;
  *
  * <p>Overload ({@link #shed(int)}, set by the program when it or its ladder falls behind) sheds
  * this tile's work in steps, each counted in {@link #shedFrames()}: {@value #SHED_NONREF} drops
- * non-reference pictures before the decoder and skips the deblocking filter, {@value #SHED_HALF}
+ * non-reference pictures before the decoder and skips the deblocking filter (H.264, by its NAL
+ * headers; a VP8 stream's refresh flags sit in its compressed header, so there the decoder itself
+ * skips such frames, uncounted: browsers' single-layer VP8 refreshes the last frame every frame,
+ * so there are rarely any), {@value #SHED_HALF}
  * also scales and shows only every second decoded picture, {@value #SHED_KEYFRAMES} decodes and shows
  * keyframes only (the tile changes once a GOP). Back at a lower level, decoding resumes at the
  * next keyframe where pictures were skipped that later ones refer to.

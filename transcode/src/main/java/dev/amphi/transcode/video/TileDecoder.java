@@ -8,6 +8,7 @@ import static dev.amphi.transcode.video.SpeakerVideo.SHED_NONREF;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
 import dev.amphi.media.AvcConfig;
+import dev.amphi.media.CodecConfig;
 import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
 import dev.amphi.transcode.ffmpeg.NativeObjects;
@@ -23,7 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The decoding half of a speaker's tile (see {@link SpeakerVideo} for the rules): holds packets
  * until the speaker is laid out, drops them while it is hidden or shed, decodes the rest with
- * {@link H264Decoder} (reduced for a small tile), scales each picture to the tile's size and
+ * a {@link VideoDecoder} opened from the packets' configuration (H.264 or VP8, reduced for a small
+ * tile; a new configuration, a codec switch included, starts over at a keyframe), scales each picture to the tile's size and
  * offers it to the {@link PictureHandoff}. {@link #onPacket} runs serially on one decode worker;
  * {@link #target}, {@link #shed} and {@link #discontinuity} may be called from any thread.
  */
@@ -47,7 +49,7 @@ final class TileDecoder implements AutoCloseable {
     /** Packets from the last keyframe on, while the target is unset; replayed once it is known. */
     private final ArrayDeque<Held> held = new ArrayDeque<>();
     private long heldBytes;
-    private H264Decoder decoder;
+    private VideoDecoder decoder;
     private final FrameScaler decodeScaler;
     private boolean hidden = true;
     private boolean needKeyframe = true;
@@ -144,7 +146,7 @@ final class TileDecoder implements AutoCloseable {
             return;
         }
         hidden = false;
-        AvcConfig config = (AvcConfig) video.config();
+        CodecConfig config = video.config();
         if (decoder != null && !decoder.config().equals(config)) {
             resetDecoder(); // a new configuration starts at a keyframe
         }
@@ -154,7 +156,10 @@ final class TileDecoder implements AutoCloseable {
             needKeyframe = true; // later pictures refer to this one: resume at a keyframe
             return;
         }
-        if (level >= SHED_NONREF && !video.keyframe() && !H264Decoder.isReference(video.data(), config.nalLengthSize())) {
+        // H.264 only: VP8's refresh flags sit in its bool-coded header, so at this level a VP8 tile
+        // relies on the decoder's own skip_frame = NONREF (set by reduced(), see deliver), uncounted
+        if (level >= SHED_NONREF && !video.keyframe() && config instanceof AvcConfig avc
+                && !VideoDecoder.isReference(video.data(), avc.nalLengthSize())) {
             shedFrames.incrementAndGet(); // nothing refers to it: the decoder goes on as if it had seen it
             return;
         }
@@ -166,7 +171,7 @@ final class TileDecoder implements AutoCloseable {
         int th = (int) t;
         try {
             if (decoder == null) {
-                decoder = new H264Decoder(config);
+                decoder = new VideoDecoder(config);
             }
             needKeyframe = false;
             decoder.decode(video, programPts, frame -> deliver(frame, tw, th));
@@ -240,7 +245,7 @@ final class TileDecoder implements AutoCloseable {
 
     /** Whether the decoder currently skips the loop filter and non-reference frames (small tile). */
     boolean reducedDecoding() {
-        H264Decoder d = decoder;
+        VideoDecoder d = decoder;
         return d != null && d.reduced();
     }
 

@@ -30,7 +30,7 @@ class SpeakerVideoShedTest {
     }
 
     private static long nonReference(List<MediaPacket> packets) {
-        return packets.stream().filter(p -> !H264Decoder.isReference(p.data(), ((AvcConfig) p.config()).nalLengthSize())).count();
+        return packets.stream().filter(p -> !VideoDecoder.isReference(p.data(), ((AvcConfig) p.config()).nalLengthSize())).count();
     }
 
     /** Feeds {@code packets} from index {@code from} and returns how many pictures came out; draws the newest. */
@@ -47,7 +47,7 @@ class SpeakerVideoShedTest {
     @Test
     void theTestStreamHasNonReferencePictures() {
         assertThat(nonReference(stream)).isGreaterThan(20);
-        assertThat(H264Decoder.isReference(stream.get(0).data(), 4)).isTrue();
+        assertThat(VideoDecoder.isReference(stream.get(0).data(), 4)).isTrue();
     }
 
     /** Pictures out of a fresh tile fed the whole stream without shedding (the decoder holds its reorder delay back). */

@@ -6,6 +6,7 @@ import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_ALL;
 import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_DEFAULT;
 import static org.bytedeco.ffmpeg.global.avcodec.AVDISCARD_NONREF;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_H264;
+import static org.bytedeco.ffmpeg.global.avcodec.AV_CODEC_ID_VP8;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_INPUT_BUFFER_PADDING_SIZE;
 import static org.bytedeco.ffmpeg.global.avcodec.AV_PKT_FLAG_KEY;
 import static org.bytedeco.ffmpeg.global.avcodec.av_new_packet;
@@ -22,7 +23,9 @@ import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_mallocz;
 
 import dev.amphi.media.AvcConfig;
+import dev.amphi.media.CodecConfig;
 import dev.amphi.media.MediaPacket;
+import dev.amphi.media.Vp8Config;
 import dev.amphi.transcode.ffmpeg.NativeObjects;
 import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
@@ -33,14 +36,17 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.BytePointer;
 
 /**
- * One FFmpeg H.264 decoder for one {@link AvcConfig}: AVCC packets in, YUV frames out. Owns its
+ * One FFmpeg video decoder for one video {@link CodecConfig}, chosen by it: H.264 for an
+ * {@link AvcConfig} (AVCC packets, the record as extradata), VP8 for a {@link Vp8Config} (one VP8
+ * frame per packet, no extradata; libavcodec's native decoder). YUV frames out. Owns its
  * {@link AVCodecContext}, {@link AVPacket} and {@link AVFrame}; one owner thread; {@link #close()}
  * frees them. Runs single-threaded (a room decodes many small streams at once, so parallelism comes
  * from running speakers side by side, and a single thread adds no frame delay).
  */
-final class H264Decoder implements AutoCloseable {
+final class VideoDecoder implements AutoCloseable {
 
-    private final AvcConfig config;
+    private final CodecConfig config;
+    private final String name;
     private AVCodecContext ctx;
     private AVPacket packet;
     private AVFrame frame;
@@ -50,22 +56,29 @@ final class H264Decoder implements AutoCloseable {
      * Opens a decoder for {@code config}.
      *
      * @throws FfmpegException when FFmpeg refuses the configuration
+     * @throws IllegalArgumentException for an audio configuration
      */
-    H264Decoder(AvcConfig config) {
+    VideoDecoder(CodecConfig config) {
         this.config = config;
+        if (!(config instanceof AvcConfig || config instanceof Vp8Config)) {
+            throw new IllegalArgumentException("not a video configuration: " + config);
+        }
+        this.name = config instanceof AvcConfig ? "h264" : "vp8";
         try {
-            AVCodec codec = avcodec_find_decoder(AV_CODEC_ID_H264);
+            AVCodec codec = avcodec_find_decoder(config instanceof AvcConfig ? AV_CODEC_ID_H264 : AV_CODEC_ID_VP8);
             if (codec == null) {
-                throw new IllegalStateException("this FFmpeg build has no H.264 decoder");
+                throw new IllegalStateException("this FFmpeg build has no " + name + " decoder");
             }
-            ctx = NativeObjects.codecContext(codec, "the H.264 decoder");
+            ctx = NativeObjects.codecContext(codec, "the " + name + " decoder");
             byte[] record = config.record();
-            BytePointer extradata = new BytePointer(av_mallocz(record.length + AV_INPUT_BUFFER_PADDING_SIZE));
-            extradata.put(record, 0, record.length);
-            ctx.extradata(extradata).extradata_size(record.length); // freed by avcodec_free_context
+            if (record.length > 0) {
+                BytePointer extradata = new BytePointer(av_mallocz(record.length + AV_INPUT_BUFFER_PADDING_SIZE));
+                extradata.put(record, 0, record.length);
+                ctx.extradata(extradata).extradata_size(record.length); // freed by avcodec_free_context
+            }
             ctx.thread_count(1);
             ctx.pkt_timebase(av_make_q(1, MediaPacket.TIMESCALE));
-            FfmpegException.checkDecoder(avcodec_open2(ctx, codec, (AVDictionary) null), "avcodec_open2(h264)");
+            FfmpegException.checkDecoder(avcodec_open2(ctx, codec, (AVDictionary) null), "avcodec_open2(" + name + ")");
             packet = NativeObjects.packet();
             frame = NativeObjects.frame();
         } catch (RuntimeException | Error e) {
@@ -74,13 +87,15 @@ final class H264Decoder implements AutoCloseable {
         }
     }
 
-    AvcConfig config() {
+    CodecConfig config() {
         return config;
     }
 
     /**
      * Skips work a small tile hides: the deblocking filter ({@code skip_loop_filter = ALL}) and
-     * non-reference frames ({@code skip_frame = NONREF}). Takes effect from the next packet.
+     * non-reference frames ({@code skip_frame = NONREF}). Takes effect from the next packet. Both
+     * decoders honour both: H.264 by {@code nal_ref_idc}, VP8 by the frame header's refresh flags
+     * (a frame that updates none of the last, golden and altref buffers).
      */
     void reduced(boolean on) {
         if (on != reduced) {
@@ -116,7 +131,7 @@ final class H264Decoder implements AutoCloseable {
                 drain(sink); // cannot happen with one packet in, all frames out; be safe
                 rc = avcodec_send_packet(ctx, packet);
             }
-            FfmpegException.checkDecoder(rc, "avcodec_send_packet(h264)");
+            FfmpegException.checkDecoder(rc, "avcodec_send_packet(" + name + ")");
         } finally {
             av_packet_unref(packet);
         }
@@ -129,7 +144,7 @@ final class H264Decoder implements AutoCloseable {
             if (rc == FfmpegException.EAGAIN || rc == AVERROR_EOF) {
                 return;
             }
-            FfmpegException.checkDecoder(rc, "avcodec_receive_frame(h264)");
+            FfmpegException.checkDecoder(rc, "avcodec_receive_frame(" + name + ")");
             try {
                 long pts = frame.best_effort_timestamp();
                 frame.pts(pts == AV_NOPTS_VALUE ? frame.pts() : pts);
