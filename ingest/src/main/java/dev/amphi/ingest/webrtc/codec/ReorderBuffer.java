@@ -56,6 +56,20 @@ public final class ReorderBuffer {
         return out;
     }
 
+    /**
+     * Gives up on the packets missing before the oldest one held (a caller bounding the wait in
+     * time: their retransmission is too late now) and returns the held packets that are ready,
+     * in sequence order; none when nothing is held.
+     */
+    public List<RtpPayload> skipGap() {
+        List<RtpPayload> out = new ArrayList<>();
+        if (!held.isEmpty()) {
+            skipToOldest();
+            drain(out);
+        }
+        return out;
+    }
+
     /** Packets held now, waiting for a missing one. */
     public int held() {
         return held.size();

@@ -25,11 +25,22 @@ public final class StunHandler<P> extends SimpleChannelInboundHandler<DatagramPa
 
     private final IceLiteResponder<P> responder;
     private final Consumer<Outcome<P>> onNomination;
+    private final Consumer<Outcome<P>> onAnswered;
 
     public StunHandler(IceLiteResponder<P> responder, Consumer<Outcome<P>> onNomination) {
+        this(responder, onNomination, out -> { });
+    }
+
+    /**
+     * As {@link #StunHandler(IceLiteResponder, Consumer)}, and every verified check (answered with
+     * success, nominating or not) also goes to {@code onAnswered} after {@code onNomination}, on
+     * the event loop: that is the peer's consent to receive (RFC 7675).
+     */
+    public StunHandler(IceLiteResponder<P> responder, Consumer<Outcome<P>> onNomination, Consumer<Outcome<P>> onAnswered) {
         super(false);
         this.responder = Objects.requireNonNull(responder, "responder");
         this.onNomination = Objects.requireNonNull(onNomination, "onNomination");
+        this.onAnswered = Objects.requireNonNull(onAnswered, "onAnswered");
     }
 
     @Override
@@ -40,6 +51,9 @@ public final class StunHandler<P> extends SimpleChannelInboundHandler<DatagramPa
                     Outcome<P> out = responder.handle(ByteBufUtil.getBytes(packet.content()), packet.sender());
                     if (out.action() == Action.NOMINATED) {
                         onNomination.accept(out);
+                    }
+                    if (out.action() == Action.NOMINATED || out.action() == Action.ANSWERED) {
+                        onAnswered.accept(out);
                     }
                     if (out.reply() != null) {
                         ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(out.reply()), out.replyTo()));

@@ -1,0 +1,88 @@
+package dev.amphi.ingest.webrtc.transport;
+
+import dev.amphi.ingest.webrtc.ice.Demultiplexer;
+import dev.amphi.ingest.webrtc.rtp.RtpFormatException;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.DatagramPacket;
+import java.util.concurrent.atomic.LongAdder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last stage of the shared port's pipeline, after {@code StunHandler}: a DTLS, RTP or RTCP
+ * datagram goes to the peer whose nominated address sent it; one from anywhere else is dropped
+ * and counted. A datagram a peer cannot use (malformed, failing SRTP) is counted and dropped;
+ * no exception leaves this stage and the channel is never closed by a bad datagram.
+ */
+final class DatagramRouter extends SimpleChannelInboundHandler<DatagramPacket> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DatagramRouter.class);
+
+    private final WebRtcTransport transport;
+
+    DatagramRouter(WebRtcTransport transport) {
+        this.transport = transport;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+        Peer peer = transport.peerAt(packet.sender());
+        if (peer == null || peer.isClosed()) {
+            transport.unknownSource();
+            return;
+        }
+        Demultiplexer.Kind kind = Demultiplexer.classify(packet.content());
+        byte[] bytes = ByteBufUtil.getBytes(packet.content());
+        long now = System.nanoTime();
+        try {
+            switch (kind) {
+                case DTLS -> peer.dtlsRecord(bytes);
+                case RTP -> {
+                    if (peer.connected()) {
+                        peer.media.rtp(bytes, now);
+                    }
+                }
+                case RTCP -> {
+                    if (peer.connected()) {
+                        peer.media.rtcp(bytes, now);
+                    }
+                }
+                default -> transport.malformed();
+            }
+        } catch (RtpFormatException | IllegalArgumentException e) {
+            peer.media.drop();
+            LOG.debug("peer {}: {} datagram dropped: {}", peer.id(), kind, e.getMessage());
+        } catch (RuntimeException e) {
+            peer.media.drop();
+            LOG.warn("peer {}: {} datagram failed: {}", peer.id(), kind, e.toString());
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // a UDP socket serves every peer: an error (e.g. an ICMP unreachable) must not close it
+        LOG.debug("WebRTC port: {}", cause.toString());
+    }
+
+    /** The first stage: datagrams over {@link WebRtcTransport#MAX_DATAGRAM} bytes are dropped and counted. */
+    static final class SizeLimit extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final LongAdder oversize;
+
+        SizeLimit(LongAdder oversize) {
+            super(false);
+            this.oversize = oversize;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            if (packet.content().readableBytes() > WebRtcTransport.MAX_DATAGRAM) {
+                oversize.increment();
+                packet.release();
+            } else {
+                ctx.fireChannelRead(packet);
+            }
+        }
+    }
+}

@@ -1,0 +1,203 @@
+package dev.amphi.ingest.webrtc.transport;
+
+import dev.amphi.ingest.webrtc.codec.Depacketizer;
+import dev.amphi.ingest.webrtc.codec.DepacketizerOutput;
+import dev.amphi.ingest.webrtc.codec.ReorderBuffer;
+import dev.amphi.ingest.webrtc.codec.RtpPayload;
+import dev.amphi.ingest.webrtc.rtp.ReceiveStatistics;
+import dev.amphi.ingest.webrtc.rtp.ReportBlock;
+import dev.amphi.ingest.webrtc.rtp.SequenceNumbers;
+import dev.amphi.ingest.webrtc.sdp.NegotiatedMedia;
+import dev.amphi.media.MediaKind;
+import dev.amphi.media.MediaPacket;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * One media SSRC the peer sends: reception statistics for receiver reports, the NACK list of
+ * missing sequence numbers (at most {@link #MAX_MISSING}, each asked for at most
+ * {@link #MAX_NACK_TRIES} times, for at most {@link #MAX_NACK_AGE_NANOS}), a reorder buffer whose
+ * wait is bounded in time, and the depacketizer of its m-line. Event loop only.
+ */
+final class InboundStream implements DepacketizerOutput {
+
+    static final int MAX_MISSING = 256;
+    static final int MAX_NACK_TRIES = 8;
+    static final long MAX_NACK_AGE_NANOS = 1_000_000_000L;
+    static final long MIN_PLI_INTERVAL_NANOS = 250_000_000L;
+    static final long PLI_REPEAT_NANOS = 1_000_000_000L;
+    /** A gap held in the reorder buffer for longer than this is given up (video: a frame or two is late anyway). */
+    static final long MAX_HOLD_NANOS = 300_000_000L;
+
+    /** What the stream asks of its peer. */
+    interface Feedback {
+        void nack(InboundStream stream, List<Integer> lost);
+
+        void pli(InboundStream stream);
+
+        void deliver(InboundStream stream, MediaPacket packet, OptionalInt audioLevel);
+    }
+
+    private static final class Missing {
+        final long since;
+        long lastAsked;
+        int tries;
+
+        Missing(long since) {
+            this.since = since;
+        }
+    }
+
+    final NegotiatedMedia media;
+    final int ssrc;
+    final ReceiveStatistics stats;
+    private final boolean nackEnabled;
+    private final boolean pliEnabled;
+    private final Feedback feedback;
+    private final ReorderBuffer reorder;
+    private final Depacketizer depacketizer;
+    private final Map<Integer, Missing> missing = new LinkedHashMap<>();
+    private final Map<Integer, Integer> levels = new LinkedHashMap<>();
+    private int highest = -1;
+    private long holdSince = -1;
+    private long lastPli = Long.MIN_VALUE / 2;
+    private int currentLevel = -1;
+    long retransmitsReceived;
+
+    InboundStream(NegotiatedMedia media, int ssrc, Feedback feedback) {
+        this.media = media;
+        this.ssrc = ssrc;
+        this.feedback = feedback;
+        this.stats = new ReceiveStatistics(ssrc, media.clockRate());
+        this.nackEnabled = media.rtcpFeedback().contains("nack");
+        this.pliEnabled = media.rtcpFeedback().contains("nack pli");
+        String encoding = media.codec().encoding().toLowerCase(Locale.ROOT);
+        this.depacketizer = switch (encoding) {
+            case "h264" -> Depacketizer.h264(this);
+            case "vp8" -> Depacketizer.vp8(this);
+            case "opus" -> Depacketizer.opus(media.codec().channels(), this);
+            default -> throw new IllegalArgumentException("no depacketizer for " + media.codec().encoding());
+        };
+        this.reorder = new ReorderBuffer(media.kind() == MediaKind.VIDEO ? 512 : 8);
+    }
+
+    /**
+     * One packet of this stream (or its retransmission), in arrival order.
+     *
+     * @param audioLevel -dBov from the header extension, -1 when none
+     */
+    void receive(int seq, long timestamp, boolean marker, byte[] payload, int audioLevel, boolean retransmission,
+            long now) {
+        if (!retransmission) {
+            stats.received(seq, timestamp, now);
+        }
+        if (highest < 0) {
+            highest = seq;
+        } else {
+            int ahead = SequenceNumbers.distance(highest, seq);
+            if (ahead > 0) {
+                if (nackEnabled && ahead > 1 && ahead <= MAX_MISSING) {
+                    List<Integer> fresh = new ArrayList<>();
+                    for (int s = (highest + 1) & 0xffff; s != seq; s = (s + 1) & 0xffff) {
+                        Missing m = new Missing(now);
+                        m.lastAsked = now;
+                        m.tries = 1;
+                        missing.put(s, m);
+                        fresh.add(s);
+                    }
+                    trimMissing();
+                    feedback.nack(this, fresh);
+                } else if (ahead > MAX_MISSING) {
+                    missing.clear();
+                }
+                highest = seq;
+            } else if (missing.remove(seq) != null && retransmission) {
+                retransmitsReceived++;
+            }
+        }
+        if (audioLevel >= 0 && levels.size() < 64) {
+            levels.put(seq, audioLevel);
+        }
+        for (RtpPayload p : reorder.push(new RtpPayload(seq, timestamp, marker, payload))) {
+            push(p);
+        }
+        holdSince = reorder.held() == 0 ? -1 : holdSince < 0 ? now : holdSince;
+    }
+
+    private void push(RtpPayload p) {
+        Integer level = levels.remove(p.sequenceNumber());
+        currentLevel = level == null ? -1 : level;
+        depacketizer.push(p);
+        currentLevel = -1;
+    }
+
+    private void trimMissing() {
+        Iterator<Integer> it = missing.keySet().iterator();
+        while (missing.size() > MAX_MISSING && it.hasNext()) {
+            it.next();
+            it.remove();
+        }
+    }
+
+    /** The timer: NACK retries, giving up a late gap, PLI repeats while waiting for a keyframe. */
+    void tick(long now, long rttNanos) {
+        if (!missing.isEmpty()) {
+            long retryAfter = Math.max(20_000_000L, rttNanos * 3 / 2);
+            List<Integer> again = new ArrayList<>();
+            Iterator<Map.Entry<Integer, Missing>> it = missing.entrySet().iterator();
+            while (it.hasNext()) {
+                Map.Entry<Integer, Missing> e = it.next();
+                Missing m = e.getValue();
+                if (now - m.since > MAX_NACK_AGE_NANOS || m.tries >= MAX_NACK_TRIES) {
+                    it.remove();
+                } else if (now - m.lastAsked >= retryAfter) {
+                    m.lastAsked = now;
+                    m.tries++;
+                    again.add(e.getKey());
+                }
+            }
+            if (!again.isEmpty()) {
+                feedback.nack(this, again);
+            }
+        }
+        if (holdSince >= 0 && now - holdSince > MAX_HOLD_NANOS) {
+            for (RtpPayload p : reorder.skipGap()) {
+                push(p);
+            }
+            holdSince = reorder.held() == 0 ? -1 : now;
+        }
+        if (levels.size() >= 64) {
+            levels.clear();
+        }
+        if (depacketizer.waitingForKeyframe() && now - lastPli >= PLI_REPEAT_NANOS) {
+            pli(now);
+        }
+    }
+
+    /** Sends a PLI unless one went out less than 250 ms ago. */
+    void pli(long now) {
+        if (pliEnabled && media.kind() == MediaKind.VIDEO && now - lastPli >= MIN_PLI_INTERVAL_NANOS) {
+            lastPli = now;
+            feedback.pli(this);
+        }
+    }
+
+    ReportBlock reportBlock(long now) {
+        return stats.reportBlock(now);
+    }
+
+    @Override
+    public void onPacket(MediaPacket packet) {
+        feedback.deliver(this, packet, currentLevel >= 0 ? OptionalInt.of(currentLevel) : OptionalInt.empty());
+    }
+
+    @Override
+    public void onKeyframeNeeded(String reason) {
+        pli(System.nanoTime());
+    }
+}

@@ -1,0 +1,381 @@
+package dev.amphi.ingest.webrtc.transport;
+
+import dev.amphi.ingest.webrtc.dtls.SrtpSession;
+import dev.amphi.ingest.webrtc.rtp.Bye;
+import dev.amphi.ingest.webrtc.rtp.GenericNack;
+import dev.amphi.ingest.webrtc.rtp.PictureLossIndication;
+import dev.amphi.ingest.webrtc.rtp.ReceiverReport;
+import dev.amphi.ingest.webrtc.rtp.Remb;
+import dev.amphi.ingest.webrtc.rtp.ReportBlock;
+import dev.amphi.ingest.webrtc.rtp.Rtcp;
+import dev.amphi.ingest.webrtc.rtp.RtcpPacket;
+import dev.amphi.ingest.webrtc.rtp.RtpHeaderExtension;
+import dev.amphi.ingest.webrtc.rtp.RtpPacket;
+import dev.amphi.ingest.webrtc.rtp.SenderReport;
+import dev.amphi.ingest.webrtc.rtp.SourceDescription;
+import dev.amphi.ingest.webrtc.sdp.NegotiatedMedia;
+import dev.amphi.media.MediaKind;
+import dev.amphi.media.MediaPacket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RTP and RTCP of one connected peer, on the event loop: SRTP unprotect, routing of packets to
+ * their m-line (signalled SSRC, RTX SSRC, the mid header extension, the payload type), RTX
+ * unwrapping, the received RTCP (reports for RTT, NACKs answered from the send cache, PLI/FIR to
+ * the listener, BYE), and once a second an SR or RR with report blocks, SDES and REMB.
+ */
+final class PeerMedia implements InboundStream.Feedback {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PeerMedia.class);
+    static final String MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid";
+    static final String AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+    static final int MAX_STREAMS = 16;
+    static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
+    private static final long NTP_EPOCH_OFFSET_SECONDS = 2_208_988_800L;
+
+    private final Peer peer;
+    private final int localSsrc;
+    private final Map<Integer, InboundStream> streams = new HashMap<>();
+    private final Map<Integer, InboundStream> rtx = new HashMap<>();
+    private long lastReport;
+    // written on the event loop, read by stats() anywhere
+    private volatile long packetsIn;
+    private volatile long bytesIn;
+    private volatile long lost;
+    private volatile long nacksSent;
+    private volatile long nacksReceived;
+    private volatile long retransmitsReceived;
+    private volatile long plisSent;
+    private volatile long keyframeRequests;
+    private volatile long rttNanos = -1;
+    private volatile long dropped;
+
+    PeerMedia(Peer peer) {
+        this.peer = peer;
+        this.localSsrc = (int) peer.local.audioSsrc();
+        this.lastReport = System.nanoTime();
+    }
+
+    PeerStats stats() {
+        long out = 0;
+        synchronized (peer.sendLock) {
+            out += peer.video != null ? peer.video.retransmits : 0;
+            out += peer.audio != null ? peer.audio.retransmits : 0;
+        }
+        long rtt = rttNanos;
+        return new PeerStats(packetsIn, bytesIn, peer.packetsOut.get(), peer.bytesOut.get(), lost, nacksSent,
+                nacksReceived, out, retransmitsReceived, plisSent, keyframeRequests,
+                rtt < 0 ? -1 : rtt / 1_000_000, dropped);
+    }
+
+    void drop() {
+        dropped++;
+    }
+
+    // ---- RTP in ----
+
+    void rtp(byte[] datagram, long now) {
+        SrtpSession srtp = peer.srtp();
+        byte[] plain = srtp == null ? null : srtp.unprotectRtp(datagram, 0, datagram.length);
+        if (plain == null) {
+            dropped++;
+            return;
+        }
+        RtpPacket p = RtpPacket.parse(plain);
+        packetsIn++;
+        bytesIn += datagram.length;
+        int ssrc = p.ssrc();
+        InboundStream s = streams.get(ssrc);
+        if (s != null) {
+            deliver(s, p, p.sequenceNumber(), p.payload(), false, now);
+            return;
+        }
+        InboundStream original = rtx.get(ssrc);
+        if (original == null) {
+            if (!learn(p)) {
+                dropped++;
+                return;
+            }
+            s = streams.get(ssrc);
+            if (s != null) {
+                deliver(s, p, p.sequenceNumber(), p.payload(), false, now);
+                return;
+            }
+            original = rtx.get(ssrc);
+        }
+        byte[] payload = p.payload();
+        if (payload.length < 2) {
+            return; // RTX padding (bandwidth probing)
+        }
+        int osn = ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
+        byte[] inner = java.util.Arrays.copyOfRange(payload, 2, payload.length);
+        deliver(original, p, osn, inner, true, now);
+    }
+
+    private void deliver(InboundStream s, RtpPacket p, int seq, byte[] payload, boolean retransmission, long now) {
+        int level = -1;
+        if (s.media.kind() == MediaKind.AUDIO) {
+            Integer id = s.media.extensionIds().get(AUDIO_LEVEL_URI);
+            if (id != null) {
+                level = p.audioLevel(id).map(a -> a.level()).orElse(-1);
+            }
+        }
+        s.receive(seq, p.timestamp(), p.marker(), payload, level, retransmission, now);
+        if (retransmission) {
+            retransmitsReceived = sumRetransmitsReceived();
+        }
+    }
+
+    private long sumRetransmitsReceived() {
+        long n = 0;
+        for (InboundStream s : streams.values()) {
+            n += s.retransmitsReceived;
+        }
+        return n;
+    }
+
+    /** Finds the m-line of a new SSRC; registers it as a media or an RTX stream. */
+    private boolean learn(RtpPacket p) {
+        if (streams.size() + rtx.size() >= MAX_STREAMS) {
+            return false;
+        }
+        long ssrc = p.ssrc() & 0xffffffffL;
+        int pt = p.payloadType();
+        NegotiatedMedia byPt = null;
+        int ptMatches = 0;
+        for (NegotiatedMedia m : peer.session.media()) {
+            if (!m.direction().receives()) {
+                continue;
+            }
+            if (m.remoteSsrcs().contains(ssrc)) {
+                return addMedia(m, p.ssrc(), pt);
+            }
+            for (Map.Entry<Long, Long> e : m.remoteRtxSsrcs().entrySet()) {
+                if (e.getValue() == ssrc) {
+                    return addRtx(m, p.ssrc(), e.getKey().intValue());
+                }
+            }
+            if (midMatches(m, p)) {
+                return m.rtxPayloadType().isPresent() && m.rtxPayloadType().getAsInt() == pt
+                        ? addRtx(m, p.ssrc(), 0) : addMedia(m, p.ssrc(), pt);
+            }
+            if (m.codec().payloadType() == pt || (m.rtxPayloadType().isPresent() && m.rtxPayloadType().getAsInt() == pt)) {
+                byPt = m;
+                ptMatches++;
+            }
+        }
+        if (ptMatches != 1) {
+            return false;
+        }
+        return byPt.codec().payloadType() == pt ? addMedia(byPt, p.ssrc(), pt) : addRtx(byPt, p.ssrc(), 0);
+    }
+
+    private static boolean midMatches(NegotiatedMedia m, RtpPacket p) {
+        Integer id = m.extensionIds().get(MID_URI);
+        RtpHeaderExtension ext = p.extension();
+        if (id == null || ext == null || !ext.isRfc8285()) {
+            return false;
+        }
+        return ext.find(id).map(e -> new String(e.data(), StandardCharsets.UTF_8).equals(m.mid())).orElse(false);
+    }
+
+    private boolean addMedia(NegotiatedMedia m, int ssrc, int pt) {
+        if (pt != m.codec().payloadType()) {
+            return false;
+        }
+        streams.put(ssrc, new InboundStream(m, ssrc, this));
+        return true;
+    }
+
+    /** @param mediaSsrc the signalled media SSRC, 0 to take the m-line's only media stream */
+    private boolean addRtx(NegotiatedMedia m, int rtxSsrc, int mediaSsrc) {
+        InboundStream target = mediaSsrc != 0 ? streams.get(mediaSsrc) : null;
+        if (target == null) {
+            for (InboundStream s : streams.values()) {
+                if (s.media == m && (mediaSsrc == 0 || s.ssrc == mediaSsrc)) {
+                    if (target != null) {
+                        return false; // two media streams: which one is ambiguous
+                    }
+                    target = s;
+                }
+            }
+        }
+        if (target == null) {
+            return false;
+        }
+        rtx.put(rtxSsrc, target);
+        return true;
+    }
+
+    // ---- RTCP in ----
+
+    void rtcp(byte[] datagram, long now) {
+        SrtpSession srtp = peer.srtp();
+        byte[] plain = srtp == null ? null : srtp.unprotectRtcp(datagram, 0, datagram.length);
+        if (plain == null) {
+            dropped++;
+            return;
+        }
+        List<RtcpPacket> packets = Rtcp.parse(plain);
+        boolean keyframe = containsFir(plain);
+        for (RtcpPacket x : packets) {
+            if (x instanceof SenderReport sr) {
+                InboundStream s = streams.get(sr.ssrc());
+                if (s != null) {
+                    s.stats.senderReport(sr.ntpTimestamp(), now);
+                }
+                reportBlocks(sr.reports());
+            } else if (x instanceof ReceiverReport rr) {
+                reportBlocks(rr.reports());
+            } else if (x instanceof GenericNack nack) {
+                nacksReceived++;
+                OutboundStream out = outbound(nack.mediaSsrc());
+                if (out != null) {
+                    synchronized (peer.sendLock) {
+                        if (peer.connected()) {
+                            out.retransmit(nack.lost(), peer, now);
+                        }
+                    }
+                }
+            } else if (x instanceof PictureLossIndication pli) {
+                keyframe |= peer.video != null && pli.mediaSsrc() == peer.video.ssrc;
+            } else if (x instanceof Bye bye) {
+                bye(bye);
+            }
+        }
+        if (keyframe) {
+            keyframeRequests++;
+            peer.keyframeRequested();
+        }
+    }
+
+    private OutboundStream outbound(int ssrc) {
+        if (peer.video != null && peer.video.ssrc == ssrc) {
+            return peer.video;
+        }
+        return peer.audio != null && peer.audio.ssrc == ssrc ? peer.audio : null;
+    }
+
+    private void reportBlocks(List<ReportBlock> blocks) {
+        for (ReportBlock b : blocks) {
+            if (b.lastSr() != 0 && outbound(b.ssrc()) != null) {
+                long compactNow = (ntp(System.currentTimeMillis()) >>> 16) & 0xffffffffL;
+                long rtt = (compactNow - b.lastSr() - b.delaySinceLastSr()) & 0xffffffffL;
+                if (rtt < 0x8000_0000L) {
+                    rttNanos = rtt * 1_000_000_000L / 65536;
+                }
+            }
+        }
+    }
+
+    /** Whether the compound (already validated by {@link Rtcp#parse}) holds a FIR (PSFB FMT 4, RFC 5104). */
+    private static boolean containsFir(byte[] compound) {
+        int at = 0;
+        while (at + 4 <= compound.length) {
+            int fmt = compound[at] & 0x1f;
+            int type = compound[at + 1] & 0xff;
+            if (type == RtcpPacket.PSFB && fmt == 4) {
+                return true;
+            }
+            at += (((compound[at + 2] & 0xff) << 8 | (compound[at + 3] & 0xff)) + 1) * 4;
+        }
+        return false;
+    }
+
+    private void bye(Bye bye) {
+        boolean had = !streams.isEmpty();
+        for (int ssrc : bye.ssrcs()) {
+            InboundStream s = streams.remove(ssrc);
+            if (s != null) {
+                rtx.values().removeIf(t -> t == s);
+            }
+        }
+        if (had && streams.isEmpty()) {
+            peer.close("the peer said goodbye (RTCP BYE)", false);
+        }
+    }
+
+    // ---- the timer and feedback out ----
+
+    void tick(long now) {
+        long rtt = rttNanos;
+        long lostNow = 0;
+        for (InboundStream s : streams.values()) {
+            s.tick(now, rtt < 0 ? 100_000_000L : rtt);
+            lostNow += Math.max(0, s.stats.lost());
+        }
+        lost = lostNow;
+        if (now - lastReport >= REPORT_INTERVAL_NANOS) {
+            lastReport = now;
+            List<RtcpPacket> compound = new ArrayList<>();
+            compound.add(report(now));
+            int cnameSsrc = peer.video != null && peer.video.hasSent() ? peer.video.ssrc : localSsrc;
+            compound.add(new SourceDescription(List.of(SourceDescription.Chunk.cname(cnameSsrc, peer.local.cname()))));
+            long cap = peer.transport.options().rembCapBps();
+            List<Integer> videoSsrcs = streams.values().stream().filter(s -> s.media.kind() == MediaKind.VIDEO)
+                    .map(s -> s.ssrc).toList();
+            if (cap > 0 && !videoSsrcs.isEmpty()) {
+                compound.add(new Remb(localSsrc, cap, videoSsrcs));
+            }
+            peer.sendRtcp(Rtcp.write(compound));
+        }
+    }
+
+    /** An SR per SSRC we send on (the first carrying the report blocks), or an RR when we send nothing. */
+    RtcpPacket report(long now) {
+        List<ReportBlock> blocks = new ArrayList<>();
+        for (InboundStream s : streams.values()) {
+            if (blocks.size() < 31) {
+                blocks.add(s.reportBlock(now));
+            }
+        }
+        long ntp = ntp(System.currentTimeMillis());
+        synchronized (peer.sendLock) {
+            OutboundStream first = peer.video != null && peer.video.hasSent() ? peer.video
+                    : peer.audio != null && peer.audio.hasSent() ? peer.audio : null;
+            if (first != null) {
+                SenderReport sr = first.senderReport(ntp, now);
+                return new SenderReport(sr.ssrc(), sr.ntpTimestamp(), sr.rtpTimestamp(), sr.packetCount(),
+                        sr.octetCount(), blocks);
+            }
+        }
+        return new ReceiverReport(localSsrc, blocks);
+    }
+
+    void requestKeyframe(long now) {
+        for (InboundStream s : streams.values()) {
+            s.pli(now);
+        }
+    }
+
+    @Override
+    public void nack(InboundStream stream, List<Integer> lostSeqs) {
+        nacksSent++;
+        peer.sendRtcp(Rtcp.write(new GenericNack(localSsrc, stream.ssrc, lostSeqs)));
+    }
+
+    @Override
+    public void pli(InboundStream stream) {
+        plisSent++;
+        peer.sendRtcp(Rtcp.write(new PictureLossIndication(localSsrc, stream.ssrc)));
+    }
+
+    @Override
+    public void deliver(InboundStream stream, MediaPacket packet, OptionalInt audioLevel) {
+        peer.deliver(stream.media.mid(), stream.media.kind(), packet, audioLevel);
+    }
+
+    /** 64-bit NTP time of a wall-clock instant in milliseconds. */
+    static long ntp(long millis) {
+        long seconds = millis / 1000 + NTP_EPOCH_OFFSET_SECONDS;
+        long fraction = (millis % 1000) * (1L << 32) / 1000;
+        return (seconds << 32) | fraction;
+    }
+}

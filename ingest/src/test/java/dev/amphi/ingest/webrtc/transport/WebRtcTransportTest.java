@@ -1,0 +1,302 @@
+package dev.amphi.ingest.webrtc.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.amphi.ingest.webrtc.rtp.Bye;
+import dev.amphi.ingest.webrtc.rtp.GenericNack;
+import dev.amphi.ingest.webrtc.rtp.PictureLossIndication;
+import dev.amphi.ingest.webrtc.rtp.ReceiverReport;
+import dev.amphi.ingest.webrtc.rtp.Remb;
+import dev.amphi.ingest.webrtc.sdp.Answer;
+import dev.amphi.ingest.webrtc.sdp.Sdp;
+import dev.amphi.ingest.webrtc.sdp.ServerParameters;
+import dev.amphi.media.AvcConfig;
+import dev.amphi.media.MediaKind;
+import dev.amphi.media.MediaPacket;
+import dev.amphi.media.NalUnits;
+import dev.amphi.media.OpusConfig;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The transport against {@link TestWebRtcClient} over loopback UDP: ICE-lite, DTLS, SRTP, media
+ * both ways, NACK/RTX, PLI, reports, bad input, timeouts and closing.
+ */
+class WebRtcTransportTest {
+
+    static final byte[] SPS = HexFormat.of().parseHex("6742c01fd9");
+    static final byte[] PPS = HexFormat.of().parseHex("68ce3c80");
+    static final AvcConfig AVC = AvcConfig.of(List.of(SPS), List.of(PPS));
+
+    final List<AutoCloseable> closeMe = new ArrayList<>();
+    WebRtcTransport transport;
+    RecordingListener listener = new RecordingListener();
+    TestWebRtcClient client;
+    ServerParameters local;
+    PeerSession peer;
+
+    @AfterEach
+    void close() throws Exception {
+        for (int i = closeMe.size() - 1; i >= 0; i--) {
+            closeMe.get(i).close();
+        }
+    }
+
+    void start(TransportOptions options) {
+        transport = WebRtcTransport.start(options);
+        closeMe.add(transport);
+    }
+
+    InetSocketAddress server() {
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), transport.port());
+    }
+
+    /** Offers, answers, opens; does not connect. */
+    void open(String direction) throws Exception {
+        client = new TestWebRtcClient();
+        closeMe.add(client);
+        local = transport.serverParameters();
+        Answer answer = Sdp.answer(Sdp.parse(client.offer(direction)), local);
+        peer = transport.open(answer.negotiated(), local, listener);
+    }
+
+    void connect(String direction) throws Exception {
+        start(TransportOptions.loopback());
+        open(direction);
+        client.connect(local, server());
+        await().atMost(Duration.ofSeconds(10)).until(() -> listener.connected.get() == 1 && peer.connected());
+    }
+
+    /** A keyframe (SPS, PPS, an IDR slice cut into FU-As) then delta frames of various sizes. */
+    static List<MediaPacket> frames(int count, long seed) {
+        Random rnd = new Random(seed);
+        List<MediaPacket> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            boolean key = i == 0;
+            byte[] slice = new byte[key ? 6000 : 200 + rnd.nextInt(3000)];
+            rnd.nextBytes(slice);
+            slice[0] = (byte) (key ? 0x65 : 0x41);
+            List<byte[]> nals = key ? List.of(SPS, PPS, slice) : List.of(slice);
+            out.add(new MediaPacket(MediaKind.VIDEO, AVC, 3000L * i, 0, key, NalUnits.toAvcc(nals)));
+        }
+        return out;
+    }
+
+    static List<MediaPacket> opusPackets(int count) {
+        List<MediaPacket> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            byte[] data = new byte[40 + i];
+            new Random(i).nextBytes(data);
+            out.add(new MediaPacket(MediaKind.AUDIO, new OpusConfig(2), 1800L * i, 0, true, data));
+        }
+        return out;
+    }
+
+    @Test
+    void videoAndAudioArriveAsTheMediaPacketsSent() throws Exception {
+        connect("sendrecv");
+        List<MediaPacket> video = frames(20, 1);
+        List<MediaPacket> audio = opusPackets(20);
+        for (int i = 0; i < 20; i++) {
+            client.sendVideo(video.get(i));
+            client.sendAudio(audio.get(i), i);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> listener.packets(MediaKind.VIDEO).size() == 20
+                && listener.packets(MediaKind.AUDIO).size() == 20);
+        assertThat(listener.packets(MediaKind.VIDEO)).containsExactlyElementsOf(video);
+        assertThat(listener.packets(MediaKind.AUDIO)).containsExactlyElementsOf(audio);
+        List<RecordingListener.Media> sound = listener.media.stream().filter(m -> m.kind() == MediaKind.AUDIO).toList();
+        assertThat(sound).extracting(RecordingListener.Media::mid).containsOnly("0");
+        assertThat(sound.get(7).level()).isEqualTo(OptionalInt.of(7));
+        assertThat(listener.media.stream().filter(m -> m.kind() == MediaKind.VIDEO)).extracting(RecordingListener.Media::mid)
+                .containsOnly("1");
+        PeerStats stats = peer.stats();
+        assertThat(stats.packetsIn()).isGreaterThan(40);
+        assertThat(stats.lost()).isZero();
+        assertThat(stats.dropped()).isZero();
+    }
+
+    @Test
+    void aLostPacketIsNackedAndItsRetransmissionFillsTheGap() throws Exception {
+        connect("sendrecv");
+        List<MediaPacket> video = frames(10, 2);
+        client.dropVideo.add(3); // inside the keyframe's FU-As
+        client.dropVideo.add(12);
+        for (MediaPacket p : video) {
+            client.sendVideo(p);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> listener.packets(MediaKind.VIDEO).size() == 10);
+        assertThat(listener.packets(MediaKind.VIDEO)).containsExactlyElementsOf(video);
+        assertThat(client.received(GenericNack.class)).isNotEmpty()
+                .allSatisfy(n -> assertThat(n.mediaSsrc()).isEqualTo(TestWebRtcClient.VIDEO_SSRC));
+        assertThat(client.retransmitted.get()).isGreaterThanOrEqualTo(2);
+        assertThat(peer.stats().nacksSent()).isGreaterThanOrEqualTo(1);
+        assertThat(peer.stats().retransmitsReceived()).isEqualTo(2);
+    }
+
+    @Test
+    void reportsAndRembGoOutEverySecond() throws Exception {
+        connect("sendrecv");
+        for (MediaPacket p : frames(3, 3)) {
+            client.sendVideo(p);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> !client.received(Remb.class).isEmpty()
+                && client.received(ReceiverReport.class).stream().anyMatch(r -> !r.reports().isEmpty()));
+        assertThat(client.received(Remb.class).get(0).bitrate()).isBetween(2_400_000L, 2_500_000L);
+        assertThat(client.received(Remb.class).get(0).ssrcs()).containsExactly(TestWebRtcClient.VIDEO_SSRC);
+    }
+
+    @Test
+    void aPliGoesOutWhenTheVideoCannotBeDecoded() throws Exception {
+        connect("sendrecv");
+        client.sendVideo(frames(2, 4).get(1)); // a delta frame first: nothing to decode it from
+        await().atMost(Duration.ofSeconds(5)).until(() -> !client.received(PictureLossIndication.class).isEmpty());
+        assertThat(client.received(PictureLossIndication.class).get(0).mediaSsrc()).isEqualTo(TestWebRtcClient.VIDEO_SSRC);
+        assertThat(peer.stats().plisSent()).isGreaterThanOrEqualTo(1);
+    }
+
+    @Test
+    void requestKeyframeSendsAPli() throws Exception {
+        connect("sendrecv");
+        client.sendVideo(frames(1, 4).get(0));
+        await().atMost(Duration.ofSeconds(5)).until(() -> listener.packets(MediaKind.VIDEO).size() == 1);
+        assertThat(client.received(PictureLossIndication.class)).as("a decodable stream needs no PLI").isEmpty();
+        peer.requestKeyframe();
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.received(PictureLossIndication.class).size() == 1);
+    }
+
+    @Test
+    void theClientsKeyframeRequestReachesTheCallback() throws Exception {
+        connect("sendrecv");
+        client.sendPli();
+        await().atMost(Duration.ofSeconds(5)).until(() -> listener.keyframeRequests.get() == 1);
+        assertThat(peer.stats().keyframeRequestsReceived()).isEqualTo(1);
+    }
+
+    @Test
+    void theReturnPathDecryptsAndDepacketizesInTheClient() throws Exception {
+        connect("sendrecv");
+        List<MediaPacket> video = frames(10, 5);
+        List<MediaPacket> audio = opusPackets(10);
+        for (int i = 0; i < 10; i++) {
+            assertThat(peer.sendVideo(video.get(i))).isTrue();
+            assertThat(peer.sendAudio(audio.get(i))).isTrue();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.videoReceived.size() == 10 && client.audioReceived.size() == 10);
+        assertThat(client.videoReceived).containsExactlyElementsOf(video);
+        assertThat(client.audioReceived).containsExactlyElementsOf(audio);
+        assertThat(peer.stats().packetsOut()).isGreaterThan(20);
+    }
+
+    @Test
+    void aRecvonlyPeerGetsNothingToSendFromUsOnlyWhenItReceives() throws Exception {
+        connect("sendonly");
+        assertThat(peer.sendVideo(frames(1, 6).get(0))).isFalse();
+        assertThat(peer.sendAudio(opusPackets(1).get(0))).isFalse();
+    }
+
+    @Test
+    void theServersNackIsAnsweredWithRtx() throws Exception {
+        connect("sendrecv");
+        List<MediaPacket> video = frames(3, 7);
+        for (MediaPacket p : video) {
+            peer.sendVideo(p);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.videoReceived.size() == 3);
+        // the client reports the server's first two video packets lost: they come again on the RTX SSRC
+        List<Integer> lost = List.of(client.videoSeqsReceived.get(0), client.videoSeqsReceived.get(1));
+        client.sendRtcp(List.of(new ReceiverReport(TestWebRtcClient.AUDIO_SSRC, List.of()),
+                new GenericNack(TestWebRtcClient.AUDIO_SSRC, (int) local.videoSsrc(), lost)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.rtxReceived.size() == 2);
+        assertThat(client.rtxReceived).containsExactlyElementsOf(lost);
+        assertThat(peer.stats().retransmitsSent()).isEqualTo(2);
+        assertThat(peer.stats().nacksReceived()).isEqualTo(1);
+    }
+
+    @Test
+    void badDatagramsAndStrangersDoNotDisturbAConnectedPeer() throws Exception {
+        connect("sendrecv");
+        List<MediaPacket> video = frames(6, 8);
+        client.sendVideo(video.get(0));
+        client.sendRaw(client.check(local.ice().ufrag(), "wrong-password-0123456789", true));
+        client.sendRaw(client.check("nobody", local.ice().pwd(), true));
+        client.sendRaw(HexFormat.of().parseHex("ff00ff00"));
+        client.sendRaw(HexFormat.of().parseHex("80")); // an RTP first byte, cut short
+        client.sendRaw(HexFormat.of().parseHex("806f000100000000222222220102")); // RTP not protected
+        client.sendRaw(HexFormat.of().parseHex("80c8000100000000")); // RTCP not protected
+        client.sendRaw(HexFormat.of().parseHex("16fefd0000")); // a broken DTLS record
+        client.sendRaw(new byte[1600]); // too large
+        try (java.net.DatagramSocket stranger = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            byte[] rtp = HexFormat.of().parseHex("806f0001000000002222222201020304");
+            stranger.send(new java.net.DatagramPacket(rtp, rtp.length, server()));
+            byte[] dtls = HexFormat.of().parseHex("16fefd000000000000000000010001");
+            stranger.send(new java.net.DatagramPacket(dtls, dtls.length, server()));
+        }
+        for (MediaPacket p : video.subList(1, video.size())) {
+            client.sendVideo(p);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> listener.packets(MediaKind.VIDEO).size() == 6);
+        assertThat(listener.packets(MediaKind.VIDEO)).containsExactlyElementsOf(video);
+        assertThat(peer.connected()).isTrue();
+        assertThat(listener.closed).isEmpty();
+        await().atMost(Duration.ofSeconds(5)).until(() -> transport.droppedDatagrams() >= 3 && peer.stats().dropped() >= 2);
+    }
+
+    @Test
+    void aPeerThatNeverConnectsIsClosedAfterTheHandshakeTimeout() throws Exception {
+        start(TransportOptions.loopback().withHandshakeTimeout(Duration.ofMillis(500)));
+        open("sendrecv");
+        await().atMost(Duration.ofSeconds(5)).until(() -> listener.closed.size() == 1);
+        assertThat(listener.closed.get(0)).contains("did not complete within 500 ms");
+        assertThat(peer.isClosed()).isTrue();
+        assertThat(transport.peers()).isEmpty();
+    }
+
+    @Test
+    void aNominatedPeerWithoutDtlsIsClosedAfterTheHandshakeTimeout() throws Exception {
+        start(TransportOptions.loopback().withHandshakeTimeout(Duration.ofMillis(800)));
+        open("sendrecv");
+        client.nominate(local, server());
+        await().atMost(Duration.ofSeconds(5)).until(() -> listener.closed.size() == 1);
+        assertThat(listener.connected.get()).isZero();
+        // the ufrag is forgotten: a check gets no answer now
+        assertThat(peer.isClosed()).isTrue();
+    }
+
+    @Test
+    void aPeerThatStopsItsChecksLosesConsent() throws Exception {
+        start(TransportOptions.loopback().withConsentTimeout(Duration.ofSeconds(1)));
+        open("sendrecv");
+        client.connect(local, server());
+        await().atMost(Duration.ofSeconds(10)).until(peer::connected);
+        client.keepAlive(false);
+        await().atMost(Duration.ofSeconds(5)).until(() -> listener.closed.size() == 1);
+        assertThat(listener.closed.get(0)).contains("consent");
+    }
+
+    @Test
+    void closingThePeerSendsByeAndCloseNotify() throws Exception {
+        connect("sendrecv");
+        peer.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> !client.received(Bye.class).isEmpty() && client.dtlsClosed);
+        assertThat(listener.closed).containsExactly("closed by the server");
+        assertThat(transport.peers()).isEmpty();
+    }
+
+    @Test
+    void theServerSeesTheClientClose() throws Exception {
+        connect("sendrecv");
+        client.close();
+        await().atMost(Duration.ofSeconds(5)).until(() -> listener.closed.size() == 1);
+        assertThat(listener.closed.get(0)).contains("closed DTLS");
+    }
+}
