@@ -1,5 +1,7 @@
 package dev.amphi.transcode;
 
+import dev.amphi.transcode.interactive.InteractiveStats;
+
 /**
  * Counters of a program since it started.
  *
@@ -17,10 +19,24 @@ package dev.amphi.transcode;
  * @param ladderDrops       program frames the ladder dropped for every rung because an encoder was
  *                          still {@code LadderEncoder.DEPTH} frames behind (the last resort)
  * @param shedLevel         how much tile work is shed now: 0 (none) to 3 (keyframes only)
+ * @param interactive       the real-time rendition for the speakers: frames encoded, keyframes
+ *                          forced, Opus mix frames encoded, subscriber drops, encode time and delay
  */
 public record ProgramStats(long frames, long lateFrames, int speakers, int visibleSpeakers, long decodedVideo,
                            long droppedVideo, long hiddenVideoDrops, long droppedAudio, long shedVideo,
-                           long ladderDrops, int shedLevel) {
+                           long ladderDrops, int shedLevel, InteractiveStats interactive) {
+
+    public ProgramStats {
+        java.util.Objects.requireNonNull(interactive, "interactive");
+    }
+
+    /** Counters of a program without an interactive rendition's work. */
+    public ProgramStats(long frames, long lateFrames, int speakers, int visibleSpeakers, long decodedVideo,
+                        long droppedVideo, long hiddenVideoDrops, long droppedAudio, long shedVideo,
+                        long ladderDrops, int shedLevel) {
+        this(frames, lateFrames, speakers, visibleSpeakers, decodedVideo, droppedVideo, hiddenVideoDrops, droppedAudio,
+                shedVideo, ladderDrops, shedLevel, InteractiveStats.NONE);
+    }
 
     /** Counters of a program that sheds nothing (the fields before overload shedding existed). */
     public ProgramStats(long frames, long lateFrames, int speakers, int visibleSpeakers, long decodedVideo,
