@@ -166,7 +166,8 @@ public interface RoomProgram extends AutoCloseable {
 
         /**
          * Size and bitrate of the interactive rendition ({@link RoomProgram#interactive()}), default
-         * 640x360 at 800 kbit/s; even, at most the canvas and 1920x1080, 100 kbit/s..20 Mbit/s.
+         * 640x360 (the canvas's size when the canvas is smaller) at 800 kbit/s; even, at most the canvas
+         * and 1920x1080, 100 kbit/s..20 Mbit/s.
          */
         Builder interactiveVideo(int width, int height, int bitsPerSecond);
 

@@ -33,6 +33,8 @@ final class RoomProgramBuilder implements RoomProgram.Builder {
     int interactiveWidth = 640;
     int interactiveHeight = 360;
     int interactiveBitrate = 800_000;
+    /** {@link #interactiveVideo} was called: a size larger than the canvas is an error, not shrunk to it. */
+    boolean interactiveSet;
 
     RoomProgramBuilder(String room) {
         Objects.requireNonNull(room, "room");
@@ -169,6 +171,7 @@ final class RoomProgramBuilder implements RoomProgram.Builder {
         this.interactiveWidth = w;
         this.interactiveHeight = h;
         this.interactiveBitrate = bitsPerSecond;
+        this.interactiveSet = true;
         return this;
     }
 
@@ -204,6 +207,10 @@ final class RoomProgramBuilder implements RoomProgram.Builder {
         long gop90k = segmentDuration.toNanos() * 9 / 100_000;
         if (gop90k * fps % 90_000 != 0) {
             throw new IllegalStateException("segment duration " + segmentDuration + " is not a whole number of frames at " + fps + " fps");
+        }
+        if (!interactiveSet && (interactiveWidth > width || interactiveHeight > height)) {
+            interactiveWidth = width; // a canvas smaller than the default size: the canvas as it is
+            interactiveHeight = height;
         }
         if (interactiveWidth > width || interactiveHeight > height) {
             throw new IllegalStateException("interactive video " + interactiveWidth + "x" + interactiveHeight
