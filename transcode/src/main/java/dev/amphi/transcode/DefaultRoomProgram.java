@@ -4,6 +4,8 @@ import dev.amphi.media.MediaSink;
 import dev.amphi.transcode.encode.EncoderSettings;
 import dev.amphi.transcode.encode.LadderEncoder;
 import dev.amphi.transcode.encode.PresetChooser;
+import dev.amphi.transcode.interactive.InteractiveProgram;
+import dev.amphi.transcode.interactive.InteractiveRendition;
 import dev.amphi.transcode.layout.Layout;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,7 @@ final class DefaultRoomProgram implements RoomProgram, ProgramFrames {
     private final ProgramClock clock;
     private final SpeakerRoster roster;
     private final FrameTicker ticker;
+    private final InteractiveRendition interactive;
 
     /** {@link #start} succeeded; guarded by this. */
     private boolean started;
@@ -65,6 +68,9 @@ final class DefaultRoomProgram implements RoomProgram, ProgramFrames {
         this.roster = new SpeakerRoster(cfg, clock, decoders, () -> t[0].layoutChanged());
         this.ticker = new FrameTicker(cfg, clock, roster, gopFrames);
         t[0] = ticker;
+        this.interactive = new InteractiveRendition(room, cfg.width, cfg.height, new InteractiveRendition.VideoSettings(
+                cfg.interactiveWidth, cfg.interactiveHeight, cfg.interactiveBitrate, "veryfast", cfg.fps, (int) gopFrames));
+        ticker.interactive(interactive);
     }
 
     @Override
@@ -173,12 +179,18 @@ final class DefaultRoomProgram implements RoomProgram, ProgramFrames {
         LadderEncoder l = p == null ? null : p.ladder;
         return new ProgramStats(frames, clock.lateFrames(), t.speakers(), ticker.visible(), t.decoded(), t.droppedVideo(),
                 t.hidden(), t.droppedAudio(), t.shed(), l == null ? 0 : l.droppedFrames(), ticker.shedLevel(),
-                t.audioDecoded(), t.silentSkips(), t.errors());
+                t.audioDecoded(), t.silentSkips(), t.errors(), interactive.stats());
+    }
+
+    @Override
+    public InteractiveProgram interactive() {
+        return interactive;
     }
 
     @Override
     public void close() {
         clock.stop();
+        interactive.close();
         roster.closeAll();
         if (ownDecoders) {
             decoders.shutdownNow();

@@ -4,6 +4,7 @@ import dev.amphi.media.MediaPacket;
 import dev.amphi.transcode.audio.SpeakerAudio;
 import dev.amphi.transcode.encode.LadderEncoder;
 import dev.amphi.transcode.frame.Picture;
+import dev.amphi.transcode.interactive.InteractiveRendition;
 import dev.amphi.transcode.layout.Layout;
 import dev.amphi.transcode.layout.LayoutEngine;
 import dev.amphi.transcode.layout.TilePlacement;
@@ -40,6 +41,7 @@ final class FrameTicker {
     private final long gopFrames;
 
     private volatile ProgramPipeline pipeline;
+    private volatile InteractiveRendition interactive;
     private volatile Layout layout;
     private volatile boolean layoutDirty = true;
     private volatile String active;
@@ -67,6 +69,11 @@ final class FrameTicker {
     /** The opened pipeline the frames are made with; before the first frame. */
     void pipeline(ProgramPipeline p) {
         this.pipeline = p;
+    }
+
+    /** The real-time rendition each frame's canvas and audio also go to (while it has subscribers). */
+    void interactive(InteractiveRendition r) {
+        this.interactive = r;
     }
 
     /** The next frame lays the room out again (a speaker came or went). */
@@ -147,7 +154,12 @@ final class FrameTicker {
         for (Speaker s : all) {
             audios.add(s.audio);
         }
+        InteractiveRendition live = interactive;
+        pipe.mixer.keepParts(live != null && live.wantsAudio()); // mix-minus needs each speaker's part
         pipe.mixer.mix(audios, s0, count, mixBuffer);
+        if (live != null) {
+            live.audio(pipe.mixer, mixBuffer, s0, count);
+        }
         for (MediaPacket p : pipe.aac.encode(mixBuffer, 0, count, s0)) {
             if (p.pts() >= 0) { // the encoder's priming frame sits before the program's start
                 cfg.output.audio().onPacket(p);
@@ -176,6 +188,9 @@ final class FrameTicker {
         var tap = clock.canvasTap();
         if (tap != null) {
             tap.accept(canvas);
+        }
+        if (live != null) {
+            live.video(canvas, pts);
         }
         ladder.submit(pts, idr);
     }

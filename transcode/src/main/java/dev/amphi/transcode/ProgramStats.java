@@ -1,5 +1,7 @@
 package dev.amphi.transcode;
 
+import dev.amphi.transcode.interactive.InteractiveStats;
+
 /**
  * Counters of a program since it started.
  *
@@ -21,24 +23,30 @@ package dev.amphi.transcode;
  * @param silentAudioSkips  audio packets not decoded because the sender's audio level said silence
  *                          (WebRTC's audio-level header extension), all speakers
  * @param decodeErrors      video and audio packets that could not be decoded (corrupt data), all speakers
+ * @param interactive       the real-time rendition for the speakers: frames encoded, keyframes
+ *                          forced, Opus mix frames encoded, subscriber drops, encode time and delay
  */
 public record ProgramStats(long frames, long lateFrames, int speakers, int visibleSpeakers, long decodedVideo,
                            long droppedVideo, long hiddenVideoDrops, long droppedAudio, long shedVideo,
                            long ladderDrops, int shedLevel, long decodedAudio, long silentAudioSkips,
-                           long decodeErrors) {
+                           long decodeErrors, InteractiveStats interactive) {
 
-    /** Counters without the audio decoding ones (the fields before WebRTC speakers). */
+    public ProgramStats {
+        java.util.Objects.requireNonNull(interactive, "interactive");
+    }
+
+    /** Counters without the audio decoding ones and without an interactive rendition's work. */
     public ProgramStats(long frames, long lateFrames, int speakers, int visibleSpeakers, long decodedVideo,
                         long droppedVideo, long hiddenVideoDrops, long droppedAudio, long shedVideo,
                         long ladderDrops, int shedLevel) {
         this(frames, lateFrames, speakers, visibleSpeakers, decodedVideo, droppedVideo, hiddenVideoDrops, droppedAudio,
-                shedVideo, ladderDrops, shedLevel, 0, 0, 0);
+                shedVideo, ladderDrops, shedLevel, 0, 0, 0, InteractiveStats.NONE);
     }
 
     /** Counters of a program that sheds nothing (the fields before overload shedding existed). */
     public ProgramStats(long frames, long lateFrames, int speakers, int visibleSpeakers, long decodedVideo,
                         long droppedVideo, long hiddenVideoDrops, long droppedAudio) {
         this(frames, lateFrames, speakers, visibleSpeakers, decodedVideo, droppedVideo, hiddenVideoDrops, droppedAudio,
-                0, 0, 0, 0, 0, 0);
+                0, 0, 0);
     }
 }

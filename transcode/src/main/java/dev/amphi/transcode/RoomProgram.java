@@ -3,6 +3,7 @@ package dev.amphi.transcode;
 import dev.amphi.media.MediaSink;
 import dev.amphi.transcode.encode.Rung;
 import dev.amphi.transcode.encode.VideoCodec;
+import dev.amphi.transcode.interactive.InteractiveProgram;
 import dev.amphi.transcode.layout.Layout;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +24,21 @@ import java.util.concurrent.ExecutorService;
  * decoders fall behind, audio only past twice the queue, counted); the ladder encodes on its own
  * threads. The sinks returned by {@link #join} may be called from any thread (e.g. Netty event
  * loops) and never block.
+ *
+ * <p>Real time, for the speakers themselves (WebRTC): {@link #interactive()} is the program back to
+ * them within a frame or two, apart from the HLS ladder and costing nothing until someone
+ * subscribes. {@code interactive().subscribe(speakerId, videoSink, audioSink)} returns a
+ * subscription (close it to leave): the video sink gets the canvas scaled to 640x360 (see
+ * {@link Builder#interactiveVideo}) as H.264 Constrained Baseline AVCC packets from libx264
+ * {@code tune=zerolatency}, starting at an IDR, with SPS/PPS in band before every IDR and an IDR
+ * every segment duration; the audio sink gets 20 ms Opus packets (48 kHz mono) of the room without
+ * {@code speakerId}'s own voice while that speaker is one of the mixed loudest, else of the common
+ * mix (a null {@code speakerId}: a listener, the common mix). With N mixed speakers at most N+1
+ * Opus encoders run, and only those someone listens to. {@code interactive().requestKeyframe()}
+ * (a browser's PLI/FIR) forces an IDR at the next frame, at most one per 500 ms of program time;
+ * requests within that merge. Sinks are called on the rendition's delivery threads behind bounded
+ * queues (a slow subscriber drops, counted in {@link ProgramStats#interactive()}) and must not
+ * block; they get {@code onEnd} when the program closes.
  */
 public interface RoomProgram extends AutoCloseable {
 
@@ -76,6 +92,12 @@ public interface RoomProgram extends AutoCloseable {
 
     /** Counters for metrics and tests. */
     ProgramStats stats();
+
+    /**
+     * The program back to the room's speakers in real time (see above and {@link InteractiveProgram});
+     * usable before {@link #start} and from any thread. Subscriptions end with the program.
+     */
+    InteractiveProgram interactive();
 
     /** Stops the clock, ends the outputs' playlists and frees every native resource. */
     @Override
@@ -141,6 +163,13 @@ public interface RoomProgram extends AutoCloseable {
          * A clock drives one program.
          */
         Builder clock(ProgramClock clock);
+
+        /**
+         * Size and bitrate of the interactive rendition ({@link RoomProgram#interactive()}), default
+         * 640x360 (the canvas's size when the canvas is smaller) at 800 kbit/s; even, at most the canvas
+         * and 1920x1080, 100 kbit/s..20 Mbit/s.
+         */
+        Builder interactiveVideo(int width, int height, int bitsPerSecond);
 
         /** Where the program goes. Required. */
         Builder output(ProgramOutput output);

@@ -30,6 +30,11 @@ final class RoomProgramBuilder implements RoomProgram.Builder {
     ExecutorService decodeExecutor;
     ProgramOutput output;
     ProgramListener listener = new ProgramListener() { };
+    int interactiveWidth = 640;
+    int interactiveHeight = 360;
+    int interactiveBitrate = 800_000;
+    /** {@link #interactiveVideo} was called: a size larger than the canvas is an error, not shrunk to it. */
+    boolean interactiveSet;
 
     RoomProgramBuilder(String room) {
         Objects.requireNonNull(room, "room");
@@ -156,6 +161,21 @@ final class RoomProgramBuilder implements RoomProgram.Builder {
     }
 
     @Override
+    public RoomProgram.Builder interactiveVideo(int w, int h, int bitsPerSecond) {
+        if (w < 16 || h < 16 || w > 1920 || h > 1080 || (w & 1) != 0 || (h & 1) != 0) {
+            throw new IllegalArgumentException("interactive video must be even and within 16x16..1920x1080, got " + w + "x" + h);
+        }
+        if (bitsPerSecond < 100_000 || bitsPerSecond > 20_000_000) {
+            throw new IllegalArgumentException("interactive video bitrate must be within 100000..20000000, got " + bitsPerSecond);
+        }
+        this.interactiveWidth = w;
+        this.interactiveHeight = h;
+        this.interactiveBitrate = bitsPerSecond;
+        this.interactiveSet = true;
+        return this;
+    }
+
+    @Override
     public RoomProgram.Builder clock(ProgramClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         return this;
@@ -187,6 +207,14 @@ final class RoomProgramBuilder implements RoomProgram.Builder {
         long gop90k = segmentDuration.toNanos() * 9 / 100_000;
         if (gop90k * fps % 90_000 != 0) {
             throw new IllegalStateException("segment duration " + segmentDuration + " is not a whole number of frames at " + fps + " fps");
+        }
+        if (!interactiveSet && (interactiveWidth > width || interactiveHeight > height)) {
+            interactiveWidth = width; // a canvas smaller than the default size: the canvas as it is
+            interactiveHeight = height;
+        }
+        if (interactiveWidth > width || interactiveHeight > height) {
+            throw new IllegalStateException("interactive video " + interactiveWidth + "x" + interactiveHeight
+                    + " is larger than the " + width + "x" + height + " canvas");
         }
         for (var r : ladder) {
             if (r.width() > width || r.height() > height) {

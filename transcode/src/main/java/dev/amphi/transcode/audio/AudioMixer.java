@@ -49,6 +49,10 @@ public final class AudioMixer {
     private final Map<String, Channel> channels = new HashMap<>();
     private volatile Map<String, Double> levels = Map.of();
     private double limiterEnvelope;
+    /** Mix-minus: keep each mixed speaker's part of the chunk (see {@link #keepParts}); mixer thread. */
+    private boolean keepParts;
+    private final List<Channel> parted = new ArrayList<>();
+    private int partFrames;
 
     public AudioMixer() {
         this(DEFAULT_LOUDEST);
@@ -101,8 +105,12 @@ public final class AudioMixer {
         choose(active);
 
         java.util.Arrays.fill(out, 0, 2 * frames, 0f);
+        parted.clear();
+        partFrames = frames;
         for (Channel ch : active) {
-            ch.addInto(out, frames);
+            if (ch.addInto(out, frames, keepParts) && keepParts) {
+                parted.add(ch);
+            }
         }
         limit(out, frames);
 
@@ -127,6 +135,50 @@ public final class AudioMixer {
             }
         }
         return Set.copyOf(ids);
+    }
+
+    /**
+     * Mix-minus support: while on, every {@link #mix} also keeps the part each mixed speaker added
+     * to the chunk (its samples at its gain), for {@link #mixWithout}. Off by default (it costs a
+     * copy of each mixed speaker's chunk). Mixer thread.
+     */
+    public void keepParts(boolean keep) {
+        this.keepParts = keep;
+        if (!keep) {
+            parted.clear();
+        }
+    }
+
+    /**
+     * The speakers heard in the last chunk's mix, fading ones included (a speaker not listed added
+     * nothing to it). Filled only while {@link #keepParts} is on; mixer thread.
+     */
+    public List<String> lastMixed() {
+        List<String> ids = new ArrayList<>(parted.size());
+        for (Channel ch : parted) {
+            ids.add(ch.id);
+        }
+        return ids;
+    }
+
+    /**
+     * Writes the last chunk's mix without {@code speakerId}'s part into {@code out[0 .. 2 * frames)}
+     * (interleaved stereo, the same length as the last {@link #mix}), before the limiter: the caller
+     * limits it. Needs {@link #keepParts}; mixer thread.
+     */
+    public void mixWithout(String speakerId, float[] out) {
+        int n = 2 * partFrames;
+        if (out.length < n) {
+            throw new IllegalArgumentException("cannot write " + partFrames + " frames into " + out.length + " floats");
+        }
+        java.util.Arrays.fill(out, 0, n, 0f);
+        for (Channel ch : parted) {
+            if (!ch.id.equals(speakerId)) {
+                for (int i = 0; i < n; i++) {
+                    out[i] += ch.part[i];
+                }
+            }
+        }
     }
 
     private void choose(List<Channel> active) {
@@ -166,6 +218,7 @@ public final class AudioMixer {
     private static final class Channel {
         final String id;
         float[] buffer = new float[0];
+        float[] part = new float[0];
         double power;
         float gain;
         float target;
@@ -183,24 +236,38 @@ public final class AudioMixer {
             return levelDbfs() + (target > 0 ? HYSTERESIS_DB : 0);
         }
 
-        void addInto(float[] out, int frames) {
+        /** Adds this speaker at its gain; true if it is in the mix (its part kept when {@code keep}). */
+        boolean addInto(float[] out, int frames, boolean keep) {
             if (gain == 0f && target == 0f) {
-                return;
+                return false;
+            }
+            if (keep && part.length < 2 * frames) {
+                part = new float[2 * frames];
             }
             if (silent) {
                 float span = frames * GAIN_STEP;
                 gain = gain < target ? Math.min(target, gain + span) : Math.max(target, gain - span);
-                return;
+                if (keep) {
+                    java.util.Arrays.fill(part, 0, 2 * frames, 0f);
+                }
+                return true;
             }
             float g = gain;
             for (int i = 0; i < frames; i++) {
                 if (g != target) {
                     g = g < target ? Math.min(target, g + GAIN_STEP) : Math.max(target, g - GAIN_STEP);
                 }
-                out[2 * i] += g * buffer[2 * i];
-                out[2 * i + 1] += g * buffer[2 * i + 1];
+                float l = g * buffer[2 * i];
+                float r = g * buffer[2 * i + 1];
+                out[2 * i] += l;
+                out[2 * i + 1] += r;
+                if (keep) {
+                    part[2 * i] = l;
+                    part[2 * i + 1] = r;
+                }
             }
             gain = g;
+            return true;
         }
     }
 }

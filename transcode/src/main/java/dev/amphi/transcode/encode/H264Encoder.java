@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * no scene-cut keyframes: an IDR comes exactly every {@link EncoderSettings#gopFrames()} frames
  * counted from the previous IDR, and whenever the caller forces one. Two encoders fed the same frames with the same {@code forceIdr} decisions therefore
  * put their IDRs on exactly the same pts, which the HLS ladder relies on. SPS and PPS go to the
- * {@link #config()} (global header), not in-band.
+ * {@link #config()} (global header), not in-band (an {@link #interactive} encoder repeats them before each IDR too).
  *
  * <p>Output packets carry pts = the input pts (the time base is 1/90000), dts strictly increasing.
  * Packets come out with the encoder's delay (frame threads, lookahead), in decode order.
@@ -70,6 +70,8 @@ public final class H264Encoder implements VideoEncoder {
     private final EncoderSettings settings;
     private final String name;
     private final AvcConfig config;
+    /** Low-latency interactive mode: see {@link #interactive}. */
+    private final boolean interactive;
     private AVCodecContext ctx;
     private AVPacket packet;
 
@@ -95,6 +97,24 @@ public final class H264Encoder implements VideoEncoder {
      *                                  here (e.g. {@code h264_nvenc} without an NVIDIA GPU)
      */
     public H264Encoder(int width, int height, int bitrate, EncoderSettings s) {
+        this(width, height, bitrate, s, false);
+    }
+
+    /**
+     * A libx264 encoder for real-time viewers (WebRTC): Constrained Baseline, {@code tune=zerolatency}
+     * (no lookahead, no frame-thread delay: one packet out per frame in), one thread, a GOP of
+     * {@code gopFrames} (and an IDR whenever forced), and SPS and PPS in band before every IDR as
+     * well as in the {@link #config()}.
+     *
+     * @param preset an x264 preset, e.g. {@code veryfast}
+     */
+    public static H264Encoder interactive(int width, int height, int bitrate, String preset, int fps, int gopFrames) {
+        return new H264Encoder(width, height, bitrate, new EncoderSettings(VideoCodec.LIBX264, preset, fps, gopFrames, 1),
+                true);
+    }
+
+    private H264Encoder(int width, int height, int bitrate, EncoderSettings s, boolean interactive) {
+        this.interactive = interactive;
         if (width < 16 || height < 16 || width > 7680 || height > 7680 || ((width | height) & 1) != 0) {
             throw new IllegalArgumentException("encoder size must be even and within 16..7680, got " + width + "x" + height);
         }
@@ -131,6 +151,10 @@ public final class H264Encoder implements VideoEncoder {
                     av_dict_set(opts, "forced-idr", "1", 0);
                     av_dict_set(opts, "x264-params", "keyint=" + s.gopFrames() + ":min-keyint=" + s.gopFrames()
                             + ":scenecut=0:bframes=0:open-gop=0", 0);
+                    if (interactive) {
+                        av_dict_set(opts, "tune", "zerolatency", 0);
+                        av_dict_set(opts, "profile", "baseline", 0);
+                    }
                 }
                 case OPENH264 -> {
                     av_dict_set(opts, "rc_mode", "bitrate", 0);
@@ -263,7 +287,7 @@ public final class H264Encoder implements VideoEncoder {
         byte[] bytes = new byte[packet.size()];
         packet.data().get(bytes);
         List<byte[]> nals = NalUnits.splitAnnexB(bytes);
-        List<byte[]> kept = new ArrayList<>(nals.size());
+        List<byte[]> kept = new ArrayList<>(nals.size() + 2);
         boolean keyframe = false;
         for (byte[] nal : nals) {
             int type = NalUnits.type(nal);
@@ -275,6 +299,11 @@ public final class H264Encoder implements VideoEncoder {
         }
         if (kept.isEmpty()) {
             return null;
+        }
+        if (keyframe && interactive) { // a viewer that joins at this IDR needs nothing else
+            List<byte[]> sets = new ArrayList<>(config.sps());
+            sets.addAll(config.pps());
+            kept.addAll(0, sets);
         }
         long pts = packet.pts();
         long dts = packet.dts() == AV_NOPTS_VALUE ? pts : packet.dts();
