@@ -1,0 +1,474 @@
+// The speaker page, /join/{room}: camera and microphone preview, device pickers, then one
+// RTCPeerConnection per WHIP session (whip.js): a send-and-receive session that carries the
+// camera and microphone in and the room's program (video and the room's sound without this
+// speaker's voice) back; a send-only session "NAME (screen)" while sharing the screen; or, for a
+// speaker who publishes with OBS, one receive-only session with ?speaker=NAME.
+//
+// State, for CSS and tests, on <body>: data-state = idle | joining | joined | reconnecting | error
+// (data-error = the refusal's kind while in error), data-mode = speak | listen, data-mic and
+// data-camera = on | off, data-share = off | starting | on. The program plays in #program.
+// window.amphiJoin gives tests and the console the live objects (peer connections, streams).
+(function () {
+  'use strict';
+  var CONNECT_MS = 15000;         // a session that does not connect within this is retried
+  var DISCONNECTED_MS = 3000;     // 'disconnected' for this long counts as a drop
+  var BACKOFF_MIN_MS = 1000;
+  var BACKOFF_MAX_MS = 30000;
+  var NAME_KEY = 'amphi.join.name';  // only the display name is remembered, never the key
+
+  var parts = location.pathname.split('/').filter(Boolean);
+  var room = decodeURIComponent(parts[parts.length - 1] || '');
+  function $(id) { return document.getElementById(id); }
+  var body = document.body;
+  var program = $('program'), preview = $('preview');
+  var overlay = $('overlay'), overlayTitle = $('overlay-title'), overlayDetail = $('overlay-detail');
+  var setup = $('setup'), controls = $('call-controls');
+  var cameraSelect = $('camera-select'), micSelect = $('mic-select');
+  var nameInput = $('name'), keyInput = $('key'), listenOnly = $('listen-only'), joinButton = $('join');
+  var muteButton = $('mute'), cameraButton = $('camera-toggle'), shareButton = $('share'), leaveButton = $('leave');
+  var statusLine = $('status'), errorLine = $('error');
+
+  var local = null;       // MediaStream: the camera and microphone
+  var key = null;         // the room key, in memory only
+  var main = null;        // Session: camera + mic in, program back (or the program only)
+  var screen = null;      // Session: the shared screen
+  var screenTrack = null;
+
+  $('title').textContent = room;
+  document.title = 'Join ' + room + ' · Amphi';
+
+  // ---- state shown to the user -------------------------------------------------------------
+  function setState(state, status, title, detail) {
+    body.dataset.state = state;
+    if (state !== 'error') delete body.dataset.error;
+    var inCall = state === 'joining' || state === 'joined' || state === 'reconnecting';
+    setup.hidden = inCall;
+    controls.hidden = !inCall;
+    statusLine.textContent = status || '';
+    if (state !== 'error') errorLine.textContent = '';
+    overlay.hidden = !title;
+    overlayTitle.textContent = title || '';
+    overlayDetail.textContent = detail || '';
+  }
+
+  function fail(failure) {
+    body.dataset.error = failure.kind || 'server';
+    setState('error', '');
+    errorLine.textContent = failure.message || String(failure);
+    if (failure.kind === 'key') {
+      key = null;  // a refused key is forgotten; the field asks for it again
+      keyInput.placeholder = '';
+      keyInput.focus();
+    }
+  }
+
+  function setFlag(name, on, button, onLabel, offLabel) {
+    body.dataset[name] = on ? 'on' : 'off';
+    if (button) {
+      button.setAttribute('aria-pressed', on ? 'false' : 'true');
+      button.querySelector('span').textContent = on ? onLabel : offLabel;
+    }
+  }
+
+  // ---- camera and microphone ---------------------------------------------------------------
+  function mediaConstraints(kind) {
+    var chosen = kind === 'video' ? cameraSelect.value : micSelect.value;
+    var c = kind === 'video'
+      ? { width: { ideal: 640 }, height: { ideal: 360 }, frameRate: { ideal: 30 } }
+      : { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
+    if (chosen) c.deviceId = { exact: chosen };
+    return c;
+  }
+
+  function track(kind) {
+    if (!local) return null;
+    return (kind === 'video' ? local.getVideoTracks() : local.getAudioTracks())[0] || null;
+  }
+
+  function startPreview() {
+    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
+      return Promise.reject(new Error('This page needs a secure address (https:// or localhost) to use the camera and microphone.'));
+    }
+    var tries = [{ audio: mediaConstraints('audio'), video: mediaConstraints('video') },
+      { audio: mediaConstraints('audio') }, { video: mediaConstraints('video') }];
+    function attempt(i, lastError) {
+      if (i >= tries.length) return Promise.reject(lastError);
+      return navigator.mediaDevices.getUserMedia(tries[i]).catch(function (err) {
+        if (err && err.name === 'NotAllowedError') throw err;
+        return attempt(i + 1, err);
+      });
+    }
+    return attempt(0).then(function (stream) {
+      stopLocal();
+      delete body.dataset.media;
+      local = stream;
+      applyEnabled();
+      preview.srcObject = stream;
+      return listDevices();
+    });
+  }
+
+  function stopLocal() {
+    if (local) local.getTracks().forEach(function (t) { t.stop(); });
+    local = null;
+    preview.srcObject = null;
+  }
+
+  function listDevices() {
+    return navigator.mediaDevices.enumerateDevices().then(function (devices) {
+      fill(cameraSelect, devices.filter(function (d) { return d.kind === 'videoinput'; }), track('video'), 'Camera');
+      fill(micSelect, devices.filter(function (d) { return d.kind === 'audioinput'; }), track('audio'), 'Microphone');
+    });
+  }
+
+  function fill(select, devices, current, fallback) {
+    var using = current && current.getSettings ? current.getSettings().deviceId : '';
+    select.textContent = '';
+    devices.forEach(function (d, i) {
+      var o = document.createElement('option');
+      o.value = d.deviceId;
+      o.textContent = d.label || fallback + ' ' + (i + 1);
+      select.appendChild(o);
+    });
+    if (using) select.value = using;
+    select.disabled = devices.length === 0;
+  }
+
+  // A new device replaces the track in the preview and, while joined, in the sender (no renegotiation).
+  function switchDevice(kind) {
+    if (!local) return startPreview().catch(mediaError);
+    var c = {};
+    c[kind] = mediaConstraints(kind);
+    return navigator.mediaDevices.getUserMedia(c).then(function (stream) {
+      var fresh = kind === 'video' ? stream.getVideoTracks()[0] : stream.getAudioTracks()[0];
+      var old = track(kind);
+      if (old) {
+        local.removeTrack(old);
+        old.stop();
+      }
+      local.addTrack(fresh);
+      applyEnabled();
+      preview.srcObject = local;
+      return main ? main.replace(kind, fresh) : null;
+    }).catch(mediaError);
+  }
+
+  function applyEnabled() {
+    var a = track('audio'), v = track('video');
+    if (a) a.enabled = body.dataset.mic === 'on';
+    if (v) v.enabled = body.dataset.camera === 'on';
+  }
+
+  function mediaError(err) {
+    var name = err && err.name;
+    var text = name === 'NotAllowedError' ? 'The browser was not allowed to use the camera and microphone; allow them for this site and reload.'
+      : name === 'NotFoundError' ? 'No camera or microphone was found.'
+        : name === 'NotReadableError' ? 'The camera or microphone is in use by another program.'
+          : (err && err.message) || String(err);
+    errorLine.textContent = text;
+    body.dataset.media = 'none';
+  }
+
+  // ---- one WHIP session, with reconnection -------------------------------------------------
+  // opts: {query, direction: sendrecv | sendonly | recvonly, tracks: () => {audio, video}, onTrack,
+  //        onUpdate(state, detail)} where state is joining | joined | reconnecting | error.
+  function Session(opts) {
+    this.opts = opts;
+    this.pc = null;
+    this.location = null;
+    this.attempt = 0;
+    this.timer = null;
+    this.closed = false;
+    this.everJoined = false;
+  }
+
+  Session.prototype.start = function () {
+    this.opts.onUpdate('joining');
+    this.connect();
+  };
+
+  Session.prototype.connect = function () {
+    var self = this;
+    clearTimeout(this.timer);
+    AmphiWhip.iceServers(room, key).then(function (iceServers) {
+      if (self.closed) return null;
+      var pc = new RTCPeerConnection({ iceServers: iceServers, bundlePolicy: 'max-bundle' });
+      self.pc = pc;
+      self.location = null;
+      ['audio', 'video'].forEach(function (kind) {
+        var t = self.opts.tracks ? self.opts.tracks()[kind] : null;  // the current ones, after device switches
+        if (self.opts.direction === 'recvonly') {
+          pc.addTransceiver(kind, { direction: 'recvonly' });
+        } else if (t) {
+          pc.addTransceiver(t, { direction: self.opts.direction, streams: [local || new MediaStream([t])] });
+        } else if (self.opts.direction === 'sendrecv') {
+          pc.addTransceiver(kind, { direction: 'sendrecv' });  // nothing to send yet; the program still comes back
+        }
+      });
+      pc.ontrack = function (ev) {
+        if (self.pc === pc && self.opts.onTrack) self.opts.onTrack(ev.track);
+      };
+      pc.onconnectionstatechange = function () { self.watch(pc); };
+      self.timer = setTimeout(function () { self.drop(pc, 'the media connection did not open'); }, CONNECT_MS);
+      return AmphiWhip.publish(pc, room, key, self.opts.query).then(function (created) {
+        if (self.closed || self.pc !== pc) {
+          AmphiWhip.remove(created.location, key);
+          return;
+        }
+        self.location = created.location;
+      });
+    }).catch(function (failure) {
+      if (self.closed) return;
+      if (!(failure instanceof AmphiWhip.Failure)) {
+        failure = new AmphiWhip.Failure(0, 'server', 'Joining failed: ' + (failure && failure.message || failure), true);
+      }
+      if (self.everJoined && failure.retry) {
+        self.retry(failure.message);
+      } else {
+        self.close();
+        self.opts.onUpdate('error', failure);
+      }
+    });
+  };
+
+  Session.prototype.watch = function (pc) {
+    var self = this;
+    if (pc !== this.pc || this.closed) return;
+    var s = pc.connectionState;
+    if (s === 'connected') {
+      clearTimeout(this.timer);
+      this.attempt = 0;
+      this.everJoined = true;
+      this.opts.onUpdate('joined');
+    } else if (s === 'failed') {
+      this.drop(pc, 'the connection failed');
+    } else if (s === 'disconnected') {
+      clearTimeout(this.timer);
+      this.timer = setTimeout(function () { self.drop(pc, 'the connection was lost'); }, DISCONNECTED_MS);
+    }
+  };
+
+  // The session is gone for the browser: start a new one with the same name, which the server
+  // gives the speaker's tile back to. The old one is not DELETEd (that would mean leaving).
+  Session.prototype.drop = function (pc, why) {
+    if (pc !== this.pc || this.closed) return;
+    this.everJoined = true;  // the server took us: from here on, refusals that can pass are retried
+    this.pc = null;
+    pc.close();
+    this.retry(why);
+  };
+
+  Session.prototype.retry = function (why) {
+    var self = this;
+    this.attempt++;
+    var delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * Math.pow(2, this.attempt - 1));
+    delay = Math.round(delay * (0.8 + Math.random() * 0.4));  // spread a whole room's reconnections
+    this.opts.onUpdate('reconnecting', { why: why, attempt: this.attempt, delayMs: delay });
+    clearTimeout(this.timer);
+    this.timer = setTimeout(function () { self.connect(); }, delay);
+  };
+
+  Session.prototype.retryNow = function () {
+    if (!this.closed && !this.pc && this.attempt > 0) this.connect();
+  };
+
+  Session.prototype.replace = function (kind, t) {
+    if (!this.pc) return null;
+    var tr = this.pc.getTransceivers().find(function (x) {
+      return x.receiver.track && x.receiver.track.kind === kind && x.direction !== 'recvonly';
+    });
+    return tr ? tr.sender.replaceTrack(t) : null;
+  };
+
+  Session.prototype.close = function () {
+    this.closed = true;
+    clearTimeout(this.timer);
+    if (this.pc) this.pc.close();
+    this.pc = null;
+  };
+
+  Session.prototype.leave = function () {
+    var where = this.location;
+    this.close();
+    this.location = null;
+    return AmphiWhip.remove(where, key);
+  };
+
+  // ---- joining, the call, leaving ----------------------------------------------------------
+  function onMainUpdate(state, detail) {
+    if (state === 'joining') {
+      setState('joining', 'Joining ' + room + '…', 'Joining…', '');
+    } else if (state === 'joined') {
+      setState('joined', (body.dataset.mode === 'listen' ? 'Listening to ' : 'You are in ') + room + '.',
+        program.videoWidth ? '' : 'Waiting for the room\'s picture…', '');
+      if (program.videoWidth) overlay.hidden = true;
+    } else if (state === 'reconnecting') {
+      setState('reconnecting', 'Reconnecting (' + detail.why + '); try ' + detail.attempt + ' in ' +
+        Math.max(1, Math.round(detail.delayMs / 1000)) + ' s.', 'Reconnecting…',
+        'The connection to the room was lost; it comes back by itself.');
+    } else if (state === 'error') {
+      main = null;
+      stopShare();
+      program.srcObject = null;
+      fail(detail);
+      showPreviewIfSpeaking();
+    }
+  }
+
+  function onProgramTrack(t) {
+    var stream = program.srcObject instanceof MediaStream ? program.srcObject : new MediaStream();
+    stream.getTracks().forEach(function (old) {
+      if (old.kind === t.kind && old !== t) stream.removeTrack(old);
+    });
+    stream.addTrack(t);
+    if (program.srcObject !== stream) program.srcObject = stream;
+    program.play().catch(function () {});
+  }
+
+  program.addEventListener('resize', function () {
+    if (body.dataset.state === 'joined' && program.videoWidth) overlay.hidden = true;
+  });
+
+  function join(ev) {
+    ev.preventDefault();
+    var name = nameInput.value.trim();
+    var listen = listenOnly.checked;
+    var typed = keyInput.value;
+    keyInput.value = '';
+    if (typed) key = typed;
+    errorLine.textContent = '';
+    if (!key) return fail({ kind: 'key', message: 'Enter the room key.' });
+    if (!name && !listen) {
+      errorLine.textContent = 'Enter your name: it is shown on your tile.';
+      nameInput.focus();
+      return;
+    }
+    if (!listen && !local) return fail({ kind: 'media', message: 'There is no camera or microphone to send; ' +
+        'allow them and reload, or choose to just listen.' });
+    try { localStorage.setItem(NAME_KEY, name); } catch (e) { /* private mode */ }
+    keyInput.placeholder = 'kept from your last join';
+    body.dataset.mode = listen ? 'listen' : 'speak';
+    main = new Session({
+      query: listen ? { speaker: name } : { name: name },
+      direction: listen ? 'recvonly' : 'sendrecv',
+      tracks: listen ? null : function () { return { audio: track('audio'), video: track('video') }; },
+      onTrack: onProgramTrack,
+      onUpdate: onMainUpdate
+    });
+    main.start();
+  }
+
+  function leave() {
+    stopShare();
+    if (main) main.leave();
+    main = null;
+    program.srcObject = null;
+    setState('idle', 'You left ' + room + '.');
+    showPreviewIfSpeaking();
+    joinButton.focus();
+  }
+
+  function showPreviewIfSpeaking() {
+    if (listenOnly.checked) {
+      stopLocal();
+    } else if (!local) {
+      startPreview().catch(mediaError);
+    }
+  }
+
+  // ---- screen sharing: a second WHIP session named "NAME (screen)" -------------------------
+  function startShare() {
+    if (!navigator.mediaDevices.getDisplayMedia) {
+      errorLine.textContent = 'This browser cannot share the screen.';
+      return;
+    }
+    body.dataset.share = 'starting';
+    navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15, max: 30 } }, audio: false }).then(function (stream) {
+      if (!main) {
+        stream.getTracks().forEach(function (t) { t.stop(); });
+        return;
+      }
+      screenTrack = stream.getVideoTracks()[0];
+      screenTrack.contentHint = 'detail';
+      screenTrack.addEventListener('ended', stopShare);  // the browser's own "Stop sharing"
+      screen = new Session({
+        query: { name: nameInput.value.trim() + ' (screen)' },
+        direction: 'sendonly',
+        tracks: function () { return { video: screenTrack }; },
+        onUpdate: function (state, detail) {
+          if (state === 'joined') {
+            setFlag('share', true, shareButton, 'Stop sharing', 'Share screen');
+          } else if (state === 'error') {
+            screen = null;
+            stopShare();
+            errorLine.textContent = 'Screen sharing stopped: ' + detail.message;
+          }
+        }
+      });
+      screen.start();
+      setFlag('share', true, shareButton, 'Stop sharing', 'Share screen');
+      body.dataset.share = 'starting';
+    }).catch(function (err) {
+      body.dataset.share = 'off';
+      if (err && err.name !== 'NotAllowedError') errorLine.textContent = 'Screen sharing failed: ' + err.message;
+    });
+  }
+
+  function stopShare() {
+    if (screen) screen.leave();
+    screen = null;
+    if (screenTrack) screenTrack.stop();
+    screenTrack = null;
+    setFlag('share', false, shareButton, 'Stop sharing', 'Share screen');
+    body.dataset.share = 'off';
+  }
+
+  // ---- wiring --------------------------------------------------------------------------------
+  setup.addEventListener('submit', join);
+  leaveButton.addEventListener('click', leave);
+  muteButton.addEventListener('click', function () {
+    setFlag('mic', body.dataset.mic !== 'on', muteButton, 'Mute', 'Unmute');
+    applyEnabled();
+    statusLine.textContent = body.dataset.mic === 'on' ? 'Microphone on.' : 'Microphone muted.';
+  });
+  cameraButton.addEventListener('click', function () {
+    setFlag('camera', body.dataset.camera !== 'on', cameraButton, 'Stop video', 'Start video');
+    applyEnabled();
+    statusLine.textContent = body.dataset.camera === 'on' ? 'Camera on.' : 'Camera off.';
+  });
+  shareButton.addEventListener('click', function () {
+    if (body.dataset.share === 'off') startShare(); else stopShare();
+  });
+  cameraSelect.addEventListener('change', function () { switchDevice('video'); });
+  micSelect.addEventListener('change', function () { switchDevice('audio'); });
+  listenOnly.addEventListener('change', function () {
+    $('name-label').textContent = listenOnly.checked ? 'Your speaker name (as in your stream)' : 'Your name';
+    cameraSelect.disabled = micSelect.disabled = listenOnly.checked;
+    showPreviewIfSpeaking();
+    if (!listenOnly.checked) listDevices().catch(function () {});
+  });
+  if (navigator.mediaDevices && navigator.mediaDevices.addEventListener) {
+    navigator.mediaDevices.addEventListener('devicechange', function () { if (local) listDevices(); });
+  }
+  window.addEventListener('online', function () {
+    if (main) main.retryNow();
+    if (screen) screen.retryNow();
+  });
+  window.addEventListener('pagehide', function () {
+    if (screen) screen.leave();
+    if (main) main.leave();
+  });
+
+  try { nameInput.value = new URLSearchParams(location.search).get('name') || localStorage.getItem(NAME_KEY) || ''; } catch (e) { /* none */ }
+  setState('idle', '');
+  startPreview().catch(mediaError);
+
+  window.amphiJoin = {
+    room: room,
+    get local() { return local; },
+    get pc() { return main && main.pc; },
+    get location() { return main && main.location; },
+    get screenPc() { return screen && screen.pc; },
+    get screenLocation() { return screen && screen.location; }
+  };
+})();
