@@ -1,5 +1,5 @@
 // The speaker page, /join/{room}: camera and microphone preview, device pickers, then one
-// RTCPeerConnection per WHIP session (whip.js): a send-and-receive session that carries the
+// RTCPeerConnection per WHIP session (session.js, whip.js): a send-and-receive session that carries the
 // camera and microphone in and the room's program (video and the room's sound without this
 // speaker's voice) back; a send-only session "NAME (screen)" while sharing the screen; or, for a
 // speaker who publishes with OBS, one receive-only session with ?speaker=NAME.
@@ -10,10 +10,6 @@
 // window.amphiJoin gives tests and the console the live objects (peer connections, streams).
 (function () {
   'use strict';
-  var CONNECT_MS = 15000;         // a session that does not connect within this is retried
-  var DISCONNECTED_MS = 3000;     // 'disconnected' for this long counts as a drop
-  var BACKOFF_MIN_MS = 1000;
-  var BACKOFF_MAX_MS = 30000;
   var NAME_KEY = 'amphi.join.name';  // only the display name is remembered, never the key
 
   var parts = location.pathname.split('/').filter(Boolean);
@@ -62,6 +58,7 @@
     }
   }
 
+  // Mic and camera: the button is pressed (aria-pressed) while the device is off.
   function setFlag(name, on, button, onLabel, offLabel) {
     body.dataset[name] = on ? 'on' : 'off';
     if (button) {
@@ -169,131 +166,6 @@
     body.dataset.media = 'none';
   }
 
-  // ---- one WHIP session, with reconnection -------------------------------------------------
-  // opts: {query, direction: sendrecv | sendonly | recvonly, tracks: () => {audio, video}, onTrack,
-  //        onUpdate(state, detail)} where state is joining | joined | reconnecting | error.
-  function Session(opts) {
-    this.opts = opts;
-    this.pc = null;
-    this.location = null;
-    this.attempt = 0;
-    this.timer = null;
-    this.closed = false;
-    this.everJoined = false;
-  }
-
-  Session.prototype.start = function () {
-    this.opts.onUpdate('joining');
-    this.connect();
-  };
-
-  Session.prototype.connect = function () {
-    var self = this;
-    clearTimeout(this.timer);
-    AmphiWhip.iceServers(room, key).then(function (iceServers) {
-      if (self.closed) return null;
-      var pc = new RTCPeerConnection({ iceServers: iceServers, bundlePolicy: 'max-bundle' });
-      self.pc = pc;
-      self.location = null;
-      ['audio', 'video'].forEach(function (kind) {
-        var t = self.opts.tracks ? self.opts.tracks()[kind] : null;  // the current ones, after device switches
-        if (self.opts.direction === 'recvonly') {
-          pc.addTransceiver(kind, { direction: 'recvonly' });
-        } else if (t) {
-          pc.addTransceiver(t, { direction: self.opts.direction, streams: [local || new MediaStream([t])] });
-        } else if (self.opts.direction === 'sendrecv') {
-          pc.addTransceiver(kind, { direction: 'sendrecv' });  // nothing to send yet; the program still comes back
-        }
-      });
-      pc.ontrack = function (ev) {
-        if (self.pc === pc && self.opts.onTrack) self.opts.onTrack(ev.track);
-      };
-      pc.onconnectionstatechange = function () { self.watch(pc); };
-      self.timer = setTimeout(function () { self.drop(pc, 'the media connection did not open'); }, CONNECT_MS);
-      return AmphiWhip.publish(pc, room, key, self.opts.query).then(function (created) {
-        if (self.closed || self.pc !== pc) {
-          AmphiWhip.remove(created.location, key);
-          return;
-        }
-        self.location = created.location;
-      });
-    }).catch(function (failure) {
-      if (self.closed) return;
-      if (!(failure instanceof AmphiWhip.Failure)) {
-        failure = new AmphiWhip.Failure(0, 'server', 'Joining failed: ' + (failure && failure.message || failure), true);
-      }
-      if (self.everJoined && failure.retry) {
-        self.retry(failure.message);
-      } else {
-        self.close();
-        self.opts.onUpdate('error', failure);
-      }
-    });
-  };
-
-  Session.prototype.watch = function (pc) {
-    var self = this;
-    if (pc !== this.pc || this.closed) return;
-    var s = pc.connectionState;
-    if (s === 'connected') {
-      clearTimeout(this.timer);
-      this.attempt = 0;
-      this.everJoined = true;
-      this.opts.onUpdate('joined');
-    } else if (s === 'failed') {
-      this.drop(pc, 'the connection failed');
-    } else if (s === 'disconnected') {
-      clearTimeout(this.timer);
-      this.timer = setTimeout(function () { self.drop(pc, 'the connection was lost'); }, DISCONNECTED_MS);
-    }
-  };
-
-  // The session is gone for the browser: start a new one with the same name, which the server
-  // gives the speaker's tile back to. The old one is not DELETEd (that would mean leaving).
-  Session.prototype.drop = function (pc, why) {
-    if (pc !== this.pc || this.closed) return;
-    this.everJoined = true;  // the server took us: from here on, refusals that can pass are retried
-    this.pc = null;
-    pc.close();
-    this.retry(why);
-  };
-
-  Session.prototype.retry = function (why) {
-    var self = this;
-    this.attempt++;
-    var delay = Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * Math.pow(2, this.attempt - 1));
-    delay = Math.round(delay * (0.8 + Math.random() * 0.4));  // spread a whole room's reconnections
-    this.opts.onUpdate('reconnecting', { why: why, attempt: this.attempt, delayMs: delay });
-    clearTimeout(this.timer);
-    this.timer = setTimeout(function () { self.connect(); }, delay);
-  };
-
-  Session.prototype.retryNow = function () {
-    if (!this.closed && !this.pc && this.attempt > 0) this.connect();
-  };
-
-  Session.prototype.replace = function (kind, t) {
-    if (!this.pc) return null;
-    var tr = this.pc.getTransceivers().find(function (x) {
-      return x.receiver.track && x.receiver.track.kind === kind && x.direction !== 'recvonly';
-    });
-    return tr ? tr.sender.replaceTrack(t) : null;
-  };
-
-  Session.prototype.close = function () {
-    this.closed = true;
-    clearTimeout(this.timer);
-    if (this.pc) this.pc.close();
-    this.pc = null;
-  };
-
-  Session.prototype.leave = function () {
-    var where = this.location;
-    this.close();
-    this.location = null;
-    return AmphiWhip.remove(where, key);
-  };
-
   // ---- joining, the call, leaving ----------------------------------------------------------
   function onMainUpdate(state, detail) {
     if (state === 'joining') {
@@ -348,7 +220,10 @@
     try { localStorage.setItem(NAME_KEY, name); } catch (e) { /* private mode */ }
     keyInput.placeholder = 'kept from your last join';
     body.dataset.mode = listen ? 'listen' : 'speak';
-    main = new Session({
+    main = new AmphiSession({
+      room: room,
+      key: function () { return key; },
+      stream: local,
       query: listen ? { speaker: name } : { name: name },
       direction: listen ? 'recvonly' : 'sendrecv',
       tracks: listen ? null : function () { return { audio: track('audio'), video: track('video') }; },
@@ -382,7 +257,7 @@
       errorLine.textContent = 'This browser cannot share the screen.';
       return;
     }
-    body.dataset.share = 'starting';
+    shareState('starting');
     navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15, max: 30 } }, audio: false }).then(function (stream) {
       if (!main) {
         stream.getTracks().forEach(function (t) { t.stop(); });
@@ -391,13 +266,16 @@
       screenTrack = stream.getVideoTracks()[0];
       screenTrack.contentHint = 'detail';
       screenTrack.addEventListener('ended', stopShare);  // the browser's own "Stop sharing"
-      screen = new Session({
+      screen = new AmphiSession({
+        room: room,
+        key: function () { return key; },
+        stream: stream,
         query: { name: nameInput.value.trim() + ' (screen)' },
         direction: 'sendonly',
         tracks: function () { return { video: screenTrack }; },
         onUpdate: function (state, detail) {
           if (state === 'joined') {
-            setFlag('share', true, shareButton, 'Stop sharing', 'Share screen');
+            shareState('on');
           } else if (state === 'error') {
             screen = null;
             stopShare();
@@ -406,10 +284,8 @@
         }
       });
       screen.start();
-      setFlag('share', true, shareButton, 'Stop sharing', 'Share screen');
-      body.dataset.share = 'starting';
     }).catch(function (err) {
-      body.dataset.share = 'off';
+      shareState('off');
       if (err && err.name !== 'NotAllowedError') errorLine.textContent = 'Screen sharing failed: ' + err.message;
     });
   }
@@ -419,8 +295,14 @@
     screen = null;
     if (screenTrack) screenTrack.stop();
     screenTrack = null;
-    setFlag('share', false, shareButton, 'Stop sharing', 'Share screen');
-    body.dataset.share = 'off';
+    shareState('off');
+  }
+
+  // data-share: off | starting | on; the button is pressed (and stops sharing) unless off.
+  function shareState(state) {
+    body.dataset.share = state;
+    shareButton.setAttribute('aria-pressed', state === 'off' ? 'false' : 'true');
+    shareButton.querySelector('span').textContent = state === 'off' ? 'Share screen' : 'Stop sharing';
   }
 
   // ---- wiring --------------------------------------------------------------------------------

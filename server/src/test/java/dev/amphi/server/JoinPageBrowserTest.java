@@ -98,6 +98,10 @@ class JoinPageBrowserTest {
     void previewPlaysAndThePickersListAndSwitchTheFakeDevices() {
         openStageWithPreview();
         assertThat(browser.findElement(By.id("title")).getText()).isEqualTo("stage");
+        for (WebElement control : browser.findElements(By.cssSelector("input, select, button, video"))) {
+            assertThat(control.getAccessibleName()).as("accessible name of #%s", control.getAttribute("id")).isNotBlank();
+        }
+        assertThat(browser.findElement(By.id("status")).getAttribute("role")).isEqualTo("status");
         long frames = previewFrames();
         new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(() -> "preview frames beyond " + frames)
                 .until(b -> previewFrames() > frames + 10);
