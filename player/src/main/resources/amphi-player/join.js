@@ -347,6 +347,15 @@
 
   window.amphiJoin = {
     room: room,
+    // Sends `stream` (e.g. a canvas's captureStream with a clock drawn in it, for latency tests)
+    // instead of the camera and microphone, in the preview and, while joined, to the room.
+    setSource: function (stream) {
+      stopLocal();
+      local = stream;
+      applyEnabled();
+      preview.srcObject = stream;
+      if (main) ['audio', 'video'].forEach(function (kind) { if (track(kind)) main.replace(kind, track(kind)); });
+    },
     get local() { return local; },
     get pc() { return main && main.pc; },
     get location() { return main && main.location; },

@@ -24,6 +24,7 @@
     this.timer = null;
     this.closed = false;
     this.everJoined = false;
+    this.generation = 0;  // each connect() is one; an older one's late results are dropped
   }
 
   Session.prototype.start = function () {
@@ -33,10 +34,15 @@
 
   Session.prototype.connect = function () {
     var self = this;
+    var gen = ++this.generation;
+    var pc = null;
+    function current() { return !self.closed && gen === self.generation; }
     clearTimeout(this.timer);
+    if (this.pc) this.pc.close();
+    this.pc = null;
     AmphiWhip.iceServers(this.opts.room, this.opts.key()).then(function (iceServers) {
-      if (self.closed) return null;
-      var pc = new RTCPeerConnection({ iceServers: iceServers, bundlePolicy: 'max-bundle' });
+      if (!current()) return null;
+      pc = new RTCPeerConnection({ iceServers: iceServers, bundlePolicy: 'max-bundle' });
       self.pc = pc;
       self.location = null;
       ['audio', 'video'].forEach(function (kind) {
@@ -55,14 +61,16 @@
       pc.onconnectionstatechange = function () { self.watch(pc); };
       self.timer = setTimeout(function () { self.drop(pc, 'the media connection did not open'); }, CONNECT_MS);
       return AmphiWhip.publish(pc, self.opts.room, self.opts.key(), self.opts.query).then(function (created) {
-        if (self.closed || self.pc !== pc) {
-          AmphiWhip.remove(created.location, self.opts.key());
+        if (!current() || self.pc !== pc) {
+          AmphiWhip.remove(created.location, self.opts.key());  // left or replaced meanwhile
           return;
         }
         self.location = created.location;
       });
     }).catch(function (failure) {
-      if (self.closed) return;
+      if (!current() || (pc && self.pc !== pc)) return;  // left, or a newer attempt took over
+      if (pc) pc.close();  // this attempt's connection is of no use
+      self.pc = null;
       if (!(failure instanceof AmphiWhip.Failure)) {
         failure = new AmphiWhip.Failure(0, 'server', 'Joining failed: ' + (failure && failure.message || failure), true);
       }

@@ -110,6 +110,7 @@
         return pc.setRemoteDescription({ type: 'answer', sdp: answer }).then(function () {
           return { location: new URL(location, window.location.href).href };
         }, function (err) {
+          remove(location, key);  // the server made a session this browser cannot use
           throw new Failure(r.status, 'offer', 'This browser cannot use the server\'s answer (' + err.message + ').', false);
         });
       });
