@@ -216,7 +216,8 @@ final class HttpFrontend {
         if (path.startsWith("/api/")) {
             return "api";
         }
-        if (path.equals("/") || path.startsWith("/watch/") || path.startsWith("/player/") || path.startsWith("/webjars/")) {
+        if (path.equals("/") || path.startsWith("/watch/") || path.startsWith("/join/")
+                || path.startsWith("/player/") || path.startsWith("/webjars/")) {
             return "player";
         }
         if (path.equals("/health") || path.equals("/metrics")) {

@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * Serves the player's static files from the classpath ({@code amphi-player/} of the player jar
  * and the hls.js webjar): {@code /} (room list), {@code /watch/{room}} (the watch page; 404 for an
- * unknown room), {@code /player/NAME} and {@code /webjars/hls.js/VERSION/dist/hls.min.js}. Every
+ * unknown room), {@code /join/{room}} (the speaker page; 404 for an unknown room), {@code /player/NAME}
+ * and {@code /webjars/hls.js/VERSION/dist/hls.min.js}. Every
  * file is read once at construction (blocking, at start-up) and served from memory, so handlers
  * never touch the disk on an event loop.
  *
@@ -37,6 +38,7 @@ final class PlayerRoutes {
     private final Map<String, Asset> assets = new HashMap<>();
     private final Asset indexPage;
     private final Asset watchPage;
+    private final Asset joinPage;
 
     PlayerRoutes(RoomRegistry rooms) {
         this.rooms = rooms;
@@ -51,23 +53,26 @@ final class PlayerRoutes {
         assets.put(HLS_JS, load("META-INF/resources" + HLS_JS, "public, max-age=31536000, immutable"));
         indexPage = assets.get("/player/index.html");
         watchPage = assets.get("/player/watch.html");
-        if (indexPage == null || watchPage == null) {
-            throw new IllegalStateException(ROOT + "assets.txt must list index.html and watch.html");
+        joinPage = assets.get("/player/join.html");
+        if (indexPage == null || watchPage == null || joinPage == null) {
+            throw new IllegalStateException(ROOT + "assets.txt must list index.html, watch.html and join.html");
         }
     }
 
     void mount(Router router) {
         for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.HEAD)) {
             router.route(method, "/").handler(ctx -> send(ctx, indexPage));
-            router.route(method, "/watch/:room").handler(this::watch);
+            router.route(method, "/watch/:room").handler(ctx -> roomPage(ctx, watchPage));
+            router.route(method, "/join/:room").handler(ctx -> roomPage(ctx, joinPage));
             router.route(method, "/player/*").handler(ctx -> asset(ctx, ctx.normalizedPath()));
             router.route(method, "/webjars/*").handler(ctx -> asset(ctx, ctx.normalizedPath()));
         }
     }
 
-    private void watch(RoutingContext ctx) {
+    /** A page about one room: served for a room that exists, 404 otherwise. */
+    private void roomPage(RoutingContext ctx, Asset page) {
         if (rooms.byName(ctx.pathParam("room")).isPresent()) {
-            send(ctx, watchPage);
+            send(ctx, page);
         } else {
             HttpFrontend.notFound(ctx, "no such room");
         }

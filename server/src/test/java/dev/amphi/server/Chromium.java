@@ -20,8 +20,15 @@ final class Chromium {
     private Chromium() {
     }
 
-    /** A fresh headless browser with its own profile directory, a 1280x900 window, autoplay allowed. */
-    static WebDriver open(Path profile) {
+    /** Chromium's flags for a page that uses the camera and microphone: fake devices, granted without asking. */
+    static final String[] FAKE_MEDIA = {"--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream=device-count=2",
+        "--allow-loopback-in-peer-connection"};
+
+    /**
+     * A fresh headless browser with its own profile directory, a 1280x900 window, autoplay allowed,
+     * and {@code extraArguments} as more command-line flags (e.g. {@link #FAKE_MEDIA}).
+     */
+    static WebDriver open(Path profile, String... extraArguments) {
         assertThat(Files.isExecutable(BINARY) && Files.isExecutable(DRIVER))
                 .as("the browser tests need Debian's chromium and chromium-driver (%s, %s); bin/test installs them, "
                         + "or run: apt-get install -y chromium chromium-driver", BINARY, DRIVER)
@@ -33,6 +40,7 @@ final class Chromium {
                 "--autoplay-policy=no-user-gesture-required", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--no-first-run", "--mute-audio",
                 "--window-size=1280,900", "--user-data-dir=" + profile);
+        options.addArguments(extraArguments);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
         WebDriver browser = new ChromeDriver(service, options);

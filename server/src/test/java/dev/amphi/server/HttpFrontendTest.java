@@ -114,6 +114,19 @@ class HttpFrontendTest {
     }
 
     @Test
+    void servesTheSpeakerPageForKnownRoomsOnly() throws Exception {
+        HttpResponse<Buffer> r = get("/join/talk");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.getHeader("Content-Type")).isEqualTo("text/html; charset=utf-8");
+        assertThat(r.bodyAsString()).contains("id=\"preview\"", "id=\"program\"", "/player/whip.js", "/player/join.js");
+        assertThat(get("/player/join.js").getHeader("Content-Type")).isEqualTo("text/javascript; charset=utf-8");
+
+        HttpResponse<Buffer> missing = get("/join/ghost");
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.bodyAsString()).isEqualTo("no such room\n");
+    }
+
+    @Test
     void servesScriptsStylesAndHlsJsWithTheirContentTypes() throws Exception {
         assertThat(get("/player/watch.js").getHeader("Content-Type")).isEqualTo("text/javascript; charset=utf-8");
         assertThat(get("/player/rooms.js").getHeader("Content-Type")).isEqualTo("text/javascript; charset=utf-8");
