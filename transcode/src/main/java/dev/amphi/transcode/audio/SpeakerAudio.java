@@ -28,9 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One speaker's audio on the program clock: decodes the speaker's AAC packets (FFmpeg's native
- * decoder) or Opus packets (FFmpeg's native decoder too; a new configuration, a codec
- * switch included, opens a new decoder), resamples them to 48 kHz stereo float ({@link Resampler}) and writes them into a ring
+ * One speaker's audio on the program clock: decodes the speaker's AAC or Opus packets (FFmpeg's
+ * native decoders, {@link AudioDecoders}; a new configuration, a codec switch included, opens a new
+ * decoder), resamples them to 48 kHz stereo float ({@link Resampler}) and writes them into a ring
  * buffer at program sample {@code programPts * 48000 / 90000}, from which the mixer reads.
  *
  * <p>Placement: consecutive frames are written back to back, so rounding and jitter in the
