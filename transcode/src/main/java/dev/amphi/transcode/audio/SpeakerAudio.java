@@ -28,9 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One speaker's audio on the program clock: decodes the speaker's AAC packets (FFmpeg's native
- * decoder) or Opus packets (FFmpeg's native decoder too; a new configuration, a codec
- * switch included, opens a new decoder), resamples them to 48 kHz stereo float ({@link Resampler}) and writes them into a ring
+ * One speaker's audio on the program clock: decodes the speaker's AAC or Opus packets (FFmpeg's
+ * native decoders, {@link AudioDecoders}; a new configuration, a codec switch included, opens a new
+ * decoder), resamples them to 48 kHz stereo float ({@link Resampler}) and writes them into a ring
  * buffer at program sample {@code programPts * 48000 / 90000}, from which the mixer reads.
  *
  * <p>Placement: consecutive frames are written back to back, so rounding and jitter in the
@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * frame's program position is more than {@link #RESYNC_FRAMES} away from where the previous one
  * ended, the stream resynchronises on the frame's own position: a jump forward leaves silence, a
  * jump backward overwrites. A source clock drifting against the program clock is thus corrected
- * in steps of at most that size (no resampling compensation yet).
+ * in steps of at most that size (no resampling compensation yet). Opus packets come with
+ * sample-exact timestamps (RTP's 48 kHz clock), so their tolerance is {@link #OPUS_RESYNC_FRAMES}:
+ * a lost packet leaves its own place silent instead of shifting everything after it earlier.
  *
  * <p>Silence by the sender's word: a packet whose {@link MediaPacket#audioLevel() audio level}
  * (RTP header extension, WebRTC) is {@code silentLevel} -dBov or quieter is not decoded once
@@ -60,6 +62,8 @@ public final class SpeakerAudio implements AutoCloseable {
     public static final int DEFAULT_RING_MILLIS = 4000;
     /** Largest distance, in program samples (50 ms), absorbed by writing frames back to back. */
     public static final int RESYNC_FRAMES = AudioFormat.SAMPLE_RATE / 20;
+    /** The same for Opus packets, whose timestamps are exact: 1 ms. */
+    public static final int OPUS_RESYNC_FRAMES = AudioFormat.SAMPLE_RATE / 1000;
     /**
      * Default {@code silentLevel}: packets at -70 dBov or quieter are silence. Speech sits around
      * -20..-40 dBov and its quietest tails above -60; a microphone with noise suppression idles below
@@ -308,6 +312,7 @@ public final class SpeakerAudio implements AutoCloseable {
         av_packet_unref(packet);
         FfmpegException.checkDecoder(rc, "avcodec_send_packet(audio)");
         long placeAt = AudioFormat.sampleOf(programPts);
+        int tolerance = decoderConfig instanceof OpusConfig ? OPUS_RESYNC_FRAMES : RESYNC_FRAMES;
         while (true) {
             rc = avcodec_receive_frame(decoder, frame);
             if (rc == AVERROR_EAGAIN() || rc == AVERROR_EOF()) {
@@ -321,7 +326,7 @@ public final class SpeakerAudio implements AutoCloseable {
                 int frames = resampler.convert(frame);
                 float[] out = resampler.output();
                 decodedFrames.incrementAndGet();
-                place(placeAt, out, frames);
+                place(placeAt, tolerance, out, frames);
                 placeAt = nextSample;
             } finally {
                 av_frame_unref(frame);
@@ -336,7 +341,8 @@ public final class SpeakerAudio implements AutoCloseable {
     private void skipSilent(MediaPacket audio, long programPts) {
         silentSkips.incrementAndGet();
         int frames = AudioPackets.programFrames(audio);
-        long start = position(AudioFormat.sampleOf(programPts), frames);
+        int tolerance = audio.config() instanceof OpusConfig ? OPUS_RESYNC_FRAMES : RESYNC_FRAMES;
+        long start = position(AudioFormat.sampleOf(programPts), tolerance, frames);
         double power = Math.pow(10, -audio.audioLevel() / 10.0);
         ringLock.lock();
         try {
@@ -347,9 +353,9 @@ public final class SpeakerAudio implements AutoCloseable {
     }
 
     /** Where frames meant for {@code target} go: back to back with the last ones, or re-placed. */
-    private long position(long target, int frames) {
+    private long position(long target, int tolerance, int frames) {
         long start;
-        if (synced && Math.abs(target - nextSample) <= RESYNC_FRAMES) {
+        if (synced && Math.abs(target - nextSample) <= tolerance) {
             start = nextSample;
         } else {
             if (synced) {
@@ -362,8 +368,8 @@ public final class SpeakerAudio implements AutoCloseable {
         return start;
     }
 
-    private void place(long target, float[] pcm, int frames) {
-        long start = position(target, frames);
+    private void place(long target, int tolerance, float[] pcm, int frames) {
+        long start = position(target, tolerance, frames);
         ringLock.lock();
         try {
             ring.write(start, pcm, 0, frames);

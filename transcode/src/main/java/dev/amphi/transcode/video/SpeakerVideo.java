@@ -34,8 +34,8 @@ import org.bytedeco.ffmpeg.global.avutil;
  * this tile's work in steps, each counted in {@link #shedFrames()}: {@value #SHED_NONREF} drops
  * non-reference pictures before the decoder and skips the deblocking filter (H.264, by its NAL
  * headers; a VP8 stream's refresh flags sit in its compressed header, so there the decoder itself
- * skips such frames, uncounted: browsers' single-layer VP8 refreshes the last frame every frame,
- * so there are rarely any), {@value #SHED_HALF}
+ * skips such frames, uncounted: the upper temporal layer of a screen share or simulcast stream;
+ * browsers' single-layer VP8 refreshes the last frame every frame), {@value #SHED_HALF}
  * also scales and shows only every second decoded picture, {@value #SHED_KEYFRAMES} decodes and shows
  * keyframes only (the tile changes once a GOP). Back at a lower level, decoding resumes at the
  * next keyframe where pictures were skipped that later ones refer to.

@@ -23,10 +23,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The decoding half of a speaker's tile (see {@link SpeakerVideo} for the rules): holds packets
- * until the speaker is laid out, drops them while it is hidden or shed, decodes the rest with
- * a {@link VideoDecoder} opened from the packets' configuration (H.264 or VP8, reduced for a small
- * tile; a new configuration, a codec switch included, starts over at a keyframe), scales each picture to the tile's size and
- * offers it to the {@link PictureHandoff}. {@link #onPacket} runs serially on one decode worker;
+ * until the speaker is laid out, drops them while it is hidden or shed, decodes the rest with a
+ * {@link VideoDecoder} opened from the packets' configuration (H.264 or VP8, reduced for a small
+ * tile; a new configuration, a codec switch included, starts over at a keyframe), scales each
+ * picture to the tile's size and offers it to the {@link PictureHandoff}. {@link #onPacket} runs serially on one decode worker;
  * {@link #target}, {@link #shed} and {@link #discontinuity} may be called from any thread.
  */
 final class TileDecoder implements AutoCloseable {

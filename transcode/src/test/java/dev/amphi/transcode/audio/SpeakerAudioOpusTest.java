@@ -150,6 +150,23 @@ class SpeakerAudioOpusTest {
     }
 
     @Test
+    void aLostOpusPacketLeavesItsOwnPlaceSilentAndWhatFollowsInPlace() {
+        List<MediaPacket> opus = WebRtcStreams.opus(440, 50, 2, i -> 0.5);
+        try (SpeakerAudio speaker = new SpeakerAudio("lossy")) {
+            for (int i = 0; i < opus.size(); i++) {
+                if (i != 20) { // lost on the way
+                    speaker.onPacket(opus.get(i), opus.get(i).pts());
+                }
+            }
+            float[] pcm = new float[RATE * 2];
+            assertThat(speaker.read(0, pcm, 0, 20 * 960)).isEqualTo(20 * 960);
+            assertThat(speaker.read(20 * 960, pcm, 0, 960)).as("packet 20's 20 ms").isZero();
+            assertThat(speaker.read(21 * 960, pcm, 0, 960)).as("packet 21 at its own place").isEqualTo(960);
+            assertThat(speaker.resyncs()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void malformedOpusPacketsAreCountedAndSkippedAndTheToneGoesOn() {
         List<MediaPacket> opus = WebRtcStreams.opus(440, 50, 2, i -> 0.5);
         byte[][] bad = {

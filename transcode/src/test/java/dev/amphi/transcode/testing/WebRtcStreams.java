@@ -61,6 +61,15 @@ public final class WebRtcStreams {
      * range Y, Cb, Cr) with a small moving block, a keyframe every {@code gop} frames.
      */
     public static List<MediaPacket> vp8(int width, int height, int frames, int gop, IntFunction<int[]> yuvOfFrame) {
+        return vp8(width, height, frames, gop, false, yuvOfFrame);
+    }
+
+    /**
+     * As above; with {@code twoLayers}, in two temporal layers as browsers send screen shares and
+     * simulcast: every second frame (the upper layer) updates no reference buffer.
+     */
+    public static List<MediaPacket> vp8(int width, int height, int frames, int gop, boolean twoLayers,
+                                        IntFunction<int[]> yuvOfFrame) {
         AVCodec codec = avcodec_find_encoder_by_name("libvpx");
         if (codec == null) {
             throw new IllegalStateException("this FFmpeg build has no libvpx encoder");
@@ -79,6 +88,10 @@ public final class WebRtcStreams {
             av_dict_set(opts, "cpu-used", "8", 0);
             av_dict_set(opts, "lag-in-frames", "0", 0);
             av_dict_set(opts, "auto-alt-ref", "0", 0);
+            if (twoLayers) {
+                av_dict_set(opts, "ts-parameters", "ts_number_layers=2:ts_target_bitrate=250,500:ts_rate_decimator=2,1:"
+                        + "ts_periodicity=2:ts_layer_id=0,1:ts_layering_mode=2", 0);
+            }
             check(avcodec_open2(ctx, codec, opts), "avcodec_open2(libvpx)");
             frame.format(AV_PIX_FMT_YUV420P).width(width).height(height);
             check(av_frame_get_buffer(frame, 0), "av_frame_get_buffer");

@@ -103,6 +103,24 @@ class SpeakerVideoVp8Test {
     }
 
     @Test
+    void aSmallVp8TileSkipsTheUpperTemporalLayerThatNothingRefersTo() {
+        List<MediaPacket> layered = WebRtcStreams.vp8(320, 180, 40, 20, true, i -> TestStreams.yuv(i < 20 ? RED : BLUE));
+        try (SpeakerVideo small = new SpeakerVideo("small"); SpeakerVideo large = new SpeakerVideo("large");
+             Picture canvas = Picture.allocate(320, 180)) {
+            small.target(160, 90);
+            large.target(320, 180);
+            feed(small, layered, 0, 39, 0);
+            feed(large, layered, 0, 39, 0);
+            assertThat(large.decodedFrames()).as("a full-size tile shows every frame").isEqualTo(40);
+            assertThat(small.errors()).isZero();
+            assertThat(small.decodedFrames()).as("the small tile: keyframes and the base layer, not most of the upper one")
+                    .isBetween(20L, 26L);
+            assertThat(small.drawInto(canvas, new Rect(0, 0, 160, 90), layered.get(39).pts())).isTrue();
+            assertThat(Pixels.near(canvas, 80, 30, TestStreams.yuv(BLUE), 12)).as(Pixels.describe(canvas, 80, 30)).isTrue();
+        }
+    }
+
+    @Test
     void aSmallVp8TileDecodesReducedAndStillShowsItsSpeaker() {
         try (SpeakerVideo v = new SpeakerVideo("small"); Picture canvas = Picture.allocate(320, 180)) {
             v.target(160, 90);
