@@ -23,6 +23,7 @@
   var nameInput = $('name'), keyInput = $('key'), listenOnly = $('listen-only'), joinButton = $('join');
   var muteButton = $('mute'), cameraButton = $('camera-toggle'), shareButton = $('share'), leaveButton = $('leave');
   var statusLine = $('status'), errorLine = $('error');
+  var meter = new AmphiMicMeter($('mic-level'));
 
   var local = null;       // MediaStream: the camera and microphone
   var key = null;         // the room key, in memory only
@@ -101,11 +102,13 @@
       local = stream;
       applyEnabled();
       preview.srcObject = stream;
+      meter.use(track('audio'));
       return listDevices();
     });
   }
 
   function stopLocal() {
+    meter.use(null);
     if (local) local.getTracks().forEach(function (t) { t.stop(); });
     local = null;
     preview.srcObject = null;
@@ -146,6 +149,7 @@
       local.addTrack(fresh);
       applyEnabled();
       preview.srcObject = local;
+      if (kind === 'audio') meter.use(fresh);
       return main ? main.replace(kind, fresh) : null;
     }).catch(mediaError);
   }
@@ -354,6 +358,7 @@
       local = stream;
       applyEnabled();
       preview.srcObject = stream;
+      meter.use(track('audio'));
       if (main) ['audio', 'video'].forEach(function (kind) { if (track(kind)) main.replace(kind, track(kind)); });
     },
     get local() { return local; },
