@@ -97,6 +97,10 @@
       });
     }
     return attempt(0).then(function (stream) {
+      if (listenOnly.checked) {  // chosen while the browser was opening the devices
+        stream.getTracks().forEach(function (t) { t.stop(); });
+        return null;
+      }
       stopLocal();
       delete body.dataset.media;
       local = stream;
@@ -151,7 +155,10 @@
       preview.srcObject = local;
       if (kind === 'audio') meter.use(fresh);
       return main ? main.replace(kind, fresh) : null;
-    }).catch(mediaError);
+    }).catch(function (err) {
+      mediaError(err);
+      if (local) delete body.dataset.media;  // the devices in use still work
+    });
   }
 
   function applyEnabled() {
@@ -175,7 +182,8 @@
     if (state === 'joining') {
       setState('joining', 'Joining ' + room + '…', 'Joining…', '');
     } else if (state === 'joined') {
-      setState('joined', (body.dataset.mode === 'listen' ? 'Listening to ' : 'You are in ') + room + '.',
+      setState('joined', (body.dataset.mode === 'listen' ? 'Listening to ' : 'You are in ') + room + '.' +
+        (body.dataset.mode === 'speak' && body.dataset.mic === 'off' ? ' Your microphone is muted.' : ''),
         program.videoWidth ? '' : 'Waiting for the room\'s picture…', '');
       if (program.videoWidth) overlay.hidden = true;
     } else if (state === 'reconnecting') {
@@ -263,7 +271,7 @@
     }
     shareState('starting');
     navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15, max: 30 } }, audio: false }).then(function (stream) {
-      if (!main) {
+      if (!main || body.dataset.share === 'off') {  // left, or sharing cancelled while the browser asked
         stream.getTracks().forEach(function (t) { t.stop(); });
         return;
       }
@@ -328,6 +336,7 @@
   cameraSelect.addEventListener('change', function () { switchDevice('video'); });
   micSelect.addEventListener('change', function () { switchDevice('audio'); });
   listenOnly.addEventListener('change', function () {
+    body.dataset.mode = listenOnly.checked ? 'listen' : 'speak';
     $('name-label').textContent = listenOnly.checked ? 'Your speaker name (as in your stream)' : 'Your name';
     cameraSelect.disabled = micSelect.disabled = listenOnly.checked;
     showPreviewIfSpeaking();
