@@ -23,6 +23,7 @@
   var nameInput = $('name'), keyInput = $('key'), listenOnly = $('listen-only'), joinButton = $('join');
   var muteButton = $('mute'), cameraButton = $('camera-toggle'), shareButton = $('share'), leaveButton = $('leave');
   var statusLine = $('status'), errorLine = $('error');
+  var meter = new AmphiMicMeter($('mic-level'));
 
   var local = null;       // MediaStream: the camera and microphone
   var key = null;         // the room key, in memory only
@@ -96,16 +97,22 @@
       });
     }
     return attempt(0).then(function (stream) {
+      if (listenOnly.checked) {  // chosen while the browser was opening the devices
+        stream.getTracks().forEach(function (t) { t.stop(); });
+        return null;
+      }
       stopLocal();
       delete body.dataset.media;
       local = stream;
       applyEnabled();
       preview.srcObject = stream;
+      meter.use(track('audio'));
       return listDevices();
     });
   }
 
   function stopLocal() {
+    meter.use(null);
     if (local) local.getTracks().forEach(function (t) { t.stop(); });
     local = null;
     preview.srcObject = null;
@@ -146,8 +153,12 @@
       local.addTrack(fresh);
       applyEnabled();
       preview.srcObject = local;
+      if (kind === 'audio') meter.use(fresh);
       return main ? main.replace(kind, fresh) : null;
-    }).catch(mediaError);
+    }).catch(function (err) {
+      mediaError(err);
+      if (local) delete body.dataset.media;  // the devices in use still work
+    });
   }
 
   function applyEnabled() {
@@ -171,7 +182,8 @@
     if (state === 'joining') {
       setState('joining', 'Joining ' + room + '…', 'Joining…', '');
     } else if (state === 'joined') {
-      setState('joined', (body.dataset.mode === 'listen' ? 'Listening to ' : 'You are in ') + room + '.',
+      setState('joined', (body.dataset.mode === 'listen' ? 'Listening to ' : 'You are in ') + room + '.' +
+        (body.dataset.mode === 'speak' && body.dataset.mic === 'off' ? ' Your microphone is muted.' : ''),
         program.videoWidth ? '' : 'Waiting for the room\'s picture…', '');
       if (program.videoWidth) overlay.hidden = true;
     } else if (state === 'reconnecting') {
@@ -259,7 +271,7 @@
     }
     shareState('starting');
     navigator.mediaDevices.getDisplayMedia({ video: { frameRate: { ideal: 15, max: 30 } }, audio: false }).then(function (stream) {
-      if (!main) {
+      if (!main || body.dataset.share === 'off') {  // left, or sharing cancelled while the browser asked
         stream.getTracks().forEach(function (t) { t.stop(); });
         return;
       }
@@ -324,6 +336,7 @@
   cameraSelect.addEventListener('change', function () { switchDevice('video'); });
   micSelect.addEventListener('change', function () { switchDevice('audio'); });
   listenOnly.addEventListener('change', function () {
+    body.dataset.mode = listenOnly.checked ? 'listen' : 'speak';
     $('name-label').textContent = listenOnly.checked ? 'Your speaker name (as in your stream)' : 'Your name';
     cameraSelect.disabled = micSelect.disabled = listenOnly.checked;
     showPreviewIfSpeaking();
@@ -354,6 +367,7 @@
       local = stream;
       applyEnabled();
       preview.srcObject = stream;
+      meter.use(track('audio'));
       if (main) ['audio', 'video'].forEach(function (kind) { if (track(kind)) main.replace(kind, track(kind)); });
     },
     get local() { return local; },

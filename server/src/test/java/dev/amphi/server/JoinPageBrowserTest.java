@@ -21,7 +21,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The speaker page, /join/{room}, in headless Chromium with fake camera and microphone: the
- * preview plays, the device pickers list the devices and switch the camera, an unknown room is a
+ * preview plays, the microphone's level moves, the device pickers list the devices and switch the
+ * camera, an unknown room is a
  * 404. Joining is checked up to the WHIP request: the page's {@code fetch} is replaced by one that
  * records the request and answers the refusal under test, so the offer the page sends and the
  * error it shows are what a user would get, without a WebRTC server.
@@ -98,14 +99,16 @@ class JoinPageBrowserTest {
     void previewPlaysAndThePickersListAndSwitchTheFakeDevices() {
         openStageWithPreview();
         assertThat(browser.findElement(By.id("title")).getText()).isEqualTo("stage");
-        List<WebElement> shown = browser.findElements(By.cssSelector("input, select, button, video")).stream()
+        List<WebElement> shown = browser.findElements(By.cssSelector("input, select, button, video, meter")).stream()
                 .filter(WebElement::isDisplayed).toList();  // the call's controls and #program come when joined
         assertThat(shown).extracting(e -> e.getAttribute("id"))
-                .contains("camera-select", "mic-select", "name", "key", "listen-only", "join", "preview");
+                .contains("camera-select", "mic-select", "mic-level", "name", "key", "listen-only", "join", "preview");
         for (WebElement control : shown) {
             assertThat(control.getAccessibleName()).as("accessible name of #%s", control.getAttribute("id")).isNotBlank();
         }
         assertThat(browser.findElement(By.id("status")).getAttribute("role")).isEqualTo("status");
+        new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(() -> "the level meter hears the fake microphone's beeps")
+                .until(b -> ((Number) js("return document.getElementById('mic-level').value;")).doubleValue() > 0.2);
         long frames = previewFrames();
         new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(() -> "preview frames beyond " + frames)
                 .until(b -> previewFrames() > frames + 10);
