@@ -20,7 +20,11 @@ import dev.amphi.hls.HlsOrigin;
 import dev.amphi.ingest.rtmp.RtmpServer;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import dev.amphi.ingest.webrtc.transport.TransportOptions;
+import dev.amphi.ingest.webrtc.transport.WebRtcTransport;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -56,6 +60,8 @@ public final class AmphiServer implements AutoCloseable {
     static final Duration COMMENT_WINDOWS_KEPT = Duration.ofMinutes(2);
     /** How often due comment windows are published. */
     static final Duration COMMENT_PUBLISH_TICK = Duration.ofMillis(100);
+    /** WebRTC peers on the one UDP port, all rooms: speakers, their screens and listeners. */
+    static final int WEBRTC_MAX_PEERS = 2000;
 
     private final ServerConfig config;
     private final VertxOptions vertxOptions;
@@ -76,6 +82,7 @@ public final class AmphiServer implements AutoCloseable {
     private CommentHub comments;
     private CommentFeed commentFeed;
     private RtmpServer rtmp;
+    private WebRtcSpeakers webrtc;
     private volatile boolean rtmpUp;
     private boolean closed;
 
@@ -160,6 +167,8 @@ public final class AmphiServer implements AutoCloseable {
             }, 5, 5, TimeUnit.SECONDS);
         }
 
+        webrtc = startWebRtc(programs);
+
         vertx = Vertx.vertx(vertxOptions);
         ProgramApi programApi = ProgramApi.of(rooms, new RoomProgramControl(programs),
                 new ProgramApi.Limits(config.audience().maxEventStreams(), ProgramApi.Limits.defaults().heartbeat(),
@@ -193,7 +202,8 @@ public final class AmphiServer implements AutoCloseable {
         var router = HttpFrontend.router(vertx, rooms, origin, metrics,
                 new HttpFrontend.RtmpStatus(() -> rtmpUp, this::rtmpPort, this::rtmpsPort),
                 new HttpFrontend.HttpStatus(this::httpPort, this::httpsPort), programApi, !metricsApart,
-                List.of(commentFeed::mount, commentsApi::mount, moderation::mount, export::mount));
+                List.of(commentFeed::mount, commentsApi::mount, moderation::mount, export::mount,
+                        new WhipRoutes(rooms, webrtc)::mount));
         commentFeed.start();
         http = HttpServers.listen(vertx, config, router, metricsApart ? HttpFrontend.metricsRouter(vertx, metrics) : null,
                 metrics.httpConnections());
@@ -231,6 +241,42 @@ public final class AmphiServer implements AutoCloseable {
                 httpsPort() >= 0 ? ", HTTPS " + httpsPort() : "",
                 metricsPort() >= 0 ? ", metrics " + config.http().metricsBind().orElse(config.bind()) + ":" + metricsPort() : "",
                 all.size());
+    }
+
+    /** Binds the WebRTC port (when on) for the composited rooms' WebRTC speakers. */
+    private WebRtcSpeakers startWebRtc(Map<String, ProgramRoom> programs) throws IOException {
+        ServerConfig.WebRtc w = config.webrtc();
+        if (!w.enabled()) {
+            LOG.info("WebRTC is off (--webrtc-udp-port off)");
+            return new WebRtcSpeakers(null, programs, w.iceServers());
+        }
+        List<String> candidates = new ArrayList<>();
+        for (String host : w.publicHosts()) {
+            try {
+                for (InetAddress a : InetAddress.getAllByName(host)) { // at start, before any event loop runs
+                    if (!candidates.contains(a.getHostAddress()) && candidates.size() < 8) {
+                        candidates.add(a.getHostAddress());
+                    }
+                }
+            } catch (UnknownHostException e) {
+                throw new IOException("--webrtc-public-host " + host + ": cannot resolve it: " + e.getMessage(), e);
+            }
+        }
+        TransportOptions defaults = TransportOptions.defaults(w.udpPort());
+        TransportOptions options = new TransportOptions(config.bind(), w.udpPort(), candidates,
+                Math.max(defaults.maxPeers(), WEBRTC_MAX_PEERS), defaults.rembCapBps(), defaults.handshakeTimeout(),
+                defaults.consentTimeout());
+        WebRtcTransport transport;
+        try {
+            transport = WebRtcTransport.start(options);
+        } catch (RuntimeException e) { // Netty rethrows a BindException undeclared
+            throw new IOException("cannot listen for WebRTC on UDP " + config.bind() + ":" + w.udpPort() + ": " + e.getMessage()
+                    + " (--webrtc-udp-port PORT, or off)", e);
+        }
+        WebRtcSpeakers speakers = new WebRtcSpeakers(transport, programs, w.iceServers());
+        LOG.info("WebRTC on UDP {}:{}, clients told {}{}", config.bind(), transport.port(), transport.candidateAddresses(),
+                w.iceServers().isEmpty() ? "" : ", ICE servers " + w.iceServers());
+        return speakers;
     }
 
     /** The comments' database: --database-url, or an SQLite file in the data directory (opened and migrated here, blocking). */
@@ -292,6 +338,16 @@ public final class AmphiServer implements AutoCloseable {
         return http == null ? -1 : http.metricsPort();
     }
 
+    /** The WebRTC UDP port; -1 when WebRTC is off. */
+    public int webrtcPort() {
+        return webrtc == null || webrtc.transport() == null ? -1 : webrtc.transport().port();
+    }
+
+    /** The WebRTC sessions (tests). */
+    WebRtcSpeakers webrtc() {
+        return webrtc;
+    }
+
     public int rtmpPort() {
         return rtmp == null ? -1 : rtmp.port();
     }
@@ -332,6 +388,9 @@ public final class AmphiServer implements AutoCloseable {
         rtmpUp = false;
         if (rtmp != null) {
             quietly("RTMP server", rtmp::close);
+        }
+        if (webrtc != null) {
+            quietly("WebRTC", webrtc::close);
         }
         if (timer != null) {
             timer.shutdownNow();

@@ -112,8 +112,21 @@ final class ProgramRoom implements AutoCloseable {
 
     /** The room refuses this publisher (a bad speaker name, the server is stopping); the message says why, for the publisher. */
     static final class Refused extends RuntimeException {
+        private final boolean unavailable;
+
         Refused(String message) {
+            this(message, false);
+        }
+
+        /** @param unavailable true when the room cannot take anyone now (stopping), false for this publisher's fault */
+        Refused(String message, boolean unavailable) {
             super(message);
+            this.unavailable = unavailable;
+        }
+
+        /** Whether the refusal is the server's state (try again later), not the publisher's request. */
+        boolean unavailable() {
+            return unavailable;
         }
     }
 
@@ -134,7 +147,7 @@ final class ProgramRoom implements AutoCloseable {
         String display;
         synchronized (this) {
             if (closed) {
-                return CompletableFuture.failedFuture(new Refused("server is stopping"));
+                return CompletableFuture.failedFuture(new Refused("server is stopping", true));
             }
             Optional<String> name;
             try {
@@ -162,7 +175,7 @@ final class ProgramRoom implements AutoCloseable {
     /** A speaker joins the running program {@code p}. */
     private synchronized Accepted join(RoomProgram p, String id, String display) {
         if (closed || program != p) {
-            throw new Refused(closed ? "server is stopping" : "the room's program stopped; try again");
+            throw new Refused(closed ? "server is stopping" : "the room's program stopped; try again", true);
         }
         idleSince = 0; // the idle check must not stop the program before this speaker's first packet
         events.named(id, display);
@@ -304,7 +317,7 @@ final class ProgramRoom implements AutoCloseable {
             }
         }
         p.close();
-        throw new Refused("server is stopping");
+        throw new Refused("server is stopping", true);
     }
 
     /**

@@ -46,8 +46,10 @@ final class WhipRoutes {
     }
 
     void mount(Router router) {
-        router.route(HttpMethod.POST, BASE).handler(this::preconditions)
-                .handler(BodyHandler.create(false).setBodyLimit(MAX_OFFER_BYTES)).handler(this::offer);
+        // the key and the content type are checked before the body is read (a route of its own: Vert.x
+        // wants a body handler first on its route)
+        router.route(HttpMethod.POST, BASE).handler(this::preconditions);
+        router.route(HttpMethod.POST, BASE).handler(BodyHandler.create(false).setBodyLimit(MAX_OFFER_BYTES)).handler(this::offer);
         router.route(HttpMethod.DELETE, BASE + "/:session").handler(this::end);
         router.route(HttpMethod.PATCH, BASE + "/:session").handler(ctx -> {
             ctx.response().putHeader("Allow", "DELETE");
