@@ -372,6 +372,13 @@ public final class AmphiServer implements AutoCloseable {
         if (httpsPort() >= 0) {
             out.println("Watch over HTTPS: https://" + host + ":" + httpsPort() + "/watch/" + RoomRegistry.LOBBY);
         }
+        if (webrtcPort() >= 0 && programRooms.stream().anyMatch(p -> p.room().name().equals(RoomRegistry.LOBBY))) {
+            // browsers give pages the camera only on https or localhost
+            out.println("Speak from a browser: " + (httpsPort() >= 0 ? "https://" + host + ":" + httpsPort() : "http://" + host + ":" + httpPort())
+                    + "/join/" + RoomRegistry.LOBBY + " (WebRTC on UDP " + webrtcPort() + ")");
+            out.println("WHIP publish (OBS: Service WHIP, Bearer Token = the key): http://" + host + ":" + httpPort() + "/api/rooms/"
+                    + RoomRegistry.LOBBY + "/whip");
+        }
         if (!config.rooms().isEmpty()) {
             out.println("Rooms: " + config.rooms().size() + " more configured, listed at http://" + host + ":" + httpPort() + "/api/rooms");
         }

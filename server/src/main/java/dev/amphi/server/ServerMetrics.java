@@ -123,6 +123,22 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
                     p, room, ProgramStats::shedVideo);
             programCounter("amphi.program.ladder.dropped", "Program frames the ladder dropped because an encoder fell behind",
                     p, room, ProgramStats::ladderDrops);
+            programCounter("amphi.program.audio.decoded", "Speaker audio frames decoded", p, room, ProgramStats::decodedAudio);
+            programCounter("amphi.program.audio.silent.skipped",
+                    "Speaker audio packets not decoded because the sender's audio level said silence (WebRTC)", p, room,
+                    ProgramStats::silentAudioSkips);
+            programCounter("amphi.program.decode.errors", "Speaker video and audio packets that could not be decoded", p, room,
+                    ProgramStats::decodeErrors);
+            programCounter("amphi.interactive.frames", "Frames of the interactive rendition (the program back to WebRTC speakers) encoded",
+                    p, room, s -> s.interactive().framesEncoded());
+            programCounter("amphi.interactive.keyframes.forced", "Keyframes of the interactive rendition forced by speakers' requests",
+                    p, room, s -> s.interactive().keyframesForced());
+            programCounter("amphi.interactive.mixes", "Opus frames encoded over all mix-minus mixes", p, room,
+                    s -> s.interactive().mixesEncoded());
+            programCounter("amphi.interactive.subscriber.drops", "Interactive packets dropped because a speaker's connection fell behind",
+                    p, room, s -> s.interactive().subscriberDrops());
+            Gauge.builder("amphi.interactive.subscribers", p, r -> r.stats().map(s -> s.interactive().subscribers()).orElse(0))
+                    .tags("room", room).description("Connections receiving the interactive rendition").register(registry);
             Gauge.builder("amphi.program.shed.level", p, r -> r.stats().map(ProgramStats::shedLevel).orElse(0))
                     .tags("room", room).description("Tile work shed now: 0 none, 1 non-reference pictures, 2 half rate, 3 keyframes only")
                     .register(registry);

@@ -44,6 +44,11 @@ class ServerLifecycleTest {
             assertThat(urls(server)).contains("rtmp://live.example.org:", "Watch: http://live.example.org:",
                     "Rooms: 1 more configured");
         }
+        try (AmphiServer server = TestSupport.start(dataDir, "--room-mode", "composite")) {
+            assertThat(urls(server).lines()).contains(
+                    "Speak from a browser: http://127.0.0.1:" + server.httpPort() + "/join/lobby (WebRTC on UDP " + server.webrtcPort() + ")",
+                    "WHIP publish (OBS: Service WHIP, Bearer Token = the key): http://127.0.0.1:" + server.httpPort() + "/api/rooms/lobby/whip");
+        }
     }
 
     @Test
