@@ -276,11 +276,39 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
             }
         }
 
+        /**
+         * Each track's timestamps start at 0 with its first packet; this puts the later track where
+         * it began in wall time after the first one, so audio and video share one timeline (to
+         * within the network's jitter at their start). Event loop only.
+         */
+        private long firstNanos = Long.MIN_VALUE;
+        private long audioOffset = Long.MIN_VALUE;
+        private long videoOffset = Long.MIN_VALUE;
+
         @Override
         public void media(PeerSession p, String mid, MediaKind kind, MediaPacket packet, OptionalInt audioLevel) {
-            if (speaker != null) {
-                speaker.onPacket(audioLevel.isPresent() && kind == MediaKind.AUDIO ? packet.withAudioLevel(audioLevel.getAsInt()) : packet);
+            if (speaker == null) {
+                return;
             }
+            long now = System.nanoTime();
+            if (firstNanos == Long.MIN_VALUE) {
+                firstNanos = now;
+            }
+            long offset;
+            if (kind == MediaKind.AUDIO) {
+                if (audioOffset == Long.MIN_VALUE) {
+                    audioOffset = (now - firstNanos) * MediaPacket.TIMESCALE / 1_000_000_000L;
+                }
+                offset = audioOffset;
+            } else {
+                if (videoOffset == Long.MIN_VALUE) {
+                    videoOffset = (now - firstNanos) * MediaPacket.TIMESCALE / 1_000_000_000L;
+                }
+                offset = videoOffset;
+            }
+            MediaPacket placed = offset == 0 ? packet : new MediaPacket(packet.kind(), packet.config(), packet.dts() + offset,
+                    packet.compositionOffset(), packet.keyframe(), packet.data(), packet.audioLevel());
+            speaker.onPacket(audioLevel.isPresent() && kind == MediaKind.AUDIO ? placed.withAudioLevel(audioLevel.getAsInt()) : placed);
         }
 
         @Override
