@@ -13,6 +13,7 @@ import dev.amphi.ingest.webrtc.rtp.RtpHeaderExtension;
 import dev.amphi.ingest.webrtc.rtp.RtpPacket;
 import dev.amphi.ingest.webrtc.rtp.SenderReport;
 import dev.amphi.ingest.webrtc.rtp.SourceDescription;
+import dev.amphi.ingest.webrtc.rtp.TransportCcFeedback;
 import dev.amphi.ingest.webrtc.sdp.NegotiatedMedia;
 import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The RTP and RTCP of one connected peer, on the event loop: SRTP unprotect, routing of packets to
  * their m-line (signalled SSRC, RTX SSRC, the mid header extension, the payload type), RTX
- * unwrapping, the received RTCP (reports for RTT, NACKs answered from the send cache, PLI/FIR to
+ * unwrapping, transport-cc feedback every 100 ms when negotiated, the received RTCP (reports for RTT, NACKs answered from the send cache, PLI/FIR to
  * the listener, BYE), and once a second an SR or RR with report blocks, SDES and REMB.
  */
 final class PeerMedia implements InboundStream.Feedback {
@@ -36,7 +37,10 @@ final class PeerMedia implements InboundStream.Feedback {
     private static final Logger LOG = LoggerFactory.getLogger(PeerMedia.class);
     static final String MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid";
     static final String AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
+    static final String TRANSPORT_CC_URI = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
     static final int MAX_STREAMS = 16;
+    static final long TRANSPORT_CC_INTERVAL_NANOS = 100_000_000L;
+    static final int MAX_ARRIVALS = 512;
     static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
     private static final long NTP_EPOCH_OFFSET_SECONDS = 2_208_988_800L;
 
@@ -45,6 +49,10 @@ final class PeerMedia implements InboundStream.Feedback {
     private final Map<Integer, InboundStream> streams = new HashMap<>();
     private final Map<Integer, InboundStream> rtx = new HashMap<>();
     private long lastReport;
+    private final List<TransportCcFeedback.Arrival> arrivals = new ArrayList<>();
+    private int arrivalsSsrc;
+    private long lastTransportCc;
+    private int transportCcCount;
     // written on the event loop, read by stats() anywhere
     private volatile long packetsIn;
     private volatile long bytesIn;
@@ -94,6 +102,7 @@ final class PeerMedia implements InboundStream.Feedback {
         int ssrc = p.ssrc();
         InboundStream s = streams.get(ssrc);
         if (s != null) {
+            transportCc(s, p, now);
             deliver(s, p, p.sequenceNumber(), p.payload(), false, now);
             return;
         }
@@ -105,11 +114,13 @@ final class PeerMedia implements InboundStream.Feedback {
             }
             s = streams.get(ssrc);
             if (s != null) {
+                transportCc(s, p, now);
                 deliver(s, p, p.sequenceNumber(), p.payload(), false, now);
                 return;
             }
             original = rtx.get(ssrc);
         }
+        transportCc(original, p, now);
         byte[] payload = p.payload();
         if (payload.length < 2) {
             return; // RTX padding (bandwidth probing)
@@ -139,6 +150,37 @@ final class PeerMedia implements InboundStream.Feedback {
             n += s.retransmitsReceived;
         }
         return n;
+    }
+
+    /** Notes the packet's transport-wide sequence number and arrival, when transport-cc is negotiated. */
+    private void transportCc(InboundStream s, RtpPacket p, long now) {
+        Integer id = s.media.extensionIds().get(TRANSPORT_CC_URI);
+        if (id == null || !s.media.rtcpFeedback().contains("transport-cc")) {
+            return;
+        }
+        int seq = p.transportSequenceNumber(id);
+        if (seq >= 0) {
+            arrivals.add(new TransportCcFeedback.Arrival(seq, now / 1000));
+            arrivalsSsrc = s.ssrc;
+            if (arrivals.size() >= MAX_ARRIVALS) {
+                sendTransportCc(now);
+            }
+        }
+    }
+
+    private void sendTransportCc(long now) {
+        lastTransportCc = now;
+        if (arrivals.isEmpty()) {
+            return;
+        }
+        try {
+            TransportCcFeedback fb = TransportCcFeedback.build(localSsrc, arrivalsSsrc, transportCcCount, arrivals);
+            transportCcCount = (transportCcCount + 1) & 0xff;
+            peer.sendRtcp(Rtcp.write(fb));
+        } catch (IllegalArgumentException e) {
+            LOG.debug("peer {}: transport-cc feedback not sent: {}", peer.id(), e.getMessage());
+        }
+        arrivals.clear();
     }
 
     /** Finds the m-line of a new SSRC; registers it as a media or an RTX stream. */
@@ -312,6 +354,9 @@ final class PeerMedia implements InboundStream.Feedback {
             lostNow += Math.max(0, s.stats.lost());
         }
         lost = lostNow;
+        if (now - lastTransportCc >= TRANSPORT_CC_INTERVAL_NANOS) {
+            sendTransportCc(now);
+        }
         if (now - lastReport >= REPORT_INTERVAL_NANOS) {
             lastReport = now;
             List<RtcpPacket> compound = new ArrayList<>();

@@ -74,7 +74,9 @@ public final class WebRtcTransport implements AutoCloseable {
     private final SecureRandom random = new SecureRandom();
     private final LongAdder oversize = new LongAdder();
     private final LongAdder unknownSource = new LongAdder();
-    private final LongAdder malformed = new LongAdder();
+    private final LongAdder unclassified = new LongAdder();
+    private final LongAdder stunDropped = new LongAdder();
+    private final LongAdder stunRefused = new LongAdder();
     private final MultiThreadIoEventLoopGroup group;
     private final ThreadPoolExecutor dtlsWorkers;
     private final Channel channel;
@@ -96,9 +98,9 @@ public final class WebRtcTransport implements AutoCloseable {
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast("size", new DatagramRouter.SizeLimit(oversize));
+                            ch.pipeline().addLast("gate", new DatagramRouter.Gate(oversize, unclassified));
                             ch.pipeline().addLast("stun", new StunHandler<>(responder, WebRtcTransport.this::nominated,
-                                    WebRtcTransport.this::answered));
+                                    WebRtcTransport.this::stunOutcome));
                             ch.pipeline().addLast("peers", new DatagramRouter(WebRtcTransport.this));
                         }
                     })
@@ -230,9 +232,15 @@ public final class WebRtcTransport implements AutoCloseable {
         return List.copyOf(peers.values());
     }
 
-    /** Datagrams dropped before reaching a peer: over the size limit, from unknown sources, or not parseable. */
+    /** Datagrams dropped before reaching a peer: over the size limit, unclassifiable, from unknown sources, STUN dropped. */
     public long droppedDatagrams() {
-        return oversize.sum() + unknownSource.sum() + malformed.sum();
+        return oversize.sum() + unclassified.sum() + unknownSource.sum() + stunDropped.sum();
+    }
+
+    /** The port's counters, for metrics. */
+    public TransportStats stats() {
+        return new TransportStats(peers.size(), oversize.sum(), unclassified.sum(), unknownSource.sum(),
+                stunDropped.sum(), stunRefused.sum());
     }
 
     /** Closes every peer (BYE, close_notify) and the port. */
@@ -242,14 +250,14 @@ public final class WebRtcTransport implements AutoCloseable {
             p.close("the server is shutting down", true);
         }
         ticker.cancel(false);
-        channel.close().syncUninterruptibly();
-        dtlsWorkers.shutdown();
+        dtlsWorkers.shutdown(); // the close_notify tasks queued above still run, and write on the open channel
         try {
             dtlsWorkers.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         dtlsWorkers.shutdownNow();
+        channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
@@ -271,8 +279,8 @@ public final class WebRtcTransport implements AutoCloseable {
         unknownSource.increment();
     }
 
-    void malformed() {
-        malformed.increment();
+    void route(Peer peer, byte[] datagram, long now) {
+        DatagramRouter.route(peer, datagram, now);
     }
 
     boolean submit(Runnable task) {
@@ -311,8 +319,12 @@ public final class WebRtcTransport implements AutoCloseable {
         peer.nominated(outcome.nominated());
     }
 
-    private void answered(Outcome<Peer> outcome) {
-        outcome.peer().consent();
+    private void stunOutcome(Outcome<Peer> outcome) {
+        switch (outcome.action()) {
+            case ANSWERED, NOMINATED -> outcome.peer().consent();
+            case REFUSED -> stunRefused.increment();
+            case DROPPED -> stunDropped.increment();
+        }
     }
 
     private void tick() {
