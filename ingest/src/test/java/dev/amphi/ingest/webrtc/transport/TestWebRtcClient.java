@@ -90,6 +90,9 @@ public final class TestWebRtcClient implements AutoCloseable {
     private volatile long keepAliveNanos = 1_000_000_000L;
     private volatile long lastCheck;
     private int rtxSeq = 7000;
+    private volatile int videoSeqShift;
+    private volatile int lastVideoSeq;
+    private volatile long lastVideoTs;
     private Depacketizer videoOut;
     private Depacketizer audioOut;
 
@@ -234,16 +237,29 @@ public final class TestWebRtcClient implements AutoCloseable {
     /** Sends an H.264 access unit (AVCC) at its pts; the packets listed in {@link #dropVideo} are only cached. */
     public void sendVideo(MediaPacket packet) throws IOException {
         for (RtpPayload p : h264.packetize(packet)) {
-            RtpPacket rtp = RtpPacket.of(p.marker(), H264_PT, p.sequenceNumber(), p.timestamp(), VIDEO_SSRC, p.payload())
+            int seq = (p.sequenceNumber() + videoSeqShift) & 0xffff;
+            lastVideoSeq = seq;
+            lastVideoTs = p.timestamp();
+            RtpPacket rtp = RtpPacket.of(p.marker(), H264_PT, seq, p.timestamp(), VIDEO_SSRC, p.payload())
                     .withExtension(RtpHeaderExtension.of(List.of(
                             new RtpHeaderExtension.Element(MID_ID, "1".getBytes(StandardCharsets.US_ASCII)),
                             transportSequence())));
             byte[] wire = protect(rtp.write());
-            videoCache.put(p.sequenceNumber(), rtp.write());
+            videoCache.put(seq, rtp.write());
             if (!dropVideo.contains(videoSent.getAndIncrement())) {
                 sendRaw(wire);
             }
         }
+    }
+
+    /** Sends a padding-only packet on the video SSRC (a bandwidth probe, as without RTX), next in sequence. */
+    public void sendVideoPadding() throws IOException {
+        int seq = (lastVideoSeq + 1) & 0xffff;
+        videoSeqShift++;
+        lastVideoSeq = seq;
+        RtpPacket rtp = new RtpPacket(false, H264_PT, seq, lastVideoTs, VIDEO_SSRC, new int[0],
+                RtpHeaderExtension.of(List.of(transportSequence())), new byte[0], 224);
+        sendRaw(protect(rtp.write()));
     }
 
     /** Sends one Opus packet at its dts with the audio level extension ({@code level} -dBov, -1 for none). */

@@ -146,6 +146,23 @@ class WebRtcTransportTest {
     }
 
     @Test
+    void paddingOnTheMediaSsrcIsNeitherMediaNorALoss() throws Exception {
+        connect("sendrecv");
+        List<MediaPacket> video = frames(6, 10);
+        for (int i = 0; i < 6; i++) {
+            client.sendVideo(video.get(i));
+            if (i == 1 || i == 3) {
+                client.sendVideoPadding();
+                client.sendVideoPadding();
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> listener.packets(MediaKind.VIDEO).size() == 6);
+        assertThat(listener.packets(MediaKind.VIDEO)).containsExactlyElementsOf(video);
+        assertThat(client.received(PictureLossIndication.class)).isEmpty();
+        assertThat(client.received(GenericNack.class)).isEmpty();
+    }
+
+    @Test
     void reportsAndRembGoOutEverySecond() throws Exception {
         connect("sendrecv");
         for (MediaPacket p : frames(3, 3)) {
