@@ -9,7 +9,6 @@ import dev.amphi.ingest.webrtc.rtp.Remb;
 import dev.amphi.ingest.webrtc.rtp.ReportBlock;
 import dev.amphi.ingest.webrtc.rtp.Rtcp;
 import dev.amphi.ingest.webrtc.rtp.RtcpPacket;
-import dev.amphi.ingest.webrtc.rtp.RtpHeaderExtension;
 import dev.amphi.ingest.webrtc.rtp.RtpPacket;
 import dev.amphi.ingest.webrtc.rtp.SenderReport;
 import dev.amphi.ingest.webrtc.rtp.SourceDescription;
@@ -17,9 +16,7 @@ import dev.amphi.ingest.webrtc.rtp.TransportCcFeedback;
 import dev.amphi.ingest.webrtc.sdp.NegotiatedMedia;
 import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -35,10 +32,8 @@ import org.slf4j.LoggerFactory;
 final class PeerMedia implements InboundStream.Feedback {
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerMedia.class);
-    static final String MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid";
     static final String AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
     static final String TRANSPORT_CC_URI = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
-    static final int MAX_STREAMS = 16;
     static final long TRANSPORT_CC_INTERVAL_NANOS = 100_000_000L;
     static final int MAX_ARRIVALS = 512;
     static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
@@ -46,8 +41,8 @@ final class PeerMedia implements InboundStream.Feedback {
 
     private final Peer peer;
     private final int localSsrc;
-    private final Map<Integer, InboundStream> streams = new HashMap<>();
-    private final Map<Integer, InboundStream> rtx = new HashMap<>();
+    private final StreamTable table;
+    private final Map<Integer, InboundStream> streams;
     private long lastReport;
     private final List<TransportCcFeedback.Arrival> arrivals = new ArrayList<>();
     private int arrivalsSsrc;
@@ -68,6 +63,8 @@ final class PeerMedia implements InboundStream.Feedback {
     PeerMedia(Peer peer) {
         this.peer = peer;
         this.localSsrc = (int) peer.local.audioSsrc();
+        this.table = new StreamTable(peer.session, this);
+        this.streams = table.streams;
         this.lastReport = System.nanoTime();
     }
 
@@ -106,9 +103,9 @@ final class PeerMedia implements InboundStream.Feedback {
             deliver(s, p, p.sequenceNumber(), p.payload(), false, now);
             return;
         }
-        InboundStream original = rtx.get(ssrc);
+        InboundStream original = table.rtx.get(ssrc);
         if (original == null) {
-            if (!learn(p)) {
+            if (!table.learn(p)) {
                 dropped++;
                 return;
             }
@@ -118,7 +115,7 @@ final class PeerMedia implements InboundStream.Feedback {
                 deliver(s, p, p.sequenceNumber(), p.payload(), false, now);
                 return;
             }
-            original = rtx.get(ssrc);
+            original = table.rtx.get(ssrc);
         }
         transportCc(original, p, now);
         byte[] payload = p.payload();
@@ -181,79 +178,6 @@ final class PeerMedia implements InboundStream.Feedback {
             LOG.debug("peer {}: transport-cc feedback not sent: {}", peer.id(), e.getMessage());
         }
         arrivals.clear();
-    }
-
-    /** Finds the m-line of a new SSRC; registers it as a media or an RTX stream. */
-    private boolean learn(RtpPacket p) {
-        if (streams.size() + rtx.size() >= MAX_STREAMS) {
-            return false;
-        }
-        long ssrc = p.ssrc() & 0xffffffffL;
-        int pt = p.payloadType();
-        NegotiatedMedia byPt = null;
-        int ptMatches = 0;
-        for (NegotiatedMedia m : peer.session.media()) {
-            if (!m.direction().receives()) {
-                continue;
-            }
-            if (m.remoteSsrcs().contains(ssrc)) {
-                return addMedia(m, p.ssrc(), pt);
-            }
-            for (Map.Entry<Long, Long> e : m.remoteRtxSsrcs().entrySet()) {
-                if (e.getValue() == ssrc) {
-                    return addRtx(m, p.ssrc(), e.getKey().intValue());
-                }
-            }
-            if (midMatches(m, p)) {
-                return m.rtxPayloadType().isPresent() && m.rtxPayloadType().getAsInt() == pt
-                        ? addRtx(m, p.ssrc(), 0) : addMedia(m, p.ssrc(), pt);
-            }
-            if (m.codec().payloadType() == pt || (m.rtxPayloadType().isPresent() && m.rtxPayloadType().getAsInt() == pt)) {
-                byPt = m;
-                ptMatches++;
-            }
-        }
-        if (ptMatches != 1) {
-            return false;
-        }
-        return byPt.codec().payloadType() == pt ? addMedia(byPt, p.ssrc(), pt) : addRtx(byPt, p.ssrc(), 0);
-    }
-
-    private static boolean midMatches(NegotiatedMedia m, RtpPacket p) {
-        Integer id = m.extensionIds().get(MID_URI);
-        RtpHeaderExtension ext = p.extension();
-        if (id == null || ext == null || !ext.isRfc8285()) {
-            return false;
-        }
-        return ext.find(id).map(e -> new String(e.data(), StandardCharsets.UTF_8).equals(m.mid())).orElse(false);
-    }
-
-    private boolean addMedia(NegotiatedMedia m, int ssrc, int pt) {
-        if (pt != m.codec().payloadType()) {
-            return false;
-        }
-        streams.put(ssrc, new InboundStream(m, ssrc, this));
-        return true;
-    }
-
-    /** @param mediaSsrc the signalled media SSRC, 0 to take the m-line's only media stream */
-    private boolean addRtx(NegotiatedMedia m, int rtxSsrc, int mediaSsrc) {
-        InboundStream target = mediaSsrc != 0 ? streams.get(mediaSsrc) : null;
-        if (target == null) {
-            for (InboundStream s : streams.values()) {
-                if (s.media == m && (mediaSsrc == 0 || s.ssrc == mediaSsrc)) {
-                    if (target != null) {
-                        return false; // two media streams: which one is ambiguous
-                    }
-                    target = s;
-                }
-            }
-        }
-        if (target == null) {
-            return false;
-        }
-        rtx.put(rtxSsrc, target);
-        return true;
     }
 
     // ---- RTCP in ----
@@ -336,7 +260,7 @@ final class PeerMedia implements InboundStream.Feedback {
         for (int ssrc : bye.ssrcs()) {
             InboundStream s = streams.remove(ssrc);
             if (s != null) {
-                rtx.values().removeIf(t -> t == s);
+                table.rtx.values().removeIf(t -> t == s);
             }
         }
         if (had && streams.isEmpty()) {

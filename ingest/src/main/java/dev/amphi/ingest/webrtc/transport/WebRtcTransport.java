@@ -65,6 +65,11 @@ public final class WebRtcTransport implements AutoCloseable {
     /** Larger datagrams are dropped: WebRTC keeps packets under the path MTU (about 1200 bytes). */
     public static final int MAX_DATAGRAM = 1500;
     static final long TICK_MILLIS = 20;
+    /** Parameters handed out and not opened within this are forgotten. */
+    static final long ISSUED_TTL_NANOS = 60_000_000_000L;
+
+    private record Issued(ServerParameters parameters, long at) {
+    }
 
     private final TransportOptions options;
     private final DtlsCertificate certificate = DtlsCertificate.generate();
@@ -72,6 +77,8 @@ public final class WebRtcTransport implements AutoCloseable {
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, Peer> byAddress = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    /** Parameters handed out by {@link #serverParameters()} and not opened yet, by ufrag, with when. */
+    private final Map<String, Issued> issued = new ConcurrentHashMap<>();
     private final LongAdder oversize = new LongAdder();
     private final LongAdder unknownSource = new LongAdder();
     private final LongAdder unclassified = new LongAdder();
@@ -192,8 +199,28 @@ public final class WebRtcTransport implements AutoCloseable {
         long audio = 1 + random.nextInt(Integer.MAX_VALUE - 1);
         long video = audio + 1;
         long videoRtx = audio + 2;
-        return new ServerParameters(IceCredentials.random(random), fingerprintSha256(), port(), candidateAddresses(),
-                random.nextLong() >>> 2, "amphi", "amphi", audio, video, videoRtx);
+        ServerParameters p = new ServerParameters(IceCredentials.random(random), fingerprintSha256(), port(),
+                candidateAddresses(), random.nextLong() >>> 2, "amphi", "amphi", audio, video, videoRtx);
+        if (issued.size() < 4 * options.maxPeers() + 16) {
+            issued.put(p.ice().ufrag(), new Issued(p, System.nanoTime()));
+        }
+        return p;
+    }
+
+    /**
+     * As {@link #open(NegotiatedSession, ServerParameters, PeerListener)} with the parameters that
+     * {@link #serverParameters()} handed out for the session's ICE ufrag (kept for a minute).
+     *
+     * @throws IllegalArgumentException when the session's ufrag was not handed out here, or too long ago
+     */
+    public PeerSession open(NegotiatedSession session, PeerListener listener) {
+        Objects.requireNonNull(session, "session");
+        Issued i = issued.get(session.localIce().ufrag());
+        if (i == null) {
+            throw new IllegalArgumentException("the session's ICE ufrag " + session.localIce().ufrag()
+                    + " was not handed out by serverParameters() within the last minute");
+        }
+        return open(session, i.parameters(), listener);
     }
 
     /**
@@ -220,6 +247,7 @@ public final class WebRtcTransport implements AutoCloseable {
             throw new IllegalStateException("the WebRTC port already serves " + peers.size() + " peers (the limit)");
         }
         Peer peer = new Peer(this, session, local, listener, random);
+        issued.remove(local.ice().ufrag());
         if (peers.putIfAbsent(peer.id(), peer) != null) {
             throw new IllegalArgumentException("ICE ufrag " + peer.id() + " is already in use");
         }
@@ -329,6 +357,7 @@ public final class WebRtcTransport implements AutoCloseable {
 
     private void tick() {
         long now = System.nanoTime();
+        issued.values().removeIf(i -> now - i.at() > ISSUED_TTL_NANOS);
         for (Peer p : peers.values()) {
             try {
                 p.tick(now);

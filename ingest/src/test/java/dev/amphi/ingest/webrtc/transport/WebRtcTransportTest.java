@@ -68,7 +68,7 @@ class WebRtcTransportTest {
         closeMe.add(client);
         local = transport.serverParameters();
         Answer answer = Sdp.answer(Sdp.parse(client.offer(direction)), local);
-        peer = transport.open(answer.negotiated(), local, listener);
+        peer = transport.open(answer.negotiated(), listener);
     }
 
     void connect(String direction) throws Exception {
@@ -160,6 +160,52 @@ class WebRtcTransportTest {
         assertThat(listener.packets(MediaKind.VIDEO)).containsExactlyElementsOf(video);
         assertThat(client.received(PictureLossIndication.class)).isEmpty();
         assertThat(client.received(GenericNack.class)).isEmpty();
+    }
+
+    @Test
+    void severalPeersShareThePortAndKeepTheirMediaApart() throws Exception {
+        start(TransportOptions.loopback());
+        List<TestWebRtcClient> clients = new ArrayList<>();
+        List<RecordingListener> listeners = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            TestWebRtcClient c = new TestWebRtcClient();
+            closeMe.add(c);
+            ServerParameters p = transport.serverParameters();
+            RecordingListener l = new RecordingListener();
+            transport.open(Sdp.answer(Sdp.parse(c.offer("sendrecv")), p).negotiated(), p, l);
+            c.connect(p, server());
+            clients.add(c);
+            listeners.add(l);
+        }
+        assertThat(transport.stats().peers()).isEqualTo(6);
+        for (int i = 0; i < 6; i++) {
+            for (MediaPacket p : frames(4, 100 + i)) {
+                clients.get(i).sendVideo(p);
+            }
+        }
+        for (int i = 0; i < 6; i++) {
+            RecordingListener l = listeners.get(i);
+            await().atMost(Duration.ofSeconds(10)).until(() -> l.packets(MediaKind.VIDEO).size() == 4);
+            assertThat(l.packets(MediaKind.VIDEO)).as("peer %d", i).containsExactlyElementsOf(frames(4, 100 + i));
+        }
+    }
+
+    @Test
+    void openRefusesParametersItDidNotHandOutAndPeersOverTheLimit() throws Exception {
+        start(new TransportOptions("127.0.0.1", 0, List.of(), 1, 0, Duration.ofSeconds(10), Duration.ofSeconds(30)));
+        client = new TestWebRtcClient();
+        closeMe.add(client);
+        ServerParameters foreign = new ServerParameters(dev.amphi.ingest.webrtc.sdp.IceCredentials.random(
+                new java.security.SecureRandom()), transport.fingerprintSha256(), transport.port(), List.of("127.0.0.1"),
+                1, "x", "x", 1, 2, 3);
+        Answer answer = Sdp.answer(Sdp.parse(client.offer("sendrecv")), foreign);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> transport.open(answer.negotiated(), listener))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("serverParameters()");
+        transport.open(answer.negotiated(), foreign, listener);
+        ServerParameters second = transport.serverParameters();
+        Answer other = Sdp.answer(Sdp.parse(client.offer("sendrecv")), second);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> transport.open(other.negotiated(), listener))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("limit");
     }
 
     @Test
