@@ -88,6 +88,8 @@ public final class WebRtcTransport implements AutoCloseable {
     private final ThreadPoolExecutor dtlsWorkers;
     private final Channel channel;
     private final ScheduledFuture<?> ticker;
+    /** Listed once at start: listing interfaces costs system calls, and {@link #serverParameters()} may run on an event loop. */
+    private final List<String> candidates;
 
     private WebRtcTransport(TransportOptions options) throws InterruptedException {
         this.options = options;
@@ -117,6 +119,7 @@ public final class WebRtcTransport implements AutoCloseable {
             dtlsWorkers.shutdownNow();
             throw e;
         }
+        candidates = findCandidateAddresses();
         ticker = channel.eventLoop().scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         LOG.info("WebRTC transport on UDP {} ({}), candidates {}", channel.localAddress(), epoll ? "epoll" : "NIO",
                 candidateAddresses());
@@ -157,9 +160,13 @@ public final class WebRtcTransport implements AutoCloseable {
     /**
      * The IP literals to offer as host candidates: the configured ones, else the bound address,
      * else (bound to a wildcard) the machine's up, non-loopback addresses, IPv4 first (at most 8),
-     * else 127.0.0.1.
+     * else 127.0.0.1; listed once at start.
      */
     public List<String> candidateAddresses() {
+        return candidates;
+    }
+
+    private List<String> findCandidateAddresses() {
         if (!options.candidateAddresses().isEmpty()) {
             return options.candidateAddresses();
         }
