@@ -25,22 +25,23 @@ public final class StunHandler<P> extends SimpleChannelInboundHandler<DatagramPa
 
     private final IceLiteResponder<P> responder;
     private final Consumer<Outcome<P>> onNomination;
-    private final Consumer<Outcome<P>> onAnswered;
+    private final Consumer<Outcome<P>> onOutcome;
 
     public StunHandler(IceLiteResponder<P> responder, Consumer<Outcome<P>> onNomination) {
         this(responder, onNomination, out -> { });
     }
 
     /**
-     * As {@link #StunHandler(IceLiteResponder, Consumer)}, and every verified check (answered with
-     * success, nominating or not) also goes to {@code onAnswered} after {@code onNomination}, on
-     * the event loop: that is the peer's consent to receive (RFC 7675).
+     * As {@link #StunHandler(IceLiteResponder, Consumer)}, and every outcome also goes to
+     * {@code onOutcome} after {@code onNomination}, on the event loop (which must not block): a
+     * success, nominating or not, is the peer's consent to receive (RFC 7675); drops and refusals
+     * can be counted.
      */
-    public StunHandler(IceLiteResponder<P> responder, Consumer<Outcome<P>> onNomination, Consumer<Outcome<P>> onAnswered) {
+    public StunHandler(IceLiteResponder<P> responder, Consumer<Outcome<P>> onNomination, Consumer<Outcome<P>> onOutcome) {
         super(false);
         this.responder = Objects.requireNonNull(responder, "responder");
         this.onNomination = Objects.requireNonNull(onNomination, "onNomination");
-        this.onAnswered = Objects.requireNonNull(onAnswered, "onAnswered");
+        this.onOutcome = Objects.requireNonNull(onOutcome, "onOutcome");
     }
 
     @Override
@@ -52,9 +53,7 @@ public final class StunHandler<P> extends SimpleChannelInboundHandler<DatagramPa
                     if (out.action() == Action.NOMINATED) {
                         onNomination.accept(out);
                     }
-                    if (out.action() == Action.NOMINATED || out.action() == Action.ANSWERED) {
-                        onAnswered.accept(out);
-                    }
+                    onOutcome.accept(out);
                     if (out.reply() != null) {
                         ctx.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(out.reply()), out.replyTo()));
                     } else {

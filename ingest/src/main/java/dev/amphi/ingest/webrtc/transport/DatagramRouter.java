@@ -33,23 +33,30 @@ final class DatagramRouter extends SimpleChannelInboundHandler<DatagramPacket> {
             transport.unknownSource();
             return;
         }
-        Demultiplexer.Kind kind = Demultiplexer.classify(packet.content());
-        byte[] bytes = ByteBufUtil.getBytes(packet.content());
-        long now = System.nanoTime();
+        route(peer, ByteBufUtil.getBytes(packet.content()), System.nanoTime());
+    }
+
+    /** Hands one datagram of a known peer to it; nothing thrown leaves. */
+    static void route(Peer peer, byte[] bytes, long now) {
+        Demultiplexer.Kind kind = Demultiplexer.classify(bytes);
         try {
             switch (kind) {
                 case DTLS -> peer.dtlsRecord(bytes);
                 case RTP -> {
                     if (peer.connected()) {
                         peer.media.rtp(bytes, now);
+                    } else {
+                        peer.early(bytes);
                     }
                 }
                 case RTCP -> {
                     if (peer.connected()) {
                         peer.media.rtcp(bytes, now);
+                    } else {
+                        peer.early(bytes);
                     }
                 }
-                default -> transport.malformed();
+                default -> peer.media.drop();
             }
         } catch (RtpFormatException | IllegalArgumentException e) {
             peer.media.drop();
@@ -66,19 +73,27 @@ final class DatagramRouter extends SimpleChannelInboundHandler<DatagramPacket> {
         LOG.debug("WebRTC port: {}", cause.toString());
     }
 
-    /** The first stage: datagrams over {@link WebRtcTransport#MAX_DATAGRAM} bytes are dropped and counted. */
-    static final class SizeLimit extends SimpleChannelInboundHandler<DatagramPacket> {
+    /**
+     * The first stage: datagrams over {@link WebRtcTransport#MAX_DATAGRAM} bytes, and those that are
+     * none of STUN, DTLS, RTP and RTCP (RFC 7983), are dropped and counted.
+     */
+    static final class Gate extends SimpleChannelInboundHandler<DatagramPacket> {
         private final LongAdder oversize;
+        private final LongAdder unclassified;
 
-        SizeLimit(LongAdder oversize) {
+        Gate(LongAdder oversize, LongAdder unclassified) {
             super(false);
             this.oversize = oversize;
+            this.unclassified = unclassified;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
             if (packet.content().readableBytes() > WebRtcTransport.MAX_DATAGRAM) {
                 oversize.increment();
+                packet.release();
+            } else if (Demultiplexer.classify(packet.content()) == Demultiplexer.Kind.DROP) {
+                unclassified.increment();
                 packet.release();
             } else {
                 ctx.fireChannelRead(packet);

@@ -67,6 +67,8 @@ final class InboundStream implements DepacketizerOutput {
     private long holdSince = -1;
     private long lastPli = Long.MIN_VALUE / 2;
     private int currentLevel = -1;
+    private int paddingShift;
+    private boolean keyframeAsked;
     long retransmitsReceived;
 
     InboundStream(NegotiatedMedia media, int ssrc, Feedback feedback) {
@@ -129,10 +131,21 @@ final class InboundStream implements DepacketizerOutput {
         holdSince = reorder.held() == 0 ? -1 : holdSince < 0 ? now : holdSince;
     }
 
+    /**
+     * Hands a packet, in sequence order, to the depacketizer. Padding-only packets (bandwidth
+     * probes sent on the media SSRC when RTX is not negotiated) carry no media: they are left out,
+     * and the sequence numbers after them shifted down so that the depacketizer sees no gap where
+     * there was none; a real loss still shows as a gap.
+     */
     private void push(RtpPayload p) {
         Integer level = levels.remove(p.sequenceNumber());
+        if (p.payload().length == 0) {
+            paddingShift = (paddingShift + 1) & 0xffff;
+            return;
+        }
         currentLevel = level == null ? -1 : level;
-        depacketizer.push(p);
+        depacketizer.push(paddingShift == 0 ? p
+                : new RtpPayload((p.sequenceNumber() - paddingShift) & 0xffff, p.timestamp(), p.marker(), p.payload()));
         currentLevel = -1;
     }
 
@@ -174,7 +187,9 @@ final class InboundStream implements DepacketizerOutput {
         if (levels.size() >= 64) {
             levels.clear();
         }
-        if (depacketizer.waitingForKeyframe() && now - lastPli >= PLI_REPEAT_NANOS) {
+        // a depacketizer waits for a first keyframe from the start: only a request it made is repeated
+        keyframeAsked &= depacketizer.waitingForKeyframe();
+        if (keyframeAsked && now - lastPli >= PLI_REPEAT_NANOS) {
             pli(now);
         }
     }
@@ -198,6 +213,7 @@ final class InboundStream implements DepacketizerOutput {
 
     @Override
     public void onKeyframeNeeded(String reason) {
+        keyframeAsked = true;
         pli(System.nanoTime());
     }
 }

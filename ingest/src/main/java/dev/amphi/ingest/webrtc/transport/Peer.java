@@ -54,6 +54,8 @@ final class Peer implements PeerSession, OutboundStream.Wire {
     private volatile InetSocketAddress remote;
     private volatile DtlsAssociation association;
     private volatile SrtpSession srtp;
+    /** SRTP and SRTCP that came before the handshake completed; event loop only. */
+    private final java.util.ArrayDeque<byte[]> early = new java.util.ArrayDeque<>();
 
     /** Guards SRTP protection and the outbound streams (the event loop and the senders' threads share them). */
     final Object sendLock = new Object();
@@ -180,13 +182,41 @@ final class Peer implements PeerSession, OutboundStream.Wire {
             }
             association = a;
             srtp = a.newSrtpSession();
+        }
+        transport.channel().eventLoop().execute(this::connect);
+    }
+
+    /**
+     * On the event loop, after the handshake: connected, the listener told, then the SRTP that
+     * came while the handshake was finishing (the peer may send as soon as it has our last flight).
+     */
+    private void connect() {
+        synchronized (this) {
+            if (state != State.HANDSHAKING) {
+                early.clear();
+                return;
+            }
             state = State.CONNECTED;
         }
-        LOG.debug("peer {} connected from {} ({})", id, remote, a.profile());
+        LOG.debug("peer {} connected from {} ({})", id, remote, association.profile());
         try {
             listener.connected(this);
         } catch (RuntimeException e) {
             LOG.warn("peer {}: the listener failed on connect: {}", id, e.toString());
+        }
+        long now = System.nanoTime();
+        byte[] d;
+        while ((d = early.poll()) != null) {
+            transport.route(this, d, now);
+        }
+    }
+
+    /** On the event loop: SRTP or SRTCP before the handshake completed, kept (at most 256) until it does. */
+    void early(byte[] datagram) {
+        if (state == State.HANDSHAKING && early.size() < 256) {
+            early.add(datagram);
+        } else {
+            media.drop();
         }
     }
 

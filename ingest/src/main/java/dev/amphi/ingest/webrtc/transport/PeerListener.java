@@ -5,10 +5,11 @@ import dev.amphi.media.MediaPacket;
 import java.util.OptionalInt;
 
 /**
- * What happens to one peer. {@link #media} is called on the transport's event loop and must not
- * block (hand the packet to a bounded queue, e.g. a {@link dev.amphi.media.MediaFanout});
- * {@link #connected} comes from a DTLS worker thread, {@link #keyframeRequested} from the event
- * loop, {@link #closed} from whichever thread closed the peer, exactly once.
+ * What happens to one peer. {@link #connected}, {@link #media} and {@link #keyframeRequested} are
+ * called on the transport's event loop, in that order for a peer, and must not block (hand
+ * packets to a bounded queue, e.g. a {@link dev.amphi.media.MediaFanout}); {@link #closed} comes
+ * exactly once, from whichever thread closed the peer (the event loop on a timeout or the peer's
+ * goodbye, a DTLS worker when the handshake fails, the caller of {@link PeerSession#close}).
  */
 public interface PeerListener {
 

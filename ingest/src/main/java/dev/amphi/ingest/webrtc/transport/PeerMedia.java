@@ -9,16 +9,14 @@ import dev.amphi.ingest.webrtc.rtp.Remb;
 import dev.amphi.ingest.webrtc.rtp.ReportBlock;
 import dev.amphi.ingest.webrtc.rtp.Rtcp;
 import dev.amphi.ingest.webrtc.rtp.RtcpPacket;
-import dev.amphi.ingest.webrtc.rtp.RtpHeaderExtension;
 import dev.amphi.ingest.webrtc.rtp.RtpPacket;
 import dev.amphi.ingest.webrtc.rtp.SenderReport;
 import dev.amphi.ingest.webrtc.rtp.SourceDescription;
+import dev.amphi.ingest.webrtc.rtp.TransportCcFeedback;
 import dev.amphi.ingest.webrtc.sdp.NegotiatedMedia;
 import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -28,23 +26,28 @@ import org.slf4j.LoggerFactory;
 /**
  * The RTP and RTCP of one connected peer, on the event loop: SRTP unprotect, routing of packets to
  * their m-line (signalled SSRC, RTX SSRC, the mid header extension, the payload type), RTX
- * unwrapping, the received RTCP (reports for RTT, NACKs answered from the send cache, PLI/FIR to
+ * unwrapping, transport-cc feedback every 100 ms when negotiated, the received RTCP (reports for RTT, NACKs answered from the send cache, PLI/FIR to
  * the listener, BYE), and once a second an SR or RR with report blocks, SDES and REMB.
  */
 final class PeerMedia implements InboundStream.Feedback {
 
     private static final Logger LOG = LoggerFactory.getLogger(PeerMedia.class);
-    static final String MID_URI = "urn:ietf:params:rtp-hdrext:sdes:mid";
     static final String AUDIO_LEVEL_URI = "urn:ietf:params:rtp-hdrext:ssrc-audio-level";
-    static final int MAX_STREAMS = 16;
+    static final String TRANSPORT_CC_URI = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
+    static final long TRANSPORT_CC_INTERVAL_NANOS = 100_000_000L;
+    static final int MAX_ARRIVALS = 512;
     static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
     private static final long NTP_EPOCH_OFFSET_SECONDS = 2_208_988_800L;
 
     private final Peer peer;
     private final int localSsrc;
-    private final Map<Integer, InboundStream> streams = new HashMap<>();
-    private final Map<Integer, InboundStream> rtx = new HashMap<>();
+    private final StreamTable table;
+    private final Map<Integer, InboundStream> streams;
     private long lastReport;
+    private final List<TransportCcFeedback.Arrival> arrivals = new ArrayList<>();
+    private int arrivalsSsrc;
+    private long lastTransportCc;
+    private int transportCcCount;
     // written on the event loop, read by stats() anywhere
     private volatile long packetsIn;
     private volatile long bytesIn;
@@ -60,6 +63,8 @@ final class PeerMedia implements InboundStream.Feedback {
     PeerMedia(Peer peer) {
         this.peer = peer;
         this.localSsrc = (int) peer.local.audioSsrc();
+        this.table = new StreamTable(peer.session, this);
+        this.streams = table.streams;
         this.lastReport = System.nanoTime();
     }
 
@@ -94,22 +99,25 @@ final class PeerMedia implements InboundStream.Feedback {
         int ssrc = p.ssrc();
         InboundStream s = streams.get(ssrc);
         if (s != null) {
+            transportCc(s, p, now);
             deliver(s, p, p.sequenceNumber(), p.payload(), false, now);
             return;
         }
-        InboundStream original = rtx.get(ssrc);
+        InboundStream original = table.rtx.get(ssrc);
         if (original == null) {
-            if (!learn(p)) {
+            if (!table.learn(p)) {
                 dropped++;
                 return;
             }
             s = streams.get(ssrc);
             if (s != null) {
+                transportCc(s, p, now);
                 deliver(s, p, p.sequenceNumber(), p.payload(), false, now);
                 return;
             }
-            original = rtx.get(ssrc);
+            original = table.rtx.get(ssrc);
         }
+        transportCc(original, p, now);
         byte[] payload = p.payload();
         if (payload.length < 2) {
             return; // RTX padding (bandwidth probing)
@@ -141,77 +149,35 @@ final class PeerMedia implements InboundStream.Feedback {
         return n;
     }
 
-    /** Finds the m-line of a new SSRC; registers it as a media or an RTX stream. */
-    private boolean learn(RtpPacket p) {
-        if (streams.size() + rtx.size() >= MAX_STREAMS) {
-            return false;
+    /** Notes the packet's transport-wide sequence number and arrival, when transport-cc is negotiated. */
+    private void transportCc(InboundStream s, RtpPacket p, long now) {
+        Integer id = s.media.extensionIds().get(TRANSPORT_CC_URI);
+        if (id == null || !s.media.rtcpFeedback().contains("transport-cc")) {
+            return;
         }
-        long ssrc = p.ssrc() & 0xffffffffL;
-        int pt = p.payloadType();
-        NegotiatedMedia byPt = null;
-        int ptMatches = 0;
-        for (NegotiatedMedia m : peer.session.media()) {
-            if (!m.direction().receives()) {
-                continue;
-            }
-            if (m.remoteSsrcs().contains(ssrc)) {
-                return addMedia(m, p.ssrc(), pt);
-            }
-            for (Map.Entry<Long, Long> e : m.remoteRtxSsrcs().entrySet()) {
-                if (e.getValue() == ssrc) {
-                    return addRtx(m, p.ssrc(), e.getKey().intValue());
-                }
-            }
-            if (midMatches(m, p)) {
-                return m.rtxPayloadType().isPresent() && m.rtxPayloadType().getAsInt() == pt
-                        ? addRtx(m, p.ssrc(), 0) : addMedia(m, p.ssrc(), pt);
-            }
-            if (m.codec().payloadType() == pt || (m.rtxPayloadType().isPresent() && m.rtxPayloadType().getAsInt() == pt)) {
-                byPt = m;
-                ptMatches++;
+        int seq = p.transportSequenceNumber(id);
+        if (seq >= 0) {
+            arrivals.add(new TransportCcFeedback.Arrival(seq, now / 1000));
+            arrivalsSsrc = s.ssrc;
+            if (arrivals.size() >= MAX_ARRIVALS) {
+                sendTransportCc(now);
             }
         }
-        if (ptMatches != 1) {
-            return false;
-        }
-        return byPt.codec().payloadType() == pt ? addMedia(byPt, p.ssrc(), pt) : addRtx(byPt, p.ssrc(), 0);
     }
 
-    private static boolean midMatches(NegotiatedMedia m, RtpPacket p) {
-        Integer id = m.extensionIds().get(MID_URI);
-        RtpHeaderExtension ext = p.extension();
-        if (id == null || ext == null || !ext.isRfc8285()) {
-            return false;
+    private void sendTransportCc(long now) {
+        lastTransportCc = now;
+        if (arrivals.isEmpty()) {
+            return;
         }
-        return ext.find(id).map(e -> new String(e.data(), StandardCharsets.UTF_8).equals(m.mid())).orElse(false);
-    }
-
-    private boolean addMedia(NegotiatedMedia m, int ssrc, int pt) {
-        if (pt != m.codec().payloadType()) {
-            return false;
+        try {
+            TransportCcFeedback fb = TransportCcFeedback.build(localSsrc, arrivalsSsrc, transportCcCount, arrivals);
+            transportCcCount = (transportCcCount + 1) & 0xff;
+            peer.sendRtcp(Rtcp.write(fb));
+        } catch (IllegalArgumentException e) {
+            LOG.debug("peer {}: transport-cc feedback not sent: {}", peer.id(), e.getMessage());
         }
-        streams.put(ssrc, new InboundStream(m, ssrc, this));
-        return true;
-    }
-
-    /** @param mediaSsrc the signalled media SSRC, 0 to take the m-line's only media stream */
-    private boolean addRtx(NegotiatedMedia m, int rtxSsrc, int mediaSsrc) {
-        InboundStream target = mediaSsrc != 0 ? streams.get(mediaSsrc) : null;
-        if (target == null) {
-            for (InboundStream s : streams.values()) {
-                if (s.media == m && (mediaSsrc == 0 || s.ssrc == mediaSsrc)) {
-                    if (target != null) {
-                        return false; // two media streams: which one is ambiguous
-                    }
-                    target = s;
-                }
-            }
-        }
-        if (target == null) {
-            return false;
-        }
-        rtx.put(rtxSsrc, target);
-        return true;
+        arrivals.clear();
     }
 
     // ---- RTCP in ----
@@ -294,7 +260,7 @@ final class PeerMedia implements InboundStream.Feedback {
         for (int ssrc : bye.ssrcs()) {
             InboundStream s = streams.remove(ssrc);
             if (s != null) {
-                rtx.values().removeIf(t -> t == s);
+                table.rtx.values().removeIf(t -> t == s);
             }
         }
         if (had && streams.isEmpty()) {
@@ -312,6 +278,9 @@ final class PeerMedia implements InboundStream.Feedback {
             lostNow += Math.max(0, s.stats.lost());
         }
         lost = lostNow;
+        if (now - lastTransportCc >= TRANSPORT_CC_INTERVAL_NANOS) {
+            sendTransportCc(now);
+        }
         if (now - lastReport >= REPORT_INTERVAL_NANOS) {
             lastReport = now;
             List<RtcpPacket> compound = new ArrayList<>();

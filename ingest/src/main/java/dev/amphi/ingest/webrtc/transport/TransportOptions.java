@@ -36,6 +36,11 @@ public record TransportOptions(String bindHost, int port, List<String> candidate
         if (candidateAddresses.size() > 8) {
             throw new IllegalArgumentException("at most 8 candidate addresses, got " + candidateAddresses.size());
         }
+        for (String a : candidateAddresses) {
+            if (a == null || !a.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*")) {
+                throw new IllegalArgumentException("candidate address '" + a + "' is not an IPv4 or IPv6 literal");
+            }
+        }
         if (maxPeers < 1 || maxPeers > 10_000) {
             throw new IllegalArgumentException("maxPeers must be 1..10000, was " + maxPeers);
         }

@@ -65,6 +65,11 @@ public final class WebRtcTransport implements AutoCloseable {
     /** Larger datagrams are dropped: WebRTC keeps packets under the path MTU (about 1200 bytes). */
     public static final int MAX_DATAGRAM = 1500;
     static final long TICK_MILLIS = 20;
+    /** Parameters handed out and not opened within this are forgotten. */
+    static final long ISSUED_TTL_NANOS = 60_000_000_000L;
+
+    private record Issued(ServerParameters parameters, long at) {
+    }
 
     private final TransportOptions options;
     private final DtlsCertificate certificate = DtlsCertificate.generate();
@@ -72,13 +77,19 @@ public final class WebRtcTransport implements AutoCloseable {
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, Peer> byAddress = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    /** Parameters handed out by {@link #serverParameters()} and not opened yet, by ufrag, with when. */
+    private final Map<String, Issued> issued = new ConcurrentHashMap<>();
     private final LongAdder oversize = new LongAdder();
     private final LongAdder unknownSource = new LongAdder();
-    private final LongAdder malformed = new LongAdder();
+    private final LongAdder unclassified = new LongAdder();
+    private final LongAdder stunDropped = new LongAdder();
+    private final LongAdder stunRefused = new LongAdder();
     private final MultiThreadIoEventLoopGroup group;
     private final ThreadPoolExecutor dtlsWorkers;
     private final Channel channel;
     private final ScheduledFuture<?> ticker;
+    /** Listed once at start: listing interfaces costs system calls, and {@link #serverParameters()} may run on an event loop. */
+    private final List<String> candidates;
 
     private WebRtcTransport(TransportOptions options) throws InterruptedException {
         this.options = options;
@@ -96,9 +107,9 @@ public final class WebRtcTransport implements AutoCloseable {
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
-                            ch.pipeline().addLast("size", new DatagramRouter.SizeLimit(oversize));
+                            ch.pipeline().addLast("gate", new DatagramRouter.Gate(oversize, unclassified));
                             ch.pipeline().addLast("stun", new StunHandler<>(responder, WebRtcTransport.this::nominated,
-                                    WebRtcTransport.this::answered));
+                                    WebRtcTransport.this::stunOutcome));
                             ch.pipeline().addLast("peers", new DatagramRouter(WebRtcTransport.this));
                         }
                     })
@@ -108,6 +119,7 @@ public final class WebRtcTransport implements AutoCloseable {
             dtlsWorkers.shutdownNow();
             throw e;
         }
+        candidates = findCandidateAddresses();
         ticker = channel.eventLoop().scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
         LOG.info("WebRTC transport on UDP {} ({}), candidates {}", channel.localAddress(), epoll ? "epoll" : "NIO",
                 candidateAddresses());
@@ -148,9 +160,13 @@ public final class WebRtcTransport implements AutoCloseable {
     /**
      * The IP literals to offer as host candidates: the configured ones, else the bound address,
      * else (bound to a wildcard) the machine's up, non-loopback addresses, IPv4 first (at most 8),
-     * else 127.0.0.1.
+     * else 127.0.0.1; listed once at start.
      */
     public List<String> candidateAddresses() {
+        return candidates;
+    }
+
+    private List<String> findCandidateAddresses() {
         if (!options.candidateAddresses().isEmpty()) {
             return options.candidateAddresses();
         }
@@ -190,8 +206,28 @@ public final class WebRtcTransport implements AutoCloseable {
         long audio = 1 + random.nextInt(Integer.MAX_VALUE - 1);
         long video = audio + 1;
         long videoRtx = audio + 2;
-        return new ServerParameters(IceCredentials.random(random), fingerprintSha256(), port(), candidateAddresses(),
-                random.nextLong() >>> 2, "amphi", "amphi", audio, video, videoRtx);
+        ServerParameters p = new ServerParameters(IceCredentials.random(random), fingerprintSha256(), port(),
+                candidateAddresses(), random.nextLong() >>> 2, "amphi", "amphi", audio, video, videoRtx);
+        if (issued.size() < 4 * options.maxPeers() + 16) {
+            issued.put(p.ice().ufrag(), new Issued(p, System.nanoTime()));
+        }
+        return p;
+    }
+
+    /**
+     * As {@link #open(NegotiatedSession, ServerParameters, PeerListener)} with the parameters that
+     * {@link #serverParameters()} handed out for the session's ICE ufrag (kept for a minute).
+     *
+     * @throws IllegalArgumentException when the session's ufrag was not handed out here, or too long ago
+     */
+    public PeerSession open(NegotiatedSession session, PeerListener listener) {
+        Objects.requireNonNull(session, "session");
+        Issued i = issued.get(session.localIce().ufrag());
+        if (i == null) {
+            throw new IllegalArgumentException("the session's ICE ufrag " + session.localIce().ufrag()
+                    + " was not handed out by serverParameters() within the last minute");
+        }
+        return open(session, i.parameters(), listener);
     }
 
     /**
@@ -218,6 +254,7 @@ public final class WebRtcTransport implements AutoCloseable {
             throw new IllegalStateException("the WebRTC port already serves " + peers.size() + " peers (the limit)");
         }
         Peer peer = new Peer(this, session, local, listener, random);
+        issued.remove(local.ice().ufrag());
         if (peers.putIfAbsent(peer.id(), peer) != null) {
             throw new IllegalArgumentException("ICE ufrag " + peer.id() + " is already in use");
         }
@@ -230,9 +267,15 @@ public final class WebRtcTransport implements AutoCloseable {
         return List.copyOf(peers.values());
     }
 
-    /** Datagrams dropped before reaching a peer: over the size limit, from unknown sources, or not parseable. */
+    /** Datagrams dropped before reaching a peer: over the size limit, unclassifiable, from unknown sources, STUN dropped. */
     public long droppedDatagrams() {
-        return oversize.sum() + unknownSource.sum() + malformed.sum();
+        return oversize.sum() + unclassified.sum() + unknownSource.sum() + stunDropped.sum();
+    }
+
+    /** The port's counters, for metrics. */
+    public TransportStats stats() {
+        return new TransportStats(peers.size(), oversize.sum(), unclassified.sum(), unknownSource.sum(),
+                stunDropped.sum(), stunRefused.sum());
     }
 
     /** Closes every peer (BYE, close_notify) and the port. */
@@ -242,14 +285,14 @@ public final class WebRtcTransport implements AutoCloseable {
             p.close("the server is shutting down", true);
         }
         ticker.cancel(false);
-        channel.close().syncUninterruptibly();
-        dtlsWorkers.shutdown();
+        dtlsWorkers.shutdown(); // the close_notify tasks queued above still run, and write on the open channel
         try {
             dtlsWorkers.awaitTermination(2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         dtlsWorkers.shutdownNow();
+        channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
@@ -271,8 +314,8 @@ public final class WebRtcTransport implements AutoCloseable {
         unknownSource.increment();
     }
 
-    void malformed() {
-        malformed.increment();
+    void route(Peer peer, byte[] datagram, long now) {
+        DatagramRouter.route(peer, datagram, now);
     }
 
     boolean submit(Runnable task) {
@@ -311,12 +354,17 @@ public final class WebRtcTransport implements AutoCloseable {
         peer.nominated(outcome.nominated());
     }
 
-    private void answered(Outcome<Peer> outcome) {
-        outcome.peer().consent();
+    private void stunOutcome(Outcome<Peer> outcome) {
+        switch (outcome.action()) {
+            case ANSWERED, NOMINATED -> outcome.peer().consent();
+            case REFUSED -> stunRefused.increment();
+            case DROPPED -> stunDropped.increment();
+        }
     }
 
     private void tick() {
         long now = System.nanoTime();
+        issued.values().removeIf(i -> now - i.at() > ISSUED_TTL_NANOS);
         for (Peer p : peers.values()) {
             try {
                 p.tick(now);

@@ -48,6 +48,17 @@ class ReorderBufferTest {
     }
 
     @Test
+    void skipGapGivesUpTheOldestGapOnly() {
+        ReorderBuffer b = new ReorderBuffer(8);
+        assertThat(push(b, 1, 3, 4, 6)).containsExactly(1);
+        assertThat(b.skipGap()).extracting(RtpPayload::sequenceNumber).containsExactly(3, 4);
+        assertThat(b.held()).isEqualTo(1);
+        assertThat(push(b, 5)).as("the next gap can still be filled").containsExactly(5, 6);
+        assertThat(push(b, 2)).as("too late now").isEmpty();
+        assertThat(b.skipGap()).as("nothing held").isEmpty();
+    }
+
+    @Test
     void duplicatesAreDropped() {
         ReorderBuffer b = new ReorderBuffer(4);
         assertThat(push(b, 1, 1, 3, 3, 2, 2)).containsExactly(1, 2, 3);

@@ -17,6 +17,8 @@ import dev.amphi.ingest.webrtc.rtp.AudioLevel;
 import dev.amphi.ingest.webrtc.rtp.GenericNack;
 import dev.amphi.ingest.webrtc.rtp.PictureLossIndication;
 import dev.amphi.ingest.webrtc.rtp.ReceiverReport;
+import dev.amphi.ingest.webrtc.rtp.ReportBlock;
+import dev.amphi.ingest.webrtc.rtp.SenderReport;
 import dev.amphi.ingest.webrtc.rtp.Rtcp;
 import dev.amphi.ingest.webrtc.rtp.RtcpPacket;
 import dev.amphi.ingest.webrtc.rtp.RtpHeaderExtension;
@@ -63,6 +65,8 @@ public final class TestWebRtcClient implements AutoCloseable {
     public static final int RTX_PT = 97;
     static final int AUDIO_LEVEL_ID = 1;
     static final int MID_ID = 4;
+    static final int TRANSPORT_CC_ID = 3;
+    static final String TRANSPORT_CC_URI = "http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01";
     static final String UFRAG = "clnt";
     static final String PWD = "clientPassword0123456789ab";
 
@@ -74,6 +78,7 @@ public final class TestWebRtcClient implements AutoCloseable {
     private final OpusPacketizer opus = new OpusPacketizer(500);
     private final Map<Integer, byte[]> videoCache = new ConcurrentHashMap<>();
     private final AtomicInteger videoSent = new AtomicInteger();
+    private final AtomicInteger transportSeq = new AtomicInteger(65530);
     private final Object sendLock = new Object();
     private final Thread reader;
     private volatile InetSocketAddress server;
@@ -82,8 +87,12 @@ public final class TestWebRtcClient implements AutoCloseable {
     private volatile SrtpSession srtp;
     private volatile boolean running = true;
     private volatile boolean keepAlive = true;
+    private volatile long keepAliveNanos = 1_000_000_000L;
     private volatile long lastCheck;
     private int rtxSeq = 7000;
+    private volatile int videoSeqShift;
+    private volatile int lastVideoSeq;
+    private volatile long lastVideoTs;
     private Depacketizer videoOut;
     private Depacketizer audioOut;
 
@@ -113,19 +122,26 @@ public final class TestWebRtcClient implements AutoCloseable {
 
     /** An offer with one audio and one video section in {@code direction} (sendrecv, sendonly, recvonly). */
     public String offer(String direction) {
+        return offer(direction, true);
+    }
+
+    /** As {@link #offer(String)}; {@code signalSsrcs} false leaves out the a=ssrc lines (the mid extension then tells the streams apart). */
+    public String offer(String direction, boolean signalSsrcs) {
         String common = "c=IN IP4 0.0.0.0\r\na=ice-ufrag:" + UFRAG + "\r\na=ice-pwd:" + PWD + "\r\n"
                 + "a=fingerprint:" + certificate.fingerprint().toSdp() + "\r\na=setup:actpass\r\n"
                 + "a=" + direction + "\r\na=rtcp-mux\r\n";
-        boolean sends = !direction.equals("recvonly");
+        boolean sends = signalSsrcs && !direction.equals("recvonly");
         return "v=0\r\no=- 42 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0 1\r\n"
                 + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\n" + common + "a=mid:0\r\n"
                 + "a=extmap:" + AUDIO_LEVEL_ID + " urn:ietf:params:rtp-hdrext:ssrc-audio-level\r\n"
                 + "a=extmap:" + MID_ID + " urn:ietf:params:rtp-hdrext:sdes:mid\r\n"
-                + "a=rtpmap:111 opus/48000/2\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n"
+                + "a=extmap:" + TRANSPORT_CC_ID + " " + TRANSPORT_CC_URI + "\r\n"
+                + "a=rtpmap:111 opus/48000/2\r\na=rtcp-fb:111 transport-cc\r\na=fmtp:111 minptime=10;useinbandfec=1\r\n"
                 + (sends ? "a=ssrc:" + (AUDIO_SSRC & 0xffffffffL) + " cname:test\r\n" : "")
                 + "m=video 9 UDP/TLS/RTP/SAVPF 96 97\r\n" + common + "a=mid:1\r\n"
                 + "a=extmap:" + MID_ID + " urn:ietf:params:rtp-hdrext:sdes:mid\r\n"
-                + "a=rtpmap:96 H264/90000\r\na=rtcp-fb:96 goog-remb\r\na=rtcp-fb:96 nack\r\n"
+                + "a=extmap:" + TRANSPORT_CC_ID + " " + TRANSPORT_CC_URI + "\r\n"
+                + "a=rtpmap:96 H264/90000\r\na=rtcp-fb:96 goog-remb\r\na=rtcp-fb:96 transport-cc\r\na=rtcp-fb:96 nack\r\n"
                 + "a=rtcp-fb:96 nack pli\r\na=rtcp-fb:96 ccm fir\r\n"
                 + "a=fmtp:96 level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f\r\n"
                 + "a=rtpmap:97 rtx/90000\r\na=fmtp:97 apt=96\r\n"
@@ -209,6 +225,11 @@ public final class TestWebRtcClient implements AutoCloseable {
         keepAlive = on;
     }
 
+    /** Sends the keep-alive checks this often (1 s unless set). */
+    public void keepAliveEvery(java.time.Duration interval) {
+        keepAliveNanos = interval.toNanos();
+    }
+
     public void sendRaw(byte[] datagram) throws IOException {
         socket.send(new DatagramPacket(datagram, datagram.length, server));
     }
@@ -216,15 +237,29 @@ public final class TestWebRtcClient implements AutoCloseable {
     /** Sends an H.264 access unit (AVCC) at its pts; the packets listed in {@link #dropVideo} are only cached. */
     public void sendVideo(MediaPacket packet) throws IOException {
         for (RtpPayload p : h264.packetize(packet)) {
-            RtpPacket rtp = RtpPacket.of(p.marker(), H264_PT, p.sequenceNumber(), p.timestamp(), VIDEO_SSRC, p.payload())
+            int seq = (p.sequenceNumber() + videoSeqShift) & 0xffff;
+            lastVideoSeq = seq;
+            lastVideoTs = p.timestamp();
+            RtpPacket rtp = RtpPacket.of(p.marker(), H264_PT, seq, p.timestamp(), VIDEO_SSRC, p.payload())
                     .withExtension(RtpHeaderExtension.of(List.of(
-                            new RtpHeaderExtension.Element(MID_ID, "1".getBytes(StandardCharsets.US_ASCII)))));
+                            new RtpHeaderExtension.Element(MID_ID, "1".getBytes(StandardCharsets.US_ASCII)),
+                            transportSequence())));
             byte[] wire = protect(rtp.write());
-            videoCache.put(p.sequenceNumber(), rtp.write());
+            videoCache.put(seq, rtp.write());
             if (!dropVideo.contains(videoSent.getAndIncrement())) {
                 sendRaw(wire);
             }
         }
+    }
+
+    /** Sends a padding-only packet on the video SSRC (a bandwidth probe, as without RTX), next in sequence. */
+    public void sendVideoPadding() throws IOException {
+        int seq = (lastVideoSeq + 1) & 0xffff;
+        videoSeqShift++;
+        lastVideoSeq = seq;
+        RtpPacket rtp = new RtpPacket(false, H264_PT, seq, lastVideoTs, VIDEO_SSRC, new int[0],
+                RtpHeaderExtension.of(List.of(transportSequence())), new byte[0], 224);
+        sendRaw(protect(rtp.write()));
     }
 
     /** Sends one Opus packet at its dts with the audio level extension ({@code level} -dBov, -1 for none). */
@@ -232,12 +267,18 @@ public final class TestWebRtcClient implements AutoCloseable {
         RtpPayload p = opus.packetize(packet.dts() * OpusConfig.SAMPLE_RATE / MediaPacket.TIMESCALE, packet.data());
         List<RtpHeaderExtension.Element> ext = new ArrayList<>();
         ext.add(new RtpHeaderExtension.Element(MID_ID, "0".getBytes(StandardCharsets.US_ASCII)));
+        ext.add(transportSequence());
         if (level >= 0) {
             ext.add(new RtpHeaderExtension.Element(AUDIO_LEVEL_ID, new AudioLevel(true, level).toBytes()));
         }
         RtpPacket rtp = RtpPacket.of(false, OPUS_PT, p.sequenceNumber(), p.timestamp(), AUDIO_SSRC, p.payload())
                 .withExtension(RtpHeaderExtension.of(ext));
         sendRaw(protect(rtp.write()));
+    }
+
+    private RtpHeaderExtension.Element transportSequence() {
+        int seq = transportSeq.getAndIncrement() & 0xffff;
+        return new RtpHeaderExtension.Element(TRANSPORT_CC_ID, new byte[] {(byte) (seq >>> 8), (byte) seq});
     }
 
     /** Asks the server for a keyframe of the video it sends (PLI on its video SSRC). */
@@ -247,7 +288,11 @@ public final class TestWebRtcClient implements AutoCloseable {
     }
 
     public void sendRtcp(List<? extends RtcpPacket> compound) throws IOException {
-        byte[] plain = Rtcp.write(compound);
+        sendRtcp(Rtcp.write(compound));
+    }
+
+    /** Protects and sends a compound RTCP packet given as bytes (for packet types {@link Rtcp} does not write). */
+    public void sendRtcp(byte[] plain) throws IOException {
         byte[] wire;
         synchronized (sendLock) {
             wire = srtp.protectRtcp(plain, 0, plain.length);
@@ -269,7 +314,7 @@ public final class TestWebRtcClient implements AutoCloseable {
         byte[] buffer = new byte[2048];
         while (running) {
             try {
-                if (keepAlive && server != null && System.nanoTime() - lastCheck > 1_000_000_000L) {
+                if (keepAlive && server != null && System.nanoTime() - lastCheck > keepAliveNanos) {
                     lastCheck = System.nanoTime();
                     sendRaw(check(serverParameters.ice().ufrag(), serverParameters.ice().pwd(), false));
                 }
@@ -329,6 +374,10 @@ public final class TestWebRtcClient implements AutoCloseable {
         List<RtcpPacket> packets = Rtcp.parse(plain);
         rtcpReceived.addAll(packets);
         for (RtcpPacket x : packets) {
+            if (x instanceof SenderReport sr) {
+                sendRtcp(List.of(new ReceiverReport(AUDIO_SSRC, List.of(
+                        new ReportBlock(sr.ssrc(), 0, 0, 0, 0, sr.compactNtp(), 0)))));
+            }
             if (x instanceof GenericNack nack && nack.mediaSsrc() == VIDEO_SSRC) {
                 for (int seq : nack.lost()) {
                     byte[] original = videoCache.get(seq);

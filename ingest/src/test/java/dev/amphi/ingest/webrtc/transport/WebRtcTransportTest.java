@@ -8,6 +8,8 @@ import dev.amphi.ingest.webrtc.rtp.GenericNack;
 import dev.amphi.ingest.webrtc.rtp.PictureLossIndication;
 import dev.amphi.ingest.webrtc.rtp.ReceiverReport;
 import dev.amphi.ingest.webrtc.rtp.Remb;
+import dev.amphi.ingest.webrtc.rtp.SenderReport;
+import dev.amphi.ingest.webrtc.rtp.TransportCcFeedback;
 import dev.amphi.ingest.webrtc.sdp.Answer;
 import dev.amphi.ingest.webrtc.sdp.Sdp;
 import dev.amphi.ingest.webrtc.sdp.ServerParameters;
@@ -66,7 +68,7 @@ class WebRtcTransportTest {
         closeMe.add(client);
         local = transport.serverParameters();
         Answer answer = Sdp.answer(Sdp.parse(client.offer(direction)), local);
-        peer = transport.open(answer.negotiated(), local, listener);
+        peer = transport.open(answer.negotiated(), listener);
     }
 
     void connect(String direction) throws Exception {
@@ -144,6 +146,69 @@ class WebRtcTransportTest {
     }
 
     @Test
+    void paddingOnTheMediaSsrcIsNeitherMediaNorALoss() throws Exception {
+        connect("sendrecv");
+        List<MediaPacket> video = frames(6, 10);
+        for (int i = 0; i < 6; i++) {
+            client.sendVideo(video.get(i));
+            if (i == 1 || i == 3) {
+                client.sendVideoPadding();
+                client.sendVideoPadding();
+            }
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> listener.packets(MediaKind.VIDEO).size() == 6);
+        assertThat(listener.packets(MediaKind.VIDEO)).containsExactlyElementsOf(video);
+        assertThat(client.received(PictureLossIndication.class)).isEmpty();
+        assertThat(client.received(GenericNack.class)).isEmpty();
+    }
+
+    @Test
+    void severalPeersShareThePortAndKeepTheirMediaApart() throws Exception {
+        start(TransportOptions.loopback());
+        List<TestWebRtcClient> clients = new ArrayList<>();
+        List<RecordingListener> listeners = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            TestWebRtcClient c = new TestWebRtcClient();
+            closeMe.add(c);
+            ServerParameters p = transport.serverParameters();
+            RecordingListener l = new RecordingListener();
+            transport.open(Sdp.answer(Sdp.parse(c.offer("sendrecv")), p).negotiated(), p, l);
+            c.connect(p, server());
+            clients.add(c);
+            listeners.add(l);
+        }
+        assertThat(transport.stats().peers()).isEqualTo(6);
+        for (int i = 0; i < 6; i++) {
+            for (MediaPacket p : frames(4, 100 + i)) {
+                clients.get(i).sendVideo(p);
+            }
+        }
+        for (int i = 0; i < 6; i++) {
+            RecordingListener l = listeners.get(i);
+            await().atMost(Duration.ofSeconds(10)).until(() -> l.packets(MediaKind.VIDEO).size() == 4);
+            assertThat(l.packets(MediaKind.VIDEO)).as("peer %d", i).containsExactlyElementsOf(frames(4, 100 + i));
+        }
+    }
+
+    @Test
+    void openRefusesParametersItDidNotHandOutAndPeersOverTheLimit() throws Exception {
+        start(new TransportOptions("127.0.0.1", 0, List.of(), 1, 0, Duration.ofSeconds(10), Duration.ofSeconds(30)));
+        client = new TestWebRtcClient();
+        closeMe.add(client);
+        ServerParameters foreign = new ServerParameters(dev.amphi.ingest.webrtc.sdp.IceCredentials.random(
+                new java.security.SecureRandom()), transport.fingerprintSha256(), transport.port(), List.of("127.0.0.1"),
+                1, "x", "x", 1, 2, 3);
+        Answer answer = Sdp.answer(Sdp.parse(client.offer("sendrecv")), foreign);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> transport.open(answer.negotiated(), listener))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("serverParameters()");
+        transport.open(answer.negotiated(), foreign, listener);
+        ServerParameters second = transport.serverParameters();
+        Answer other = Sdp.answer(Sdp.parse(client.offer("sendrecv")), second);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> transport.open(other.negotiated(), listener))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("limit");
+    }
+
+    @Test
     void reportsAndRembGoOutEverySecond() throws Exception {
         connect("sendrecv");
         for (MediaPacket p : frames(3, 3)) {
@@ -183,6 +248,39 @@ class WebRtcTransportTest {
     }
 
     @Test
+    void aFirReachesTheCallbackToo() throws Exception {
+        connect("sendrecv");
+        // RR without blocks, then a FIR (PSFB FMT 4, RFC 5104) for the server's video SSRC, sequence number 1
+        client.sendRtcp(HexFormat.of().parseHex("80c90001" + "11111111"
+                + "84ce0004" + "11111111" + "00000000" + String.format("%08x", (int) local.videoSsrc()) + "01000000"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> listener.keyframeRequests.get() == 1);
+    }
+
+    @Test
+    void withoutSignalledSsrcsTheMidExtensionRoutesMediaAndRtx() throws Exception {
+        start(TransportOptions.loopback());
+        client = new TestWebRtcClient();
+        closeMe.add(client);
+        local = transport.serverParameters();
+        Answer answer = Sdp.answer(Sdp.parse(client.offer("sendrecv", false)), local);
+        peer = transport.open(answer.negotiated(), local, listener);
+        client.connect(local, server());
+        await().atMost(Duration.ofSeconds(10)).until(peer::connected);
+        List<MediaPacket> video = frames(8, 9);
+        List<MediaPacket> audio = opusPackets(8);
+        client.dropVideo.add(6);
+        for (int i = 0; i < 8; i++) {
+            client.sendVideo(video.get(i));
+            client.sendAudio(audio.get(i), 3);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> listener.packets(MediaKind.VIDEO).size() == 8
+                && listener.packets(MediaKind.AUDIO).size() == 8);
+        assertThat(listener.packets(MediaKind.VIDEO)).containsExactlyElementsOf(video);
+        assertThat(listener.packets(MediaKind.AUDIO)).containsExactlyElementsOf(audio);
+        assertThat(peer.stats().retransmitsReceived()).isEqualTo(1);
+    }
+
+    @Test
     void theReturnPathDecryptsAndDepacketizesInTheClient() throws Exception {
         connect("sendrecv");
         List<MediaPacket> video = frames(10, 5);
@@ -195,6 +293,11 @@ class WebRtcTransportTest {
         assertThat(client.videoReceived).containsExactlyElementsOf(video);
         assertThat(client.audioReceived).containsExactlyElementsOf(audio);
         assertThat(peer.stats().packetsOut()).isGreaterThan(20);
+        // a sender report about each stream follows within a second; the client's report about it gives the RTT
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.received(SenderReport.class).stream()
+                .anyMatch(sr -> sr.ssrc() == (int) local.videoSsrc() && sr.packetCount() > 10));
+        await().atMost(Duration.ofSeconds(5)).until(() -> peer.stats().rttMillis() >= 0);
+        assertThat(peer.stats().rttMillis()).isLessThan(1000);
     }
 
     @Test
@@ -248,7 +351,13 @@ class WebRtcTransportTest {
         assertThat(listener.packets(MediaKind.VIDEO)).containsExactlyElementsOf(video);
         assertThat(peer.connected()).isTrue();
         assertThat(listener.closed).isEmpty();
-        await().atMost(Duration.ofSeconds(5)).until(() -> transport.droppedDatagrams() >= 3 && peer.stats().dropped() >= 2);
+        TransportStats stats = transport.stats();
+        assertThat(stats.oversize()).isEqualTo(1);
+        assertThat(stats.unclassified()).isEqualTo(2);
+        assertThat(stats.unknownSource()).isEqualTo(2);
+        assertThat(stats.stunDropped()).isEqualTo(1);
+        assertThat(stats.stunRefused()).isEqualTo(1);
+        assertThat(peer.stats().dropped()).as("unprotected RTP and RTCP").isEqualTo(2);
     }
 
     @Test
@@ -270,6 +379,30 @@ class WebRtcTransportTest {
         assertThat(listener.connected.get()).isZero();
         // the ufrag is forgotten: a check gets no answer now
         assertThat(peer.isClosed()).isTrue();
+    }
+
+    @Test
+    void checksKeepConsentAlive() throws Exception {
+        start(TransportOptions.loopback().withConsentTimeout(Duration.ofSeconds(1)));
+        open("sendrecv");
+        client.keepAliveEvery(Duration.ofMillis(200));
+        client.connect(local, server());
+        await().atMost(Duration.ofSeconds(10)).until(peer::connected);
+        await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(4)).until(peer::connected);
+        assertThat(listener.closed).isEmpty();
+    }
+
+    @Test
+    void transportCcFeedbackReportsTheArrivals() throws Exception {
+        connect("sendrecv");
+        for (MediaPacket p : opusPackets(10)) {
+            client.sendAudio(p, -1);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.received(TransportCcFeedback.class).stream()
+                .mapToLong(f -> f.arrivals().size()).sum() == 10);
+        // the client's transport-wide sequence numbers start at 65530: the feedback follows them across the wrap
+        assertThat(client.received(TransportCcFeedback.class).stream().flatMap(f -> f.arrivals().stream())
+                .map(TransportCcFeedback.Arrival::sequence)).containsExactly(65530, 65531, 65532, 65533, 65534, 65535, 0, 1, 2, 3);
     }
 
     @Test
