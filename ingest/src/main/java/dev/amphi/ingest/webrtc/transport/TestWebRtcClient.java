@@ -27,18 +27,14 @@ import dev.amphi.ingest.webrtc.sdp.ServerParameters;
 import dev.amphi.media.MediaPacket;
 import dev.amphi.media.OpusConfig;
 import java.io.IOException;
-import java.net.DatagramPacket;
-import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
-import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -46,6 +42,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A small WebRTC client made of Amphi's own pieces, over a real UDP socket: it writes an offer
@@ -53,7 +50,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the server with a STUN check (USE-CANDIDATE, MESSAGE-INTEGRITY), runs the DTLS client handshake,
  * then sends H.264 and Opus as SRTP, answers NACKs from its send cache through RTX, and keeps
  * what the server sends back (RTCP, depacketized video and audio). A keep-alive check goes out
- * every second (consent). For tests and the load bench; one reader thread per client.
+ * every second (consent). For tests and the load bench only (the server never uses it): a client
+ * made with {@link #TestWebRtcClient()} has its own reader thread, clients made with
+ * {@link #TestWebRtcClient(TestClientLoop)} share the loop's one thread, so hundreds of them cost
+ * one thread. The DTLS handshake blocks the thread that calls {@link #connect}.
  */
 public final class TestWebRtcClient implements AutoCloseable {
 
@@ -70,22 +70,28 @@ public final class TestWebRtcClient implements AutoCloseable {
     static final String UFRAG = "clnt";
     static final String PWD = "clientPassword0123456789ab";
 
-    private final DatagramSocket socket;
+    private static final int CACHE = 1024;
+
+    private final DatagramChannel channel;
+    private final TestClientLoop loop;
+    private final boolean ownLoop;
     private final DtlsCertificate certificate = DtlsCertificate.generate();
     private final BlockingQueue<byte[]> dtlsIn = new LinkedBlockingQueue<>();
     private final BlockingQueue<StunMessage> stunIn = new LinkedBlockingQueue<>();
     private final H264Packetizer h264 = new H264Packetizer(1100, 1000);
     private final OpusPacketizer opus = new OpusPacketizer(500);
-    private final Map<Integer, byte[]> videoCache = new ConcurrentHashMap<>();
+    private final byte[][] videoCache = new byte[CACHE][];
+    private final int[] videoCacheSeq = new int[CACHE];
     private final AtomicInteger videoSent = new AtomicInteger();
     private final AtomicInteger transportSeq = new AtomicInteger(65530);
     private final Object sendLock = new Object();
-    private final Thread reader;
     private volatile InetSocketAddress server;
     private volatile ServerParameters serverParameters;
     private volatile DtlsAssociation association;
     private volatile SrtpSession srtp;
     private volatile boolean running = true;
+    private volatile boolean decodeMedia = true;
+    private volatile boolean keepRtcp = true;
     private volatile boolean keepAlive = true;
     private volatile long keepAliveNanos = 1_000_000_000L;
     private volatile long lastCheck;
@@ -107,17 +113,54 @@ public final class TestWebRtcClient implements AutoCloseable {
     /** Original sequence numbers the server's RTX packets carried. */
     public final List<Integer> rtxReceived = new CopyOnWriteArrayList<>();
     public volatile boolean dtlsClosed;
+    /** RTP packets and bytes that came from the server (counted also when they are not decoded). */
+    public final AtomicLong rtpPackets = new AtomicLong();
+    public final AtomicLong rtpBytes = new AtomicLong();
+    /** RTCP packets the server sent (counted also when they are not kept), NACKs among them. */
+    public final AtomicLong rtcpPackets = new AtomicLong();
+    public final AtomicLong nacksReceived = new AtomicLong();
+    /** Datagrams the socket had no room for (a non-blocking send that sent nothing). */
+    public final AtomicLong sendDropped = new AtomicLong();
 
-    public TestWebRtcClient() throws SocketException {
-        socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        socket.setSoTimeout(100);
-        reader = new Thread(this::read, "test-webrtc-client");
-        reader.setDaemon(true);
-        reader.start();
+    /** A client with its own reader thread. */
+    public TestWebRtcClient() throws IOException {
+        this(new TestClientLoop("test-webrtc-client"), true);
+    }
+
+    /** A client read by {@code loop}'s thread (which the caller closes after the clients). */
+    public TestWebRtcClient(TestClientLoop loop) throws IOException {
+        this(loop, false);
+    }
+
+    private TestWebRtcClient(TestClientLoop loop, boolean ownLoop) throws IOException {
+        this.loop = loop;
+        this.ownLoop = ownLoop;
+        channel = DatagramChannel.open();
+        channel.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        channel.configureBlocking(false);
+        loop.register(this);
+    }
+
+    DatagramChannel channel() {
+        return channel;
+    }
+
+    /**
+     * A lighter client for a load bench: what the server sends back is only counted
+     * ({@link #rtpPackets}), not decrypted or depacketized, and RTCP is answered (NACK, SR) but not kept.
+     */
+    public TestWebRtcClient light() {
+        decodeMedia = false;
+        keepRtcp = false;
+        return this;
     }
 
     public InetSocketAddress localAddress() {
-        return (InetSocketAddress) socket.getLocalSocketAddress();
+        try {
+            return (InetSocketAddress) channel.getLocalAddress();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** An offer with one audio and one video section in {@code direction} (sendrecv, sendonly, recvonly). */
@@ -191,7 +234,7 @@ public final class TestWebRtcClient implements AutoCloseable {
         DtlsAssociation a = endpoint.handshake(new DatagramLink() {
             @Override
             public void send(byte[] buffer, int offset, int length) throws IOException {
-                socket.send(new DatagramPacket(buffer, offset, length, server));
+                channel.send(ByteBuffer.wrap(buffer, offset, length), server);
             }
 
             @Override
@@ -231,7 +274,9 @@ public final class TestWebRtcClient implements AutoCloseable {
     }
 
     public void sendRaw(byte[] datagram) throws IOException {
-        socket.send(new DatagramPacket(datagram, datagram.length, server));
+        if (channel.send(ByteBuffer.wrap(datagram), server) == 0) {
+            sendDropped.incrementAndGet();
+        }
     }
 
     /** Sends an H.264 access unit (AVCC) at its pts; the packets listed in {@link #dropVideo} are only cached. */
@@ -244,8 +289,12 @@ public final class TestWebRtcClient implements AutoCloseable {
                     .withExtension(RtpHeaderExtension.of(List.of(
                             new RtpHeaderExtension.Element(MID_ID, "1".getBytes(StandardCharsets.US_ASCII)),
                             transportSequence())));
-            byte[] wire = protect(rtp.write());
-            videoCache.put(seq, rtp.write());
+            byte[] plain = rtp.write();
+            byte[] wire = protect(plain);
+            synchronized (videoCache) {
+                videoCache[seq % CACHE] = plain;
+                videoCacheSeq[seq % CACHE] = seq;
+            }
             if (!dropVideo.contains(videoSent.getAndIncrement())) {
                 sendRaw(wire);
             }
@@ -310,44 +359,46 @@ public final class TestWebRtcClient implements AutoCloseable {
         return rtcpReceived.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
-    private void read() {
-        byte[] buffer = new byte[2048];
-        while (running) {
+    /** Called by the loop every ~50 ms: the keep-alive check when one is due. */
+    void tick(long now) {
+        if (running && keepAlive && server != null && now - lastCheck > keepAliveNanos) {
+            lastCheck = now;
             try {
-                if (keepAlive && server != null && System.nanoTime() - lastCheck > keepAliveNanos) {
-                    lastCheck = System.nanoTime();
-                    sendRaw(check(serverParameters.ice().ufrag(), serverParameters.ice().pwd(), false));
-                }
-                DatagramPacket in = new DatagramPacket(buffer, buffer.length);
-                try {
-                    socket.receive(in);
-                } catch (SocketTimeoutException e) {
-                    continue;
-                }
-                byte[] d = Arrays.copyOf(buffer, in.getLength());
-                switch (Demultiplexer.classify(d)) {
-                    case STUN -> stunIn.offer(StunMessage.parse(d));
-                    case DTLS -> {
-                        dtlsIn.offer(d);
-                        DtlsAssociation a = association;
-                        if (a != null && !a.pump(1)) {
-                            dtlsClosed = true;
-                        }
-                    }
-                    case RTP -> rtp(d);
-                    case RTCP -> rtcp(d);
-                    default -> {
-                    }
-                }
+                sendRaw(check(serverParameters.ice().ufrag(), serverParameters.ice().pwd(), false));
             } catch (IOException | RuntimeException e) {
-                if (!running) {
-                    return;
-                }
+                // the next tick tries again
             }
         }
     }
 
+    /** One datagram from the socket, on the loop's thread. */
+    void received(byte[] d) {
+        try {
+            switch (Demultiplexer.classify(d)) {
+                case STUN -> stunIn.offer(StunMessage.parse(d));
+                case DTLS -> {
+                    dtlsIn.offer(d);
+                    DtlsAssociation a = association;
+                    if (a != null && !a.pump(1)) {
+                        dtlsClosed = true;
+                    }
+                }
+                case RTP -> rtp(d);
+                case RTCP -> rtcp(d);
+                default -> {
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // a datagram this client cannot read is left, as a browser would
+        }
+    }
+
     private void rtp(byte[] d) {
+        rtpPackets.incrementAndGet();
+        rtpBytes.addAndGet(d.length);
+        if (!decodeMedia) {
+            return;
+        }
         SrtpSession s = srtp;
         byte[] plain = s == null ? null : s.unprotectRtp(d, 0, d.length);
         if (plain == null) {
@@ -372,15 +423,22 @@ public final class TestWebRtcClient implements AutoCloseable {
             return;
         }
         List<RtcpPacket> packets = Rtcp.parse(plain);
-        rtcpReceived.addAll(packets);
+        rtcpPackets.addAndGet(packets.size());
+        if (keepRtcp) {
+            rtcpReceived.addAll(packets);
+        }
         for (RtcpPacket x : packets) {
             if (x instanceof SenderReport sr) {
                 sendRtcp(List.of(new ReceiverReport(AUDIO_SSRC, List.of(
                         new ReportBlock(sr.ssrc(), 0, 0, 0, 0, sr.compactNtp(), 0)))));
             }
             if (x instanceof GenericNack nack && nack.mediaSsrc() == VIDEO_SSRC) {
+                nacksReceived.incrementAndGet();
                 for (int seq : nack.lost()) {
-                    byte[] original = videoCache.get(seq);
+                    byte[] original;
+                    synchronized (videoCache) {
+                        original = videoCacheSeq[seq % CACHE] == seq ? videoCache[seq % CACHE] : null;
+                    }
                     if (original != null) {
                         RtpPacket o = RtpPacket.parse(original);
                         byte[] payload = new byte[o.payload().length + 2];
@@ -407,11 +465,14 @@ public final class TestWebRtcClient implements AutoCloseable {
             a.close();
         }
         running = false;
-        socket.close();
+        loop.unregister(this);
         try {
-            reader.join(2000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            channel.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+        if (ownLoop) {
+            loop.close();
         }
     }
 }
