@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# WebRTC load: one composited room with N speakers joined over WebRTC (WHIP, light Java speakers
+# sending a pre-encoded clip, all receiving the program back unless --receivers says fewer), and the
+# same room fed by N RTMP speakers sending the same clip (AAC instead of Opus), the sides taking
+# turns on a fresh server each, with the same warm-up and window. See bench/README.md, "WebRTC load".
+#
+#   bench/webrtc-load.sh [--speakers 300] [--rounds 1] [--sides webrtc,rtmp] [--warmup 60] [--measure 60]
+#                        [--talkers 3] [--receivers N] [--chromium 0] [--java-opts "..."]
+#                        [--client-opts "-Xmx2g"] [--amphi-args "..."] [--build] [--keep-work]
+#
+# Measured per side, over the window, from outside the server's JVM: its CPU (utime+stime of
+# /proc/PID/stat), RSS (sampled every second; peak), per-thread CPU; from /metrics: program frames
+# and late frames (real-time factor), speaker audio decoded / skipped as silent, drops and sheds,
+# interactive rendition frames and subscriber drops; from the speakers' process: media sent, how
+# late its pacers ran, RTP/NACKs that came back. With --chromium K (WebRTC side), K headless Chromium
+# speakers join from the speaker page and report their return stream's delays (getStats).
+# Results: bench/results/webrtc-load-<stamp>.{csv,md,meta.txt} and -<side>-<round>-threads.txt.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_DIR=$(dirname "$BENCH_DIR")
+SPEAKERS=300
+ROUNDS=1
+SIDES="webrtc,rtmp"
+WARMUP=60
+MEASURE=60
+TALKERS=3
+RECEIVERS=""
+CHROMIUM=0
+JAVA_OPTS=""
+CLIENT_OPTS="-Xmx2g"
+AMPHI_ARGS=""
+BUILD=0
+KEEP_WORK=0
+AMPHI_JAR="$REPO_DIR/server/target/amphi.jar"
+BENCH_JAR="$REPO_DIR/bench-tools/target/amphi-bench.jar"
+ROOM=load
+KEY=load-bench-stream-key-0123
+FPS=30
+
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit "${1:-0}"; }
+ARGS_ORIG="$*"
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --speakers)    SPEAKERS="$2"; shift 2 ;;
+    --rounds)      ROUNDS="$2"; shift 2 ;;
+    --sides)       SIDES="$2"; shift 2 ;;
+    --warmup)      WARMUP="$2"; shift 2 ;;
+    --measure)     MEASURE="$2"; shift 2 ;;
+    --talkers)     TALKERS="$2"; shift 2 ;;
+    --receivers)   RECEIVERS="$2"; shift 2 ;;
+    --chromium)    CHROMIUM="$2"; shift 2 ;;
+    --java-opts)   JAVA_OPTS="$2"; shift 2 ;;
+    --client-opts) CLIENT_OPTS="$2"; shift 2 ;;
+    --amphi-args)  AMPHI_ARGS="$2"; shift 2 ;;
+    --build)       BUILD=1; shift ;;
+    --keep-work)   KEEP_WORK=1; shift ;;
+    -h|--help)     usage 0 ;;
+    *) echo "unknown option $1" >&2; usage 1 ;;
+  esac
+done
+RECEIVERS=${RECEIVERS:-$SPEAKERS}
+
+# shellcheck source=lib.sh
+source "$BENCH_DIR/lib.sh"
+command -v ffmpeg >/dev/null 2>&1 || apt_install ffmpeg
+if [ "$BUILD" = 1 ]; then
+  log "building the server and bench-tools (mvn -o)"
+  (cd "$REPO_DIR" && mvn -B -ntp -o -q -pl server,bench-tools -am package -DskipTests)
+fi
+[ -f "$AMPHI_JAR" ] && [ -f "$BENCH_JAR" ] || die "build first: mvn -B -ntp -o -q -pl server,bench-tools -am package -DskipTests"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/amphi-webrtc-load.XXXXXX")
+STAMP=$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$BENCH_DIR/results" "$BENCH_DIR/work/webrtc-load"
+OUT="$BENCH_DIR/results/webrtc-load-$STAMP"
+CLIP="$BENCH_DIR/work/webrtc-load/clip.mkv"
+
+# The clip every speaker sends: 10 s of testsrc2 320x180 30 fps, H.264 Constrained Baseline
+# 300 kbit/s (no B-frames, SPS/PPS before every keyframe, one every 2 s), a 440 Hz tone and silence,
+# each as Opus 32k and AAC-LC 64k, 48 kHz stereo.
+if [ ! -s "$CLIP" ]; then
+  log "encoding the clip once: $CLIP"
+  ffmpeg -v error -y -f lavfi -i "testsrc2=s=320x180:r=$FPS" -f lavfi -i "sine=frequency=440:sample_rate=48000" \
+    -f lavfi -i "anullsrc=r=48000:cl=stereo" -t 10 -map 0:v -map 1:a -map 1:a -map 2:a -map 2:a \
+    -c:v libx264 -profile:v baseline -preset veryfast -pix_fmt yuv420p \
+    -x264-params "bframes=0:repeat-headers=1:keyint=60:min-keyint=60:scenecut=0" -b:v 300k -maxrate 300k -bufsize 300k \
+    -ac 2 -ar 48000 -c:a:0 libopus -b:a:0 32k -c:a:1 aac -b:a:1 64k -c:a:2 libopus -b:a:2 32k -c:a:3 aac -b:a:3 64k \
+    "$CLIP.tmp.mkv"
+  mv "$CLIP.tmp.mkv" "$CLIP"
+fi
+
+{
+  echo "command: bench/webrtc-load.sh $ARGS_ORIG"
+  echo "date: $(date -u +%FT%TZ)"
+  echo "machine: $(nproc) cores, $(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo), kernel $(uname -r)"
+  echo "java: $(java -version 2>&1 | head -n1)"
+  echo "tree: $(git -C "$REPO_DIR" rev-parse --short HEAD)$(git -C "$REPO_DIR" diff --quiet || echo ' (modified)')"
+  echo "jar: sha256 $(sha256sum "$AMPHI_JAR" | cut -c1-16), built $(date -u -r "$AMPHI_JAR" +%FT%TZ)"
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} > "$OUT.meta.txt"
+
+metrics() { curl -s --max-time 10 "http://127.0.0.1:$1/metrics" | awk -v r="room=\"$ROOM\"" 'index($0, r) && $1 !~ /^#/ { split($1, a, "{"); print a[1], $2 }'; }
+metric() { awk -v k="$2" '$1 == k { print $2; f = 1 } END { if (!f) print 0 }' "$1"; }
+# stat_field FILE FIELD: FIELD=value from the last STATS line of the speakers' log
+stat_field() { grep '^STATS' "$1" | tail -n1 | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
+
+CSV="$OUT.csv"
+echo "round,side,speakers,window_s,load1,machine_busy_pct,server_cpu_s,cores,cpu_s_per_speaker_s,rss_peak_mib,rtf,late_frames,frames,audio_decoded,audio_silent_skipped,video_dropped,video_shed,ladder_dropped,interactive_frames,interactive_subscriber_drops,tiles,speakers_in_room,client_cpu_s,client_late_max_ms,client_video_sent,client_audio_sent,rtp_back,nacks_in,rtx_sent,send_dropped,dtls_closed,chromium_rtt_ms,chromium_jitter_buffer_ms,chromium_decode_ms,chromium_fps" > "$CSV"
+
+run_side() {
+  local round=$1 side=$2 dir="$WORK/$side-$round" http rtmp udp pid cpid
+  mkdir -p "$dir"
+  http=$(free_port); rtmp=$(free_port); udp=$(free_port)
+  # shellcheck disable=SC2086
+  java $JAVA_OPTS -jar "$AMPHI_JAR" --bind 127.0.0.1 --http-port "$http" --rtmp-port "$rtmp" --webrtc-udp-port "$udp" \
+    --data-dir "$dir/data" --room-mode composite --room "$ROOM=$KEY" --rtmp-max-connections-per-address 0 \
+    --max-speakers "$SPEAKERS" $AMPHI_ARGS > "$dir/server.log" 2>&1 &
+  pid=$!; CHILDREN+=("$pid")
+  wait_listening "$pid" 90 "$http" "$rtmp" || die "$side: the server did not start (see $dir/server.log)"
+  log "round $round, $side: server $pid up, joining $SPEAKERS speakers"
+  # shellcheck disable=SC2086
+  java $CLIENT_OPTS -cp "$BENCH_JAR" dev.amphi.bench.speakers.SpeakerLoad --side "$side" --speakers "$SPEAKERS" \
+    --http "http://127.0.0.1:$http" --rtmp-port "$rtmp" --room "$ROOM" --key "$KEY" --clip "$CLIP" \
+    --talkers "$TALKERS" --receivers "$RECEIVERS" > "$dir/speakers.log" 2>&1 &
+  cpid=$!; CHILDREN+=("$cpid")
+  local deadline=$((SECONDS + 600))
+  until grep -q '^JOINED' "$dir/speakers.log"; do
+    alive "$cpid" || die "$side: the speakers' process ended (see $dir/speakers.log)"
+    [ $SECONDS -lt $deadline ] || die "$side: speakers not joined after 600 s"
+    nap 1
+  done
+  log "$side: $(grep '^JOINED' "$dir/speakers.log")"
+  local chrome_pid=""
+  if [ "$side" = webrtc ] && [ "$CHROMIUM" -gt 0 ]; then
+    # shellcheck disable=SC2086
+    java $CLIENT_OPTS -cp "$BENCH_JAR" dev.amphi.bench.speakers.ChromiumSpeakers --url "http://127.0.0.1:$http/join/$ROOM" \
+      --key "$KEY" --count "$CHROMIUM" --dir "$dir/chromium" > "$dir/chromium.log" 2>&1 &
+    chrome_pid=$!; CHILDREN+=("$chrome_pid")
+  fi
+  nap "$WARMUP"
+  # the window
+  local m0="$dir/metrics0" m1="$dir/metrics1" c0 c1 k0 k1 mt0 mt1 t0 t1 rss=0 r s0 s1
+  metrics "$http" > "$m0"
+  thread_ticks "$pid" > "$dir/threads0"
+  cp "$dir/speakers.log" "$dir/speakers0.log"
+  local load1; load1=$(cut -d' ' -f1 /proc/loadavg)
+  c0=$(cpu_ticks "$pid"); k0=$(cpu_ticks "$cpid"); mt0=$(machine_ticks); t0=$(now)
+  local end=$((SECONDS + MEASURE))
+  while [ $SECONDS -lt $end ]; do
+    r=$(status_kb VmRSS "$pid"); [ "$r" -gt "$rss" ] && rss=$r
+    nap 1
+  done
+  c1=$(cpu_ticks "$pid"); k1=$(cpu_ticks "$cpid"); mt1=$(machine_ticks); t1=$(now)
+  metrics "$http" > "$m1"
+  thread_ticks "$pid" > "$dir/threads1"
+  sleep 5.5   # the next STATS line of the speakers
+  cp "$dir/speakers.log" "$dir/speakers1.log"
+  alive "$pid" || die "$side: the server died in the window (see $dir/server.log)"
+  local win; win=$(echo "$t1 - $t0" | bc -l)
+  d() { echo "$(metric "$m1" "$1") - $(metric "$m0" "$1")" | bc -l; }
+  local frames late cpu; frames=$(d amphi_program_frames_total); late=$(d amphi_program_frames_late_total)
+  cpu=$(echo "($c1 - $c0) / $CLK_TCK" | bc -l)
+  local busy; busy=$(echo "$mt0 $mt1" | awk '{ printf "%.1f", 100 * ($3 - $1) / ($4 - $2) }')
+  sf() { echo "$(stat_field "$dir/speakers1.log" "$1") - $(stat_field "$dir/speakers0.log" "$1")" | bc -l; }
+  local chrome="" ; chrome=",,,"
+  if [ -n "$chrome_pid" ]; then
+    chrome=$(awk '/^CHROMIUM/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); s[kv[1]] += kv[2]; if (kv[1] == "rtt_ms") n++ } }
+      END { if (n) printf "%.1f,%.1f,%.1f,%.1f", s["rtt_ms"]/n, s["jitter_buffer_ms"]/n, s["decode_ms"]/n, s["fps"]/n; else printf ",,," }' \
+      <(awk -v t0="${t0%.*}" -v t1="${t1%.*}" '/^CHROMIUM/ { split($2, a, "="); if (a[2] >= t0 && a[2] <= t1) print }' "$dir/chromium.log"))
+  fi
+  printf '%s,%s,%s,%.1f,%s,%s,%.2f,%.3f,%.5f,%.0f,%.3f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.2f,%s,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%s\n' \
+    "$round" "$side" "$SPEAKERS" "$win" "$load1" "$busy" "$cpu" "$(echo "$cpu / $win" | bc -l)" \
+    "$(echo "$cpu / $win / $SPEAKERS" | bc -l)" "$((rss / 1024))" "$(echo "$frames / ($win * $FPS)" | bc -l)" \
+    "$late" "$frames" "$(d amphi_program_audio_decoded_total)" "$(d amphi_program_audio_silent_skipped_total)" \
+    "$(d amphi_program_video_dropped_total)" "$(d amphi_program_video_shed_total)" "$(d amphi_program_ladder_dropped_total)" \
+    "$(d amphi_interactive_frames_total)" "$(d amphi_interactive_subscriber_drops_total)" \
+    "$(metric "$m1" amphi_program_tiles)" "$(metric "$m1" amphi_program_speakers)" \
+    "$(echo "($k1 - $k0) / $CLK_TCK" | bc -l)" "$(grep '^STATS' "$dir/speakers1.log" | tail -n 14 | awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^late_max_ms=/) { split($i, a, "="); if (a[2] > m) m = a[2] } } END { print m + 0 }')" \
+    "$(sf video)" "$(sf audio)" "$(sf rtp_back)" "$(sf nacks_in)" "$(sf rtx_sent)" "$(sf send_dropped)" \
+    "$(stat_field "$dir/speakers1.log" dtls_closed)" "$chrome" >> "$CSV"
+  join -1 1 -2 1 <(sort "$dir/threads0") <(sort "$dir/threads1") |
+    awk -v tck="$CLK_TCK" '{ n = $5; sub(/-[0-9]+$/, "-N", n); s[n] += ($4 - $2) / tck } END { for (k in s) printf "%8.2f %s\n", s[k], k }' |
+    sort -rn > "$OUT-$side-$round-threads.txt"
+  log "$side: $(tail -n1 "$CSV")"
+  [ -n "$chrome_pid" ] && stop_pids 10 "$chrome_pid"
+  stop_pids 30 "$cpid"
+  stop_pids 20 "$pid"
+  [ "$KEEP_WORK" = 1 ] && cp "$dir/server.log" "$dir/speakers.log" "$OUT-$side-$round-logs/" 2>/dev/null || true
+}
+
+for round in $(seq 1 "$ROUNDS"); do
+  for side in ${SIDES//,/ }; do
+    run_side "$round" "$side"
+  done
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT.meta.txt"
+
+# the table: one row per side and round
+{
+  echo "| round | side | speakers | load | machine busy | server cores | CPU-s per speaker-s | RSS peak MiB | rtf | late frames | audio decoded / skipped | drops (video, shed, ladder, return) | pacer late max ms | Chromium RTT / jitter buffer / decode ms |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|"
+  tail -n +2 "$CSV" | awk -F, '{ printf "| %s | %s | %s | %s | %s%% | %.3f | %.5f | %s | %.3f | %s / %s | %s / %s | %s, %s, %s, %s | %s | %s |\n",
+    $1, $2, $3, $5, $6, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $20, $24, ($32 == "" ? "-" : $32 " / " $33 " / " $34) }'
+} > "$OUT.md"
+cat "$OUT.md"
+log "results: $OUT.{csv,md,meta.txt}"
