@@ -5,15 +5,18 @@
 # turns on a fresh server each, with the same warm-up and window. See bench/README.md, "WebRTC load".
 #
 #   bench/webrtc-load.sh [--speakers 300] [--rounds 1] [--sides webrtc,rtmp] [--warmup 60] [--measure 60]
-#                        [--talkers 3] [--receivers N] [--chromium 0] [--java-opts "..."]
+#                        [--talkers 3] [--receivers N] [--g2g] [--java-opts "..."]
 #                        [--client-opts "-Xmx2g"] [--amphi-args "..."] [--build] [--keep-work]
 #
 # Measured per side, over the window, from outside the server's JVM: its CPU (utime+stime of
 # /proc/PID/stat), RSS (sampled every second; peak), per-thread CPU; from /metrics: program frames
 # and late frames (real-time factor), speaker audio decoded / skipped as silent, drops and sheds,
 # interactive rendition frames and subscriber drops; from the speakers' process: media sent, how
-# late its pacers ran, RTP/NACKs that came back. With --chromium K (WebRTC side), K headless Chromium
-# speakers join from the speaker page and report their return stream's delays (getStats).
+# late its pacers ran, RTP/NACKs that came back. With --g2g (WebRTC side), two headless Chromium
+# speakers of the glass-to-glass benchmark (bench/g2g/run.mjs; another directory with --g2g-dir) join
+# first, so their tiles are on the gallery's first page, then N-2 light speakers (the room admits
+# 300): one sends a clock in its picture, the other reads it back from the program it receives, in
+# the same window: the return stream's glass-to-glass latency under load.
 # Results: bench/results/webrtc-load-<stamp>.{csv,md,meta.txt} and -<side>-<round>-threads.txt.
 set -euo pipefail
 
@@ -26,7 +29,8 @@ WARMUP=60
 MEASURE=60
 TALKERS=3
 RECEIVERS=""
-CHROMIUM=0
+G2G=0
+G2G_DIR=""
 JAVA_OPTS=""
 CLIENT_OPTS="-Xmx2g"
 AMPHI_ARGS=""
@@ -49,7 +53,8 @@ while [ $# -gt 0 ]; do
     --measure)     MEASURE="$2"; shift 2 ;;
     --talkers)     TALKERS="$2"; shift 2 ;;
     --receivers)   RECEIVERS="$2"; shift 2 ;;
-    --chromium)    CHROMIUM="$2"; shift 2 ;;
+    --g2g)         G2G=1; shift ;;
+    --g2g-dir)     G2G_DIR="$2"; shift 2 ;;
     --java-opts)   JAVA_OPTS="$2"; shift 2 ;;
     --client-opts) CLIENT_OPTS="$2"; shift 2 ;;
     --amphi-args)  AMPHI_ARGS="$2"; shift 2 ;;
@@ -60,6 +65,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 RECEIVERS=${RECEIVERS:-$SPEAKERS}
+G2G_DIR=${G2G_DIR:-$BENCH_DIR/g2g}
+if [ "$G2G" = 1 ]; then
+  [ -f "$G2G_DIR/run.mjs" ] && [ -f "$G2G_DIR/report.mjs" ] || { echo "--g2g needs $G2G_DIR/run.mjs and report.mjs" >&2; exit 2; }
+  command -v node >/dev/null || { echo "--g2g needs node >= 20" >&2; exit 2; }
+fi
 
 # shellcheck source=lib.sh
 source "$BENCH_DIR/lib.sh"
@@ -106,7 +116,7 @@ metric() { awk -v k="$2" '$1 == k { print $2; f = 1 } END { if (!f) print 0 }' "
 stat_field() { grep '^STATS' "$1" | tail -n1 | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 
 CSV="$OUT.csv"
-echo "round,side,speakers,window_s,load1,machine_busy_pct,server_cpu_s,cores,cpu_s_per_speaker_s,rss_peak_mib,rtf,late_frames,frames,audio_decoded,audio_silent_skipped,video_dropped,video_shed,ladder_dropped,interactive_frames,interactive_subscriber_drops,tiles,speakers_in_room,client_cpu_s,client_late_max_ms,client_video_sent,client_audio_sent,rtp_back,nacks_in,rtx_sent,send_dropped,dtls_closed,chromium_rtt_ms,chromium_jitter_buffer_ms,chromium_decode_ms,chromium_fps" > "$CSV"
+echo "round,side,speakers,window_s,load1,machine_busy_pct,server_cpu_s,cores,cpu_s_per_speaker_s,rss_peak_mib,rtf,late_frames,frames,audio_decoded,audio_silent_skipped,video_dropped,video_shed,ladder_dropped,interactive_frames,interactive_subscriber_drops,tiles,speakers_in_room,client_cpu_s,client_late_max_ms,client_video_sent,client_audio_sent,rtp_back,nacks_in,rtx_sent,send_dropped,dtls_closed,g2g_samples,g2g_p50_ms,g2g_p95_ms,g2g_max_ms" > "$CSV"
 
 run_side() {
   local round=$1 side=$2 dir="$WORK/$side-$round" http rtmp udp pid cpid
@@ -118,9 +128,24 @@ run_side() {
     --max-speakers "$SPEAKERS" $AMPHI_ARGS > "$dir/server.log" 2>&1 &
   pid=$!; CHILDREN+=("$pid")
   wait_listening "$pid" 90 "$http" "$rtmp" || die "$side: the server did not start (see $dir/server.log)"
-  log "round $round, $side: server $pid up, joining $SPEAKERS speakers"
+  local light=$SPEAKERS g2g_pid=""
+  if [ "$side" = webrtc ] && [ "$G2G" = 1 ]; then
+    light=$((SPEAKERS - 2))
+    # its warm-up covers the light speakers' joining and ours; its window starts where ours does
+    node --experimental-websocket --no-warnings "$G2G_DIR/run.mjs" --base "http://127.0.0.1:$http" --room "$ROOM" \
+      --key "$KEY" --warmup $((WARMUP + 60 + SPEAKERS / 2)) --measure "$MEASURE" --out "$dir/browsers.json" \
+      --profiles "$dir" > "$dir/g2g.log" 2>&1 &
+    g2g_pid=$!; CHILDREN+=("$g2g_pid")
+    local until=$((SECONDS + 180))
+    until grep -q "B reads A's clock" "$dir/g2g.log"; do
+      alive "$g2g_pid" && [ $SECONDS -lt $until ] || die "g2g browsers did not start (see $dir/g2g.log)"
+      nap 1
+    done
+    log "$side: two Chromium speakers joined and one reads the other's clock"
+  fi
+  log "round $round, $side: server $pid up, joining $light speakers"
   # shellcheck disable=SC2086
-  java $CLIENT_OPTS -cp "$BENCH_JAR" dev.amphi.bench.speakers.SpeakerLoad --side "$side" --speakers "$SPEAKERS" \
+  java $CLIENT_OPTS -cp "$BENCH_JAR" dev.amphi.bench.speakers.SpeakerLoad --side "$side" --speakers "$light" \
     --http "http://127.0.0.1:$http" --rtmp-port "$rtmp" --room "$ROOM" --key "$KEY" --clip "$CLIP" \
     --talkers "$TALKERS" --receivers "$RECEIVERS" > "$dir/speakers.log" 2>&1 &
   cpid=$!; CHILDREN+=("$cpid")
@@ -131,14 +156,14 @@ run_side() {
     nap 1
   done
   log "$side: $(grep '^JOINED' "$dir/speakers.log")"
-  local chrome_pid=""
-  if [ "$side" = webrtc ] && [ "$CHROMIUM" -gt 0 ]; then
-    # shellcheck disable=SC2086
-    java $CLIENT_OPTS -cp "$BENCH_JAR" dev.amphi.bench.speakers.ChromiumSpeakers --url "http://127.0.0.1:$http/join/$ROOM" \
-      --key "$KEY" --count "$CHROMIUM" --dir "$dir/chromium" > "$dir/chromium.log" 2>&1 &
-    chrome_pid=$!; CHILDREN+=("$chrome_pid")
-  fi
+  grep '^JOIN-FAILED' "$dir/speakers.log" | sort | uniq -c | head -n 5 >&2 || true
   nap "$WARMUP"
+  if [ -n "$g2g_pid" ]; then
+    until grep -q "measuring" "$dir/g2g.log"; do
+      alive "$g2g_pid" || die "g2g browsers stopped (see $dir/g2g.log)"
+      nap 1
+    done
+  fi
   # the window
   local m0="$dir/metrics0" m1="$dir/metrics1" c0 c1 k0 k1 mt0 mt1 t0 t1 rss=0 r s0 s1
   metrics "$http" > "$m0"
@@ -163,11 +188,18 @@ run_side() {
   cpu=$(echo "($c1 - $c0) / $CLK_TCK" | bc -l)
   local busy; busy=$(echo "$mt0 $mt1" | awk '{ printf "%.1f", 100 * ($3 - $1) / ($4 - $2) }')
   sf() { echo "$(stat_field "$dir/speakers1.log" "$1") - $(stat_field "$dir/speakers0.log" "$1")" | bc -l; }
-  local chrome="" ; chrome=",,,"
-  if [ -n "$chrome_pid" ]; then
-    chrome=$(awk '/^CHROMIUM/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); s[kv[1]] += kv[2]; if (kv[1] == "rtt_ms") n++ } }
-      END { if (n) printf "%.1f,%.1f,%.1f,%.1f", s["rtt_ms"]/n, s["jitter_buffer_ms"]/n, s["decode_ms"]/n, s["fps"]/n; else printf ",,," }' \
-      <(awk -v t0="${t0%.*}" -v t1="${t1%.*}" '/^CHROMIUM/ { split($2, a, "="); if (a[2] >= t0 && a[2] <= t1) print }' "$dir/chromium.log"))
+  local chrome=",,,"
+  if [ -n "$g2g_pid" ]; then
+    local until=$((SECONDS + 120))
+    while alive "$g2g_pid" && [ $SECONDS -lt $until ]; do nap 1; done
+    if [ -s "$dir/browsers.json" ]; then
+      echo "WebRTC load, $SPEAKERS speakers ($light light + these two), round $round; $(cut -d' ' -f1-3 /proc/loadavg)" > "$dir/g2g-meta.txt"
+      node "$G2G_DIR/report.mjs" "$dir/browsers.json" /dev/null "$dir/g2g-meta.txt" "$OUT-g2g-$round" > /dev/null 2>&1 || true
+      [ -s "$OUT-g2g-$round.json" ] && chrome=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+        const f = (x) => Number.isFinite(x) ? x.toFixed(0) : ""; console.log([r.g2g.n, r.g2g.p50, r.g2g.p95, r.g2g.max].map(f).join(","))' "$OUT-g2g-$round.json")
+    else
+      log "$side: the g2g browsers wrote no result (see $dir/g2g.log)"
+    fi
   fi
   printf '%s,%s,%s,%.1f,%s,%s,%.2f,%.3f,%.5f,%.0f,%.3f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.2f,%s,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%s\n' \
     "$round" "$side" "$SPEAKERS" "$win" "$load1" "$busy" "$cpu" "$(echo "$cpu / $win" | bc -l)" \
@@ -183,7 +215,7 @@ run_side() {
     awk -v tck="$CLK_TCK" '{ n = $5; sub(/-[0-9]+$/, "-N", n); s[n] += ($4 - $2) / tck } END { for (k in s) printf "%8.2f %s\n", s[k], k }' |
     sort -rn > "$OUT-$side-$round-threads.txt"
   log "$side: $(tail -n1 "$CSV")"
-  [ -n "$chrome_pid" ] && stop_pids 10 "$chrome_pid"
+  [ -z "$g2g_pid" ] || stop_pids 10 "$g2g_pid"
   stop_pids 30 "$cpid"
   stop_pids 20 "$pid"
   [ "$KEEP_WORK" = 1 ] && cp "$dir/server.log" "$dir/speakers.log" "$OUT-$side-$round-logs/" 2>/dev/null || true
@@ -198,10 +230,10 @@ echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT.meta.txt"
 
 # the table: one row per side and round
 {
-  echo "| round | side | speakers | load | machine busy | server cores | CPU-s per speaker-s | RSS peak MiB | rtf | late frames | audio decoded / skipped | drops (video, shed, ladder, return) | pacer late max ms | Chromium RTT / jitter buffer / decode ms |"
+  echo "| round | side | speakers | load | machine busy | server cores | CPU-s per speaker-s | RSS peak MiB | rtf | late frames | audio decoded / skipped | drops (video, shed, ladder, return) | pacer late max ms | Chromium glass to glass p50 / p95 / max ms (samples) |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|"
   tail -n +2 "$CSV" | awk -F, '{ printf "| %s | %s | %s | %s | %s%% | %.3f | %.5f | %s | %.3f | %s / %s | %s / %s | %s, %s, %s, %s | %s | %s |\n",
-    $1, $2, $3, $5, $6, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $20, $24, ($32 == "" ? "-" : $32 " / " $33 " / " $34) }'
+    $1, $2, $3, $5, $6, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $20, $24, ($33 == "" ? "-" : $33 " / " $34 " / " $35 " (" $32 ")") }'
 } > "$OUT.md"
 cat "$OUT.md"
 log "results: $OUT.{csv,md,meta.txt}"
