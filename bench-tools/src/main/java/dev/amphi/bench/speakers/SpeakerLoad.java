@@ -37,6 +37,7 @@ public final class SpeakerLoad {
     private final AtomicLong videoSent = new AtomicLong();
     private final AtomicLong audioSent = new AtomicLong();
     private final AtomicLong sendErrors = new AtomicLong();
+    private final AtomicLong rejoins = new AtomicLong();
     private final AtomicLong lateMaxMicros = new AtomicLong();
     private volatile boolean running = true;
 
@@ -86,11 +87,20 @@ public final class SpeakerLoad {
             int index = i;
             String name = String.format("s%03d", i + 1);
             done.add(joins.submit(() -> {
-                LoadSpeaker s = side.equals("webrtc")
-                        ? WhipSpeaker.join(http, o.get("http"), room, key, name, index < receivers, loop)
-                        : RtmpSpeaker.join(Integer.parseInt(o.get("rtmp-port")), key, name, clip.avc, clip.aac);
-                load.senders.add(new Sender(index, s, System.nanoTime()));
-                return null;
+                for (int attempt = 1; ; attempt++) { // a busy machine can miss the 10 s handshake deadline: join again, as a browser does
+                    try {
+                        LoadSpeaker s = side.equals("webrtc")
+                                ? WhipSpeaker.join(http, o.get("http"), room, key, name, index < receivers, loop)
+                                : RtmpSpeaker.join(Integer.parseInt(o.get("rtmp-port")), key, name, clip.avc, clip.aac);
+                        load.senders.add(new Sender(index, s, System.nanoTime()));
+                        return null;
+                    } catch (Exception e) {
+                        load.rejoins.incrementAndGet();
+                        if (attempt == 3) {
+                            throw e;
+                        }
+                    }
+                }
             }));
         }
         int failed = 0;
@@ -103,7 +113,8 @@ public final class SpeakerLoad {
             }
         }
         joins.shutdown();
-        System.out.printf("JOINED speakers=%d failed=%d seconds=%.1f%n", load.senders.size(), failed, (System.nanoTime() - t0) / 1e9);
+        System.out.printf("JOINED speakers=%d failed=%d retried=%d seconds=%.1f%n", load.senders.size(), failed, load.rejoins.get(),
+                (System.nanoTime() - t0) / 1e9);
         while (load.running) {
             Thread.sleep(5000);
             load.print("STATS");
