@@ -110,7 +110,13 @@ fi
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "$OUT.meta.txt"
 
-metrics() { curl -s --max-time 10 "http://127.0.0.1:$1/metrics" | awk -v r="room=\"$ROOM\"" 'index($0, r) && $1 !~ /^#/ { split($1, a, "{"); print a[1], $2 }'; }
+# metrics PORT: "name value" of the room's series; a loaded server may answer slowly: three tries of 30 s
+metrics() {
+  local body="" i
+  for i in 1 2 3; do body=$(curl -s --max-time 30 "http://127.0.0.1:$1/metrics") && break; done
+  [ -n "$body" ] || log "warning: no /metrics from port $1"
+  awk -v r="room=\"$ROOM\"" 'index($0, r) && $1 !~ /^#/ { split($1, a, "{"); print a[1], $2 }' <<< "$body"
+}
 metric() { awk -v k="$2" '$1 == k { print $2; f = 1 } END { if (!f) print 0 }' "$1"; }
 # stat_field FILE FIELD: FIELD=value from the last STATS line of the speakers' log
 stat_field() { grep '^STATS' "$1" | tail -n1 | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
