@@ -205,13 +205,17 @@ public final class TestWebRtcClient implements AutoCloseable {
         return StunMessage.write(StunMessage.BINDING_REQUEST, txid, attrs, password.getBytes(StandardCharsets.UTF_8), true);
     }
 
-    /** Nominates the server with a STUN check and waits for its answer; returns the answer. */
+    /** Nominates the server with a STUN check (resent every 500 ms, up to 5 s) and waits for its answer; returns the answer. */
     public StunMessage nominate(ServerParameters params, InetSocketAddress serverAddress) throws IOException, InterruptedException {
         this.server = serverAddress;
         this.serverParameters = params;
-        sendRaw(check(params.ice().ufrag(), params.ice().pwd(), true));
-        lastCheck = System.nanoTime();
-        StunMessage reply = stunIn.poll(5, TimeUnit.SECONDS);
+        StunMessage reply = null;
+        // resent every 500 ms, as a browser's checks are: one lost datagram is no failure
+        for (int i = 0; i < 10 && reply == null; i++) {
+            sendRaw(check(params.ice().ufrag(), params.ice().pwd(), true));
+            lastCheck = System.nanoTime();
+            reply = stunIn.poll(500, TimeUnit.MILLISECONDS);
+        }
         if (reply == null) {
             throw new IOException("no STUN answer from " + serverAddress);
         }
