@@ -20,7 +20,8 @@ import java.util.concurrent.locks.LockSupport;
  * Joins N light speakers to one room, over WebRTC (WHIP) or RTMP, and sends the clip from each at
  * real-time pace until stopped (SIGTERM): the first {@code --talkers} speak (the tone), the others
  * send silence. Prints {@code JOINED} when every speaker is in, then a cumulative {@code STATS} line
- * every 5 s (media sent, how late the pacers ran, what came back over WebRTC), which
+ * every 5 s (media sent, how late the pacers ran, what came back over WebRTC; {@code stalls}: a
+ * speaker more than a second behind goes on from where it is instead of sending its backlog), which
  * {@code bench/webrtc-load.sh} reads at the start and end of its window.
  *
  * <pre>java -cp amphi-bench.jar dev.amphi.bench.speakers.SpeakerLoad --side webrtc|rtmp --speakers N
@@ -38,6 +39,7 @@ public final class SpeakerLoad {
     private final AtomicLong audioSent = new AtomicLong();
     private final AtomicLong sendErrors = new AtomicLong();
     private final AtomicLong rejoins = new AtomicLong();
+    private final AtomicLong stalls = new AtomicLong();
     private final AtomicLong lateMaxMicros = new AtomicLong();
     private volatile boolean running = true;
 
@@ -139,9 +141,9 @@ public final class SpeakerLoad {
             }
         }
         System.out.printf("%s t=%.3f speakers=%d video=%d audio=%d send_errors=%d late_max_ms=%.1f rtp_back=%d bytes_back=%d"
-                        + " nacks_in=%d rtx_sent=%d send_dropped=%d dtls_closed=%d%n",
+                        + " nacks_in=%d rtx_sent=%d send_dropped=%d dtls_closed=%d stalls=%d%n",
                 what, System.currentTimeMillis() / 1000.0, senders.size(), videoSent.get(), audioSent.get(), sendErrors.get(),
-                lateMaxMicros.getAndSet(0) / 1000.0, rtp, bytes, nacks, rtx, dropped, closed);
+                lateMaxMicros.getAndSet(0) / 1000.0, rtp, bytes, nacks, rtx, dropped, closed, stalls.get());
     }
 
     /** Pacer {@code index} of {@code of}: sends for the speakers whose number falls to it. */
@@ -155,6 +157,14 @@ public final class SpeakerLoad {
                     continue;
                 }
                 long mediaNow = (now - s.start) * MediaPacket.TIMESCALE / 1_000_000_000L;
+                long behind = mediaNow - (clip.video.get(s.video).dts() + s.videoLoops * duration);
+                if (behind > MediaPacket.TIMESCALE) {
+                    // starved for over a second (a busy machine): go on from here, as a browser whose
+                    // capture stalled does, instead of sending the backlog in one burst
+                    s.start += behind * 1_000_000_000L / MediaPacket.TIMESCALE;
+                    mediaNow -= behind;
+                    stalls.incrementAndGet();
+                }
                 try {
                     while (true) {
                         MediaPacket v = clip.video.get(s.video);
@@ -211,7 +221,7 @@ public final class SpeakerLoad {
     private static final class Sender {
         final int index;
         final LoadSpeaker speaker;
-        final long start;
+        long start;
         int video;
         long videoLoops;
         int audio;
