@@ -50,6 +50,8 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
     private final Map<String, ProgramRoom> programs;
     private final List<IceServer> iceServers;
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
+    /** Counters of peers that closed (the open ones' are added when read), for metrics that only grow. */
+    private final java.util.concurrent.atomic.LongAdder[] closedTotals = newTotals();
 
     /** @param transport the bound UDP port, or null when WebRTC is off */
     WebRtcSpeakers(WebRtcTransport transport, Map<String, ProgramRoom> programs, List<IceServer> iceServers) {
@@ -202,6 +204,42 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
         return true;
     }
 
+    /** What {@link #totals} adds up, in its order. */
+    enum Total {
+        PACKETS_IN, BYTES_IN, PACKETS_OUT, BYTES_OUT, LOST, NACKS_SENT, NACKS_RECEIVED, RETRANSMITS_SENT,
+        RETRANSMITS_RECEIVED, PLIS_SENT, KEYFRAME_REQUESTS_RECEIVED
+    }
+
+    private static java.util.concurrent.atomic.LongAdder[] newTotals() {
+        java.util.concurrent.atomic.LongAdder[] a = new java.util.concurrent.atomic.LongAdder[Total.values().length];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = new java.util.concurrent.atomic.LongAdder();
+        }
+        return a;
+    }
+
+    private static long[] values(dev.amphi.ingest.webrtc.transport.PeerStats s) {
+        return new long[] {s.packetsIn(), s.bytesIn(), s.packetsOut(), s.bytesOut(), s.lost(), s.nacksSent(), s.nacksReceived(),
+            s.retransmitsSent(), s.retransmitsReceived(), s.plisSent(), s.keyframeRequestsReceived()};
+    }
+
+    /** One counter over every session since start, the open ones included (for metrics). */
+    long total(Total which) {
+        long sum = closedTotals[which.ordinal()].sum();
+        for (Call c : calls.values()) {
+            PeerSession p = c.peer;
+            if (p != null) {
+                sum += values(p.stats())[which.ordinal()];
+            }
+        }
+        return sum;
+    }
+
+    /** Open sessions that send media into a room (speakers), or only listen. */
+    long sessions(boolean speakers) {
+        return calls.values().stream().filter(c -> (c.speaker != null) == speakers).count();
+    }
+
     @Override
     public void close() {
         if (transport != null) {
@@ -333,7 +371,12 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
             if (speaker != null) {
                 speaker.onEnd();
             }
-            calls.remove(id, this);
+            if (calls.remove(id, this)) {
+                long[] v = values(p.stats());
+                for (int i = 0; i < v.length; i++) {
+                    closedTotals[i].add(v[i]);
+                }
+            }
             LOG.info("room {}: WebRTC session {} of {} closed: {}", room, p.id(), speakerId == null ? "a listener" : speakerId, reason);
         }
     }

@@ -152,6 +152,12 @@ class WebRtcSpeakerBrowserTest {
         assertThat(server.programRooms().stream().filter(p -> p.room().name().equals("panel")).findFirst()
                 .flatMap(ProgramRoom::program).orElseThrow().speakers()).contains("red", "blue");
         assertThat(server.webrtc().calls()).hasSize(2);
+        String metrics = TestSupport.get(httpUrl(server, "/metrics")).body();
+        assertThat(metrics).contains("amphi_webrtc_sessions{kind=\"speaker\"} 2.0", "amphi_interactive_subscribers{room=\"panel\"} 2.0");
+        java.util.regex.Matcher in = java.util.regex.Pattern.compile("amphi_webrtc_packets_total\\{direction=\"in\"} ([0-9.E]+)")
+                .matcher(metrics);
+        assertThat(in.find()).as("WebRTC packets in /metrics").isTrue();
+        assertThat(Double.parseDouble(in.group(1))).isGreaterThan(100);
     }
 
     /** Whether the room's HLS program (FFmpeg's HLS demuxer) shows a patch of {@code rgb}. */
