@@ -110,6 +110,11 @@ final class ProgramRoom implements AutoCloseable {
         return room;
     }
 
+    /** The room's program settings. */
+    RoomSettings settings() {
+        return config;
+    }
+
     /** The room refuses this publisher (a bad speaker name, the server is stopping); the message says why, for the publisher. */
     static final class Refused extends RuntimeException {
         private final boolean unavailable;

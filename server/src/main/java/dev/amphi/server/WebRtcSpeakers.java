@@ -166,6 +166,7 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
             throw new WhipFailure(503, "the WebRTC port takes no more peers now: " + e.getMessage());
         }
         call.peer = peer;
+        peer.maxReceiveBitrate(maxSendBitrate(program.settings()));
         if (speakerId != null && speaker != null) {
             // the same speaker coming back (a reconnect): the old session is over
             for (Call other : calls.values()) {
@@ -180,6 +181,20 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
                 speakerId == null ? "" : speakerId, describe(answer), peer.id());
         return new Created(id, answer.sdp());
     }
+
+    /**
+     * What a speaker of the room may send (REMB): about 0.04 bits per pixel of the canvas at its
+     * frame rate (2.5 Mbit/s at 1920x1080 30 fps, 1.1 at 1280x720), at least 300 kbit/s: no tile
+     * is ever larger than the canvas, so more would only be scaled away.
+     */
+    static long maxSendBitrate(RoomSettings room) {
+        long bits = (long) room.canvasWidth() * room.canvasHeight() * room.fps() / 25;
+        return Math.max(MIN_SEND_BITRATE, Math.min(MAX_SEND_BITRATE, bits));
+    }
+
+    /** The range of {@link #maxSendBitrate}. */
+    static final long MIN_SEND_BITRATE = 300_000;
+    static final long MAX_SEND_BITRATE = 2_500_000;
 
     private static String describe(Answer answer) {
         StringBuilder b = new StringBuilder();
