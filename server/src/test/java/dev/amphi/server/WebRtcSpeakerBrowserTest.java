@@ -137,6 +137,10 @@ class WebRtcSpeakerBrowserTest {
 
         WebDriver blue = join("Blue", "blue.y4m", "tone1320.wav");
         await(TIMEOUT, "both tiles in the HLS program", () -> hlsShows(RED) && hlsShows(BLUE));
+        await(TIMEOUT, "both tones in the HLS program's mix", () -> {
+            double[] p = hlsTones(440, 1320, 2000);
+            return p[0] > 20 * p[2] && p[1] > 20 * p[2];
+        });
         await(TIMEOUT, "Blue sees both tiles in real time", () -> sees(blue, RED) && sees(blue, BLUE));
 
         // each hears the other's tone, and not their own (mix-minus); the browser's noise suppression
@@ -158,6 +162,48 @@ class WebRtcSpeakerBrowserTest {
                 .matcher(metrics);
         assertThat(in.find()).as("WebRTC packets in /metrics").isTrue();
         assertThat(Double.parseDouble(in.group(1))).isGreaterThan(100);
+    }
+
+    /**
+     * The power at each of {@code freqs} (Goertzel) in about a second of the room's HLS audio,
+     * read by FFmpeg's HLS demuxer; zeros when it cannot be read yet.
+     */
+    private static double[] hlsTones(double... freqs) {
+        double[] power = new double[freqs.length];
+        try {
+            FFmpegFrameGrabber g = new FFmpegFrameGrabber(httpUrl(server, "/live/panel/master.m3u8"));
+            g.setSampleFormat(avutil.AV_SAMPLE_FMT_FLT);
+            g.setOption("rw_timeout", "10000000");
+            try {
+                g.start();
+                int rate = g.getSampleRate();
+                List<Float> mono = new ArrayList<>();
+                Frame f;
+                while (mono.size() < rate && (f = g.grabSamples()) != null) {
+                    java.nio.FloatBuffer b = (java.nio.FloatBuffer) f.samples[0];
+                    for (int i = 0; i < b.limit(); i += f.audioChannels) {
+                        mono.add(b.get(i));
+                    }
+                }
+                for (int k = 0; k < freqs.length; k++) {
+                    double w = 2 * Math.PI * freqs[k] / rate;
+                    double s1 = 0;
+                    double s2 = 0;
+                    for (float x : mono) {
+                        double s0 = x + 2 * Math.cos(w) * s1 - s2;
+                        s2 = s1;
+                        s1 = s0;
+                    }
+                    power[k] = (s1 * s1 + s2 * s2 - 2 * Math.cos(w) * s1 * s2) / Math.max(1, mono.size());
+                }
+            } finally {
+                g.stop();
+                g.release();
+            }
+        } catch (Exception e) {
+            java.util.Arrays.fill(power, 0);
+        }
+        return power;
     }
 
     /** Whether the room's HLS program (FFmpeg's HLS demuxer) shows a patch of {@code rgb}. */
