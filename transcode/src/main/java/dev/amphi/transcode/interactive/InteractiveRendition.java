@@ -85,6 +85,7 @@ public final class InteractiveRendition implements InteractiveProgram, AutoClose
     private long keyframesServed; // video thread
     private long keyframesAsked; // video thread: requests counted when the current frame started
     private volatile long lastIdrPts = Long.MIN_VALUE / 2;
+    private long videoDropsSeen; // video thread
 
     final AtomicLong framesDropped = new AtomicLong();
     private final AtomicLong framesEncoded = new AtomicLong();
@@ -288,8 +289,17 @@ public final class InteractiveRendition implements InteractiveProgram, AutoClose
         maxDelayNanos.accumulateAndGet(delay, Math::max);
     }
 
+    /** Video thread: one packet to every video subscriber; a subscriber that just dropped video gets an IDR soon. */
     void deliverVideo(MediaPacket p) {
         videoOut.onPacket(p);
+        long drops = 0;
+        for (Sub s : subs) {
+            drops += s.droppedVideo();
+        }
+        if (drops > videoDropsSeen) {
+            requestKeyframe(); // its queue skips to the next keyframe: do not make it wait a whole GOP
+        }
+        videoDropsSeen = drops;
     }
 
     List<Sub> audioSubscribers() {
