@@ -171,6 +171,13 @@ public interface RoomProgram extends AutoCloseable {
          */
         Builder interactiveVideo(int width, int height, int bitsPerSecond);
 
+        /**
+         * Size and bitrate of the interactive rendition's optional second size
+         * ({@code InteractiveProgram.VideoSize.HIGH}), default 1280x720 at 2 Mbit/s when the canvas
+         * is at least that large (none otherwise); even, at most the canvas and 1920x1080.
+         */
+        Builder interactiveHighVideo(int width, int height, int bitsPerSecond);
+
         /** Where the program goes. Required. */
         Builder output(ProgramOutput output);
 

@@ -152,7 +152,7 @@ class InteractiveProgramTest {
         speaker("red", RED, 300, 10, t -> 0.5).start();
         Capture video = new Capture();
         program.interactive().subscribe(null, video, null);
-        await("1 s of video", () -> video.lastPts() - video.packets.get(0).pts() >= 90_000);
+        await("1 s of video", () -> !video.packets.isEmpty() && video.lastPts() - video.packets.get(0).pts() >= 90_000);
         assertThat(video.keyframes()).as("only the first frame is an IDR so far").hasSize(1);
 
         long asked = video.lastPts();

@@ -94,7 +94,7 @@ final class AudioWorker implements Runnable {
         long dts = frame.index() * OpusEncoder.FRAME_TICKS;
         MediaPacket commonPacket = null;
         Map<String, MediaPacket> minusPackets = new HashMap<>();
-        for (InteractiveRendition.Sub sub : owner.audioSubscribers()) {
+        for (Subscriber sub : owner.audioSubscribers()) {
             String id = sub.speakerId();
             MediaPacket p;
             if (id != null && frame.minus().containsKey(id)) {

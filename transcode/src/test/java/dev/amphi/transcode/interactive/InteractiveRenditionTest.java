@@ -20,7 +20,8 @@ class InteractiveRenditionTest {
 
     private static final int FPS = 30;
     private final InteractiveRendition rendition = new InteractiveRendition("unit", 320, 180,
-            new InteractiveRendition.VideoSettings(160, 90, 200_000, "ultrafast", FPS, 10 * FPS)); // a GOP of 10 s
+            new InteractiveRendition.VideoSettings(160, 90, 200_000, "ultrafast", FPS, 10 * FPS), // a GOP of 10 s
+            new InteractiveRendition.VideoSettings(320, 180, 400_000, "ultrafast", FPS, 10 * FPS));
     private final Picture canvas = Picture.allocate(320, 180);
     private long frame;
 
@@ -108,6 +109,61 @@ class InteractiveRenditionTest {
         rendition.close();
         Awaitility.await("the ends").atMost(Duration.ofSeconds(10)).until(() -> video.ends.get() == 1 && audio.ends.get() == 1);
         assertThatThrownBy(() -> rendition.subscribe("b", video, null)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aSubscriberThatChangesSizeContinuesAtAnIdrOfTheOtherSizeAndNeverGoesBack() {
+        Capture video = new Capture();
+        InteractiveProgram.Subscription sub = rendition.subscribe("s", video, null);
+        assertThat(rendition.videoSizes()).containsExactlyInAnyOrder(InteractiveProgram.VideoSize.LOW,
+                InteractiveProgram.VideoSize.HIGH);
+        feedUntil("low video", () -> video.packets.size() >= 15);
+        sub.videoSize(InteractiveProgram.VideoSize.HIGH);
+        assertThat(sub.videoSize()).isEqualTo(InteractiveProgram.VideoSize.HIGH);
+        int before = video.packets.size();
+        feedUntil("high video", () -> video.packets.size() >= before + 30);
+        Awaitility.await("the low encoder stops: nobody watches it").atMost(Duration.ofSeconds(10))
+                .until(() -> !threadRunning("amphi-interactive-unit-video"));
+        assertThat(threadRunning("amphi-interactive-unit-video-high")).isTrue();
+        sub.videoSize(InteractiveProgram.VideoSize.LOW);
+        int mid = video.packets.size();
+        feedUntil("low video again", () -> video.packets.size() >= mid + 30);
+
+        List<MediaPacket> got = List.copyOf(video.packets);
+        for (int i = 1; i < got.size(); i++) {
+            assertThat(got.get(i).dts()).as("packet %d", i).isGreaterThan(got.get(i - 1).dts());
+        }
+        List<ReturnDecode.Frame> frames = ReturnDecode.video(got).frames();
+        assertThat(frames).as("every packet decodes, across both changes").hasSize(got.size());
+        List<Integer> widths = new java.util.ArrayList<>(); // one entry per run of one size
+        for (ReturnDecode.Frame f : frames) {
+            if (widths.isEmpty() || widths.get(widths.size() - 1) != f.width()) {
+                widths.add(f.width());
+            }
+        }
+        assertThat(widths).as("the sizes in order").containsExactly(160, 320, 160);
+        for (int i = 1; i < frames.size(); i++) {
+            if (frames.get(i).width() != frames.get(i - 1).width()) {
+                assertThat(got.get(i).keyframe()).as("a change of size at packet %d is an IDR", i).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void aSizeTheProgramDoesNotOfferIsRefused() {
+        try (InteractiveRendition one = new InteractiveRendition("one", 320, 180,
+                new InteractiveRendition.VideoSettings(160, 90, 200_000, "ultrafast", FPS, FPS))) {
+            InteractiveProgram.Subscription sub = one.subscribe(null, new Capture(), null);
+            assertThatThrownBy(() -> sub.videoSize(InteractiveProgram.VideoSize.HIGH))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no HIGH");
+            InteractiveProgram.Subscription audioOnly = one.subscribe(null, null, new Capture());
+            assertThatThrownBy(() -> audioOnly.videoSize(InteractiveProgram.VideoSize.LOW))
+                    .isInstanceOf(IllegalStateException.class);
+        }
+    }
+
+    private static boolean threadRunning(String name) {
+        return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.isAlive() && t.getName().equals(name));
     }
 
     @Test
