@@ -37,8 +37,8 @@ import java.util.concurrent.ExecutorService;
  * {@link Builder#interactiveHighVideo}) at an IDR;
  * <li>the audio sink gets 20 ms Opus packets (48 kHz mono) of the room without {@code speakerId}'s
  * own voice while that speaker is one of the mixed loudest, else of the common mix (a null
- * {@code speakerId}: a listener, the common mix); with N mixed speakers at most N+1 Opus encoders
- * run, and only those someone listens to;
+ * {@code speakerId}: a listener, the common mix); with N mixed speakers N+1 Opus encoders run (one
+ * more for the 30 ms a speaker fades out of the mix), and only those someone listens to;
  * <li>{@code subscription.requestKeyframe()} (a browser's PLI/FIR; {@code interactive().requestKeyframe()}
  * for every size) forces an IDR at the next frame, at most one per 500 ms of program time;
  * requests within that merge.
