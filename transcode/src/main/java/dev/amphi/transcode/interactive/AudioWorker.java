@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 final class AudioWorker implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AudioWorker.class);
-    /** Frames queued (1 s) before frames are dropped. */
-    static final int QUEUE = 50;
+    /** Frames queued (2 s) before frames are dropped. */
+    static final int QUEUE = 100;
     private static final Object END = new Object();
 
     private final InteractiveRendition owner;
