@@ -366,7 +366,13 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
 
         @Override
         public void keyframeRequested(PeerSession p) {
-            program.program().ifPresent(r -> r.interactive().requestKeyframe());
+            InteractiveProgram.Subscription b;
+            synchronized (this) {
+                b = back;
+            }
+            if (b != null) {
+                b.requestKeyframe(); // rate-limited by the rendition: one forced IDR per 500 ms at most
+            }
         }
 
         @Override

@@ -20,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The interactive video encoder on its own thread ({@code amphi-interactive-ROOM-video}), from
+ * One size of the interactive video on its own thread ({@code amphi-interactive-ROOM-video}, or
+ * {@code -video-high} for the second size), from
  * {@link #start} until {@link #stop}: the program thread copies each canvas into one of
  * {@value #SLOTS} slots ({@link #offer}; when none is free the frame is dropped, counted), this
  * thread scales it (bilinear) to the interactive size, encodes it with an interactive
@@ -35,7 +36,7 @@ final class VideoWorker implements Runnable {
     static final int SLOTS = 2;
     private static final Job END = new Job(null, 0, 0);
 
-    private final InteractiveRendition owner;
+    private final VideoTrack owner;
     private final int canvasW;
     private final int canvasH;
     private final InteractiveRendition.VideoSettings settings;
@@ -48,12 +49,12 @@ final class VideoWorker implements Runnable {
     private boolean stopped;
     private long errors;
 
-    VideoWorker(InteractiveRendition owner, String room, int canvasW, int canvasH, InteractiveRendition.VideoSettings settings) {
+    VideoWorker(VideoTrack owner, String threadName, int canvasW, int canvasH, InteractiveRendition.VideoSettings settings) {
         this.owner = owner;
         this.canvasW = canvasW;
         this.canvasH = canvasH;
         this.settings = settings;
-        this.thread = new Thread(this, "amphi-interactive-" + room + "-video");
+        this.thread = new Thread(this, threadName);
         thread.setDaemon(true);
     }
 
@@ -78,7 +79,7 @@ final class VideoWorker implements Runnable {
             }
             Picture slot = free.poll();
             if (slot == null) {
-                owner.framesDropped.incrementAndGet();
+                owner.frameDropped();
                 return;
             }
             slot.makeWritable();
@@ -173,7 +174,7 @@ final class VideoWorker implements Runnable {
             if (p.keyframe()) {
                 owner.sawKeyframe(p.pts());
             }
-            owner.deliverVideo(p);
+            owner.deliver(p);
         }
     }
 
