@@ -158,28 +158,28 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
                 .description("Open WebRTC sessions").register(registry);
         Gauge.builder("amphi.webrtc.sessions", webrtc, w -> w.sessions(false)).tags("kind", "listener")
                 .description("Open WebRTC sessions").register(registry);
-        webrtcCounter(webrtc, "amphi.webrtc.packets", "RTP and RTCP packets", "direction", "in", WebRtcSpeakers.Total.PACKETS_IN);
-        webrtcCounter(webrtc, "amphi.webrtc.packets", "RTP and RTCP packets", "direction", "out", WebRtcSpeakers.Total.PACKETS_OUT);
-        webrtcCounter(webrtc, "amphi.webrtc.bytes", "RTP and RTCP bytes", "direction", "in", WebRtcSpeakers.Total.BYTES_IN);
-        webrtcCounter(webrtc, "amphi.webrtc.bytes", "RTP and RTCP bytes", "direction", "out", WebRtcSpeakers.Total.BYTES_OUT);
-        webrtcCounter(webrtc, "amphi.webrtc.lost", "RTP packets from WebRTC speakers never received", null, null, WebRtcSpeakers.Total.LOST);
-        webrtcCounter(webrtc, "amphi.webrtc.nacks", "Generic NACKs", "direction", "sent", WebRtcSpeakers.Total.NACKS_SENT);
-        webrtcCounter(webrtc, "amphi.webrtc.nacks", "Generic NACKs", "direction", "received", WebRtcSpeakers.Total.NACKS_RECEIVED);
+        webrtcCounter(webrtc, "amphi.webrtc.packets", "RTP and RTCP packets", "direction", "in", PeerTotals.Total.PACKETS_IN);
+        webrtcCounter(webrtc, "amphi.webrtc.packets", "RTP and RTCP packets", "direction", "out", PeerTotals.Total.PACKETS_OUT);
+        webrtcCounter(webrtc, "amphi.webrtc.bytes", "RTP and RTCP bytes", "direction", "in", PeerTotals.Total.BYTES_IN);
+        webrtcCounter(webrtc, "amphi.webrtc.bytes", "RTP and RTCP bytes", "direction", "out", PeerTotals.Total.BYTES_OUT);
+        webrtcCounter(webrtc, "amphi.webrtc.lost", "RTP packets from WebRTC speakers never received", null, null, PeerTotals.Total.LOST);
+        webrtcCounter(webrtc, "amphi.webrtc.nacks", "Generic NACKs", "direction", "sent", PeerTotals.Total.NACKS_SENT);
+        webrtcCounter(webrtc, "amphi.webrtc.nacks", "Generic NACKs", "direction", "received", PeerTotals.Total.NACKS_RECEIVED);
         webrtcCounter(webrtc, "amphi.webrtc.retransmits", "RTP retransmissions", "direction", "sent",
-                WebRtcSpeakers.Total.RETRANSMITS_SENT);
+                PeerTotals.Total.RETRANSMITS_SENT);
         webrtcCounter(webrtc, "amphi.webrtc.retransmits", "RTP retransmissions", "direction", "received",
-                WebRtcSpeakers.Total.RETRANSMITS_RECEIVED);
+                PeerTotals.Total.RETRANSMITS_RECEIVED);
         webrtcCounter(webrtc, "amphi.webrtc.keyframe.requests", "Keyframe requests (PLI, FIR)", "direction", "sent",
-                WebRtcSpeakers.Total.PLIS_SENT);
+                PeerTotals.Total.PLIS_SENT);
         webrtcCounter(webrtc, "amphi.webrtc.keyframe.requests", "Keyframe requests (PLI, FIR)", "direction", "received",
-                WebRtcSpeakers.Total.KEYFRAME_REQUESTS_RECEIVED);
+                PeerTotals.Total.KEYFRAME_REQUESTS_RECEIVED);
         FunctionCounter.builder("amphi.webrtc.datagrams.dropped", webrtc, w -> w.transport().droppedDatagrams())
                 .description("Datagrams on the WebRTC port dropped before reaching a peer (oversize, unknown source, malformed)")
                 .register(registry);
     }
 
     private void webrtcCounter(WebRtcSpeakers webrtc, String name, String description, String tag, String value,
-                               WebRtcSpeakers.Total which) {
+                               PeerTotals.Total which) {
         FunctionCounter.Builder<WebRtcSpeakers> b = FunctionCounter.builder(name, webrtc, w -> w.total(which)).description(description);
         if (tag != null) {
             b.tags(tag, value);

@@ -1,6 +1,5 @@
 package dev.amphi.server;
 
-import dev.amphi.core.room.LayoutChoice;
 import dev.amphi.core.room.Room;
 import dev.amphi.ingest.PublishRequest;
 import dev.amphi.ingest.webrtc.sdp.Answer;
@@ -21,9 +20,7 @@ import dev.amphi.transcode.RoomProgram;
 import dev.amphi.transcode.interactive.InteractiveProgram;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -45,12 +42,7 @@ import org.slf4j.LoggerFactory;
  * thread (an event loop: parsing is bounded by the body limit); the speaker's admission completes
  * later, when the room's program runs.
  *
- * <p>Screen sharing: a speaker session whose name ends in {@value #SCREEN_SUFFIX} (the speaker
- * page's second session) switches its room to the presentation layout with that source large.
- * When the last share of a room ends, the room goes back to the layout it had before the first
- * one began, unless the host chose another layout meanwhile (then the host's choice stays); when
- * one of several shares ends, the latest remaining one is presented. A share that reconnects (a
- * new session under the same name) is the same share.
+ * <p>Screen sharing: see {@link ScreenShares}.
  */
 final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
 
@@ -61,13 +53,8 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
     private final List<IceServer> iceServers;
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
     /** Counters of peers that closed (the open ones' are added when read), for metrics that only grow. */
-    private final java.util.concurrent.atomic.LongAdder[] closedTotals = newTotals();
-    /** The name ending of a screen share's session. */
-    static final String SCREEN_SUFFIX = " (screen)";
-    /** Per room: the screen shares under way, oldest first (speaker id, call id); guarded by itself. */
-    private final Map<String, List<String[]>> shares = new HashMap<>();
-    /** Per room with shares: the layout before the first one; guarded by {@link #shares}. */
-    private final Map<String, LayoutChoice> beforeShares = new HashMap<>();
+    private final PeerTotals closedPeers = new PeerTotals();
+    private final ScreenShares shares = new ScreenShares();
 
     /** @param transport the bound UDP port, or null when WebRTC is off */
     WebRtcSpeakers(WebRtcTransport transport, Map<String, ProgramRoom> programs, List<IceServer> iceServers) {
@@ -123,14 +110,23 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
         if (receives) {
             String query = offer.name().map(n -> "name=" + URLEncoder.encode(n, StandardCharsets.UTF_8)).orElse("");
             PublishRequest request = new PublishRequest("live", "webrtc", offer.remote(), true, query);
-            return program.newSession(request).handle((accepted, failure) -> {
+            // the room's decoder asks this peer for a keyframe when a tile waits for one (browsers send one only when asked)
+            java.util.concurrent.atomic.AtomicReference<PeerSession> opened = new java.util.concurrent.atomic.AtomicReference<>();
+            Runnable keyframe = () -> {
+                PeerSession p = opened.get();
+                if (p != null) {
+                    p.requestKeyframe();
+                }
+            };
+            return program.newSession(request, keyframe).handle((accepted, failure) -> {
                 if (failure != null) {
                     throw refusal(room, failure);
                 }
                 String speakerId = accepted.streamName().substring(accepted.streamName().indexOf('/') + 1);
                 Created created = open(room, program, answer, local, speakerId, accepted.sink());
-                if (offer.name().map(n -> n.strip().endsWith(SCREEN_SUFFIX)).orElse(false)) {
-                    shareStarted(program, speakerId, created.id());
+                opened.set(calls.get(created.id()) == null ? null : calls.get(created.id()).peer);
+                if (offer.name().map(ScreenShares::isScreen).orElse(false)) {
+                    shares.started(program, speakerId, created.id());
                 }
                 return created;
             });
@@ -216,51 +212,6 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
     static final long MIN_SEND_BITRATE = 300_000;
     static final long MAX_SEND_BITRATE = 2_500_000;
 
-    /** A screen share's session is open: its room presents it (see the class comment). */
-    private void shareStarted(ProgramRoom program, String speakerId, String callId) {
-        String room = program.room().name();
-        synchronized (shares) {
-            List<String[]> list = shares.computeIfAbsent(room, r -> new ArrayList<>());
-            if (list.isEmpty()) {
-                beforeShares.put(room, program.state().layout().orElse(LayoutChoice.gallery(1)));
-            }
-            list.removeIf(s -> s[0].equals(speakerId)); // a reconnection: the same share, a new session
-            list.add(new String[] {speakerId, callId});
-            try {
-                program.layout(LayoutChoice.presentation(speakerId));
-                LOG.info("room {}: {} shares a screen: presentation layout", room, speakerId);
-            } catch (IllegalArgumentException e) { // left already
-                LOG.info("room {}: screen share {} not presented: {}", room, speakerId, e.getMessage());
-            }
-        }
-    }
-
-    /** A screen share's session closed: back to the layout before, unless the host chose another meanwhile. */
-    private void shareEnded(ProgramRoom program, String speakerId, String callId) {
-        String room = program.room().name();
-        synchronized (shares) {
-            List<String[]> list = shares.get(room);
-            if (list == null || !list.removeIf(s -> s[1].equals(callId))) {
-                return; // not a share, or one that a reconnection took over
-            }
-            LayoutChoice next = list.isEmpty() ? beforeShares.remove(room) : LayoutChoice.presentation(list.get(list.size() - 1)[0]);
-            if (list.isEmpty()) {
-                shares.remove(room);
-            }
-            LayoutChoice now = program.state().layout().orElse(null);
-            if (now == null || now.kind() != LayoutChoice.Kind.PRESENTATION || !speakerId.equals(now.source())) {
-                return; // the host chose another layout meanwhile: it stays
-            }
-            try {
-                program.layout(next);
-            } catch (IllegalArgumentException e) { // the layout before presented a speaker who left
-                program.layout(LayoutChoice.gallery(1));
-            }
-            LOG.info("room {}: {} stopped sharing a screen: layout {}", room, speakerId, program.state().layout()
-                    .map(LayoutChoice::spec).orElse("?"));
-        }
-    }
-
     private static String describe(Answer answer) {
         StringBuilder b = new StringBuilder();
         for (NegotiatedMedia m : answer.negotiated().media()) {
@@ -284,32 +235,13 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
         return true;
     }
 
-    /** What {@link #totals} adds up, in its order. */
-    enum Total {
-        PACKETS_IN, BYTES_IN, PACKETS_OUT, BYTES_OUT, LOST, NACKS_SENT, NACKS_RECEIVED, RETRANSMITS_SENT,
-        RETRANSMITS_RECEIVED, PLIS_SENT, KEYFRAME_REQUESTS_RECEIVED
-    }
-
-    private static java.util.concurrent.atomic.LongAdder[] newTotals() {
-        java.util.concurrent.atomic.LongAdder[] a = new java.util.concurrent.atomic.LongAdder[Total.values().length];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = new java.util.concurrent.atomic.LongAdder();
-        }
-        return a;
-    }
-
-    private static long[] values(dev.amphi.ingest.webrtc.transport.PeerStats s) {
-        return new long[] {s.packetsIn(), s.bytesIn(), s.packetsOut(), s.bytesOut(), s.lost(), s.nacksSent(), s.nacksReceived(),
-            s.retransmitsSent(), s.retransmitsReceived(), s.plisSent(), s.keyframeRequestsReceived()};
-    }
-
     /** One counter over every session since start, the open ones included (for metrics). */
-    long total(Total which) {
-        long sum = closedTotals[which.ordinal()].sum();
+    long total(PeerTotals.Total which) {
+        long sum = closedPeers.get(which);
         for (Call c : calls.values()) {
             PeerSession p = c.peer;
             if (p != null) {
-                sum += values(p.stats())[which.ordinal()];
+                sum += PeerTotals.value(p.stats(), which);
             }
         }
         return sum;
@@ -456,13 +388,10 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
             }
             if (speaker != null) {
                 speaker.onEnd();
-                shareEnded(program, speakerId, id);
+                shares.ended(program, speakerId, id);
             }
             if (calls.remove(id, this)) {
-                long[] v = values(p.stats());
-                for (int i = 0; i < v.length; i++) {
-                    closedTotals[i].add(v[i]);
-                }
+                closedPeers.add(p.stats());
             }
             LOG.info("room {}: WebRTC session {} of {} closed: {}", room, p.id(), speakerId == null ? "a listener" : speakerId, reason);
         }

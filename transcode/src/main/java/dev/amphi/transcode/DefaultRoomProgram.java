@@ -147,6 +147,11 @@ final class DefaultRoomProgram implements RoomProgram, ProgramFrames {
     }
 
     @Override
+    public MediaSink join(String speakerId, String displayName, Runnable keyframeRequest) {
+        return roster.join(speakerId, displayName, keyframeRequest);
+    }
+
+    @Override
     public void leave(String speakerId) {
         roster.leave(speakerId);
     }

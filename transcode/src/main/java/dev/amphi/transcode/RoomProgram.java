@@ -72,6 +72,17 @@ public interface RoomProgram extends AutoCloseable {
      */
     MediaSink join(String speakerId, String displayName);
 
+    /**
+     * {@link #join(String, String)} for a sender that can be asked for a keyframe (a WebRTC peer,
+     * whose encoder sends one only when asked): {@code keyframeRequest} runs, on a decode worker and
+     * at most every 2 s, while the speaker's tile waits for a keyframe (shown after being hidden, a
+     * reconnection, a decoding error, keyframes-only shedding); it must not block. A returning
+     * speaker's request replaces the one of its earlier connection; null: none.
+     */
+    default MediaSink join(String speakerId, String displayName, Runnable keyframeRequest) {
+        return join(speakerId, displayName);
+    }
+
     /** The speaker leaves now (its tile goes away). Unknown ids are ignored. */
     void leave(String speakerId);
 

@@ -69,6 +69,11 @@ final class Speaker implements MediaSink {
         this.disconnectedAt = programNow.getAsLong();
     }
 
+    /** See {@link SpeakerVideo#keyframeRequests}; a returning speaker's new connection replaces the old one's. */
+    void keyframeRequests(Runnable request) {
+        video.keyframeRequests(request);
+    }
+
     /** The publisher-facing sink: enqueues, never blocks. */
     MediaSink input() {
         return new MediaSink() {
