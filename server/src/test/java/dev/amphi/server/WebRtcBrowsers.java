@@ -68,7 +68,12 @@ final class WebRtcBrowsers implements AutoCloseable {
             b.findElement(By.id("listen-only")).click();
         }
         b.findElement(By.id("join")).click();
-        await(TIMEOUT, name + " joined", () -> "joined".equals(state(b)));
+        try {
+            await(TIMEOUT, name + " joined", () -> "joined".equals(state(b)));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(name + " did not join: the page is " + state(b) + ", status '"
+                    + b.findElement(By.id("status")).getText() + "', error '" + b.findElement(By.id("error")).getText() + "'", e);
+        }
     }
 
     /** A speaker joined as {@code name}. */
