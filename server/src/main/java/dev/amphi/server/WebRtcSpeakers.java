@@ -13,6 +13,7 @@ import dev.amphi.ingest.webrtc.transport.PeerListener;
 import dev.amphi.ingest.webrtc.transport.PeerSession;
 import dev.amphi.ingest.webrtc.transport.WebRtcTransport;
 import dev.amphi.ingest.webrtc.whip.IceServer;
+import dev.amphi.media.LatencyTrace;
 import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
 import dev.amphi.media.MediaSink;
@@ -251,7 +252,14 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
                 MediaSink video = new MediaSink() {
                     @Override
                     public void onPacket(MediaPacket packet) {
-                        p.sendVideo(packet);
+                        if (LatencyTrace.ON) {
+                            LatencyTrace.since("send.queue", packet);
+                            long t0 = System.nanoTime();
+                            p.sendVideo(packet);
+                            LatencyTrace.record("send", System.nanoTime() - t0);
+                        } else {
+                            p.sendVideo(packet);
+                        }
                     }
 
                     @Override
@@ -279,6 +287,9 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
         @Override
         public void media(PeerSession p, String mid, MediaKind kind, MediaPacket packet, OptionalInt audioLevel) {
             if (speaker != null) {
+                if (kind == MediaKind.VIDEO) {
+                    LatencyTrace.stamp(packet, System.nanoTime());
+                }
                 speaker.onPacket(audioLevel.isPresent() && kind == MediaKind.AUDIO ? packet.withAudioLevel(audioLevel.getAsInt()) : packet);
             }
         }

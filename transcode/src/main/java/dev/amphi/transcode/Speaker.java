@@ -1,5 +1,6 @@
 package dev.amphi.transcode;
 
+import dev.amphi.media.LatencyTrace;
 import dev.amphi.media.MediaFanout;
 import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
@@ -133,10 +134,23 @@ final class Speaker implements MediaSink {
         }
         long pts = p.pts() + offset;
         if (p.kind() == MediaKind.VIDEO) {
-            video.onPacket(p, pts);
+            if (LatencyTrace.ON) {
+                traceVideo(p, pts);
+            } else {
+                video.onPacket(p, pts);
+            }
         } else {
             audio.onPacket(p, pts);
         }
+    }
+
+    /** {@link LatencyTrace}: queued since the transport handed the frame over, decode, then waiting until due. */
+    private void traceVideo(MediaPacket p, long pts) {
+        LatencyTrace.since("queue", p);
+        long t0 = System.nanoTime();
+        video.onPacket(p, pts);
+        LatencyTrace.record("decode", System.nanoTime() - t0);
+        LatencyTrace.record("wait", (pts - programNow.getAsLong()) * 100_000 / 9);
     }
 
     /** Decode thread: the publisher is gone; the next packet starts a new timeline. */
