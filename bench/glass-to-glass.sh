@@ -5,6 +5,7 @@
 #   bench/glass-to-glass.sh [--warmup 15] [--measure 30] [--canvas 1280x720]
 #                           [--amphi-jar server/target/amphi.jar] [--java-opts "..."] [--amphi-args "..."]
 #                           [--label NAME] [--keep-work] [--work-dir /dev/shm]
+#                           [--variant NAME=JAVA_OPTS]... [--rounds 1]
 #
 # One Amphi server (the packaged jar, one composited room, the canvas given, its default ladder and
 # preset, the interactive rendition as built) runs with -Damphi.latencyTrace=FILE (the server's
@@ -14,6 +15,9 @@
 # program frame it presents (requestVideoFrameCallback): one sample per new code, age = B's clock
 # at display minus the code. Prints p50/p95/p99/max and the time per stage (bench/g2g/report.mjs);
 # writes bench/results/g2g-<stamp>.{json,md}. Needs java, node >= 20 and Debian's chromium.
+# --variant (repeatable) runs one fresh server per variant with these JVM flags added, in turn,
+# --rounds times (e.g. --variant default= --variant jb50=-Damphi.bench.jitterBufferMs=50 --rounds 2:
+# default, jb50, default, jb50), so settings are compared under the same machine conditions.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -31,6 +35,8 @@ LABEL=""
 KEEP_WORK=0
 WORK_PARENT=""
 ROOM=g2g
+VARIANTS=()
+ROUNDS=1
 KEY=g2g-bench-room-key-0123
 
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; exit "${1:-0}"; }
@@ -47,10 +53,14 @@ while [ $# -gt 0 ]; do
     --label)      LABEL="$2"; shift 2 ;;
     --keep-work)  KEEP_WORK=1; shift ;;
     --work-dir)   WORK_PARENT="$2"; shift 2 ;;
+    --variant)    VARIANTS+=("$2"); shift 2 ;;
+    --rounds)     ROUNDS="$2"; shift 2 ;;
     -h|--help)    usage 0 ;;
     *) echo "unknown option: $1" >&2; usage 2 ;;
   esac
 done
+[ ${#VARIANTS[@]} -gt 0 ] || VARIANTS=("=")
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "--rounds must be a positive number, got '$ROUNDS'"
 [[ "$CANVAS" =~ ^[0-9]+x[0-9]+$ ]] || die "--canvas must be WxH, got '$CANVAS'"
 [ -f "$AMPHI_JAR" ] || die "no jar at $AMPHI_JAR (mvn -B -ntp -pl server -am package -DskipTests builds it)"
 command -v node >/dev/null || die "node is needed (apt-get install nodejs)"
@@ -61,34 +71,48 @@ if [ -z "$WORK_PARENT" ]; then [ -w /dev/shm ] && WORK_PARENT=/dev/shm || WORK_P
 WORK=$(mktemp -d "$WORK_PARENT/amphi-g2g-XXXXXX")
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS="$BENCH_DIR/results"
-mkdir -p "$RESULTS" "$WORK/data"
-OUT="$RESULTS/g2g-$STAMP${LABEL:+-$LABEL}"
+mkdir -p "$RESULTS"
 
-http=$(free_port); rtmp=$(free_port)
-log "load average before the run: $(cut -d' ' -f1-3 /proc/loadavg) on $NPROC cores"
-# shellcheck disable=SC2086  # JAVA_OPTS and AMPHI_ARGS are lists of flags
-java $JAVA_OPTS "-Damphi.latencyTrace=$WORK/trace.txt" -jar "$AMPHI_JAR" --bind 127.0.0.1 --http-port "$http" \
-  --rtmp-port "$rtmp" --webrtc-udp-port 0 --data-dir "$WORK/data" --room-mode composite --canvas "$CANVAS" \
-  --room "$ROOM=$KEY" $AMPHI_ARGS > "$WORK/amphi.log" 2>&1 &
-SERVER=$!
-CHILDREN+=("$SERVER")
-wait_listening "$SERVER" 90 "$http" || die "amphi did not start: $(tail -n 5 "$WORK/amphi.log")"
-log "amphi up (pid $SERVER, http $http)"
+# run_variant NAME JAVA_OPTS ROUND: one server, two browsers, one report.
+run_variant() {
+  local name=$1 opts=$2 round=$3 dir http rtmp server out load_before load_after
+  dir="$WORK/${name:-run}-$round"
+  out="$RESULTS/g2g-$STAMP${LABEL:+-$LABEL}${name:+-$name}$([ "$ROUNDS" -gt 1 ] && echo "-r$round")"
+  mkdir -p "$dir/data"
+  http=$(free_port); rtmp=$(free_port)
+  log "${name:-run} round $round: load average $(cut -d' ' -f1-3 /proc/loadavg) on $NPROC cores"
+  # shellcheck disable=SC2086  # JAVA_OPTS, opts and AMPHI_ARGS are lists of flags
+  java $JAVA_OPTS $opts "-Damphi.latencyTrace=$dir/trace.txt" -jar "$AMPHI_JAR" --bind 127.0.0.1 --http-port "$http" \
+    --rtmp-port "$rtmp" --webrtc-udp-port 0 --data-dir "$dir/data" --room-mode composite --canvas "$CANVAS" \
+    --room "$ROOM=$KEY" $AMPHI_ARGS > "$dir/amphi.log" 2>&1 &
+  server=$!
+  CHILDREN+=("$server")
+  wait_listening "$server" 90 "$http" || die "amphi did not start: $(tail -n 5 "$dir/amphi.log")"
+  load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+  node --experimental-websocket --no-warnings "$BENCH_DIR/g2g/run.mjs" --base "http://127.0.0.1:$http" --room "$ROOM" \
+    --key "$KEY" --warmup "$WARMUP" --measure "$MEASURE" --out "$dir/browsers.json" --profiles "$dir"
+  load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+  sleep 1.5  # the trace is written once a second
+  stop_pids 10 "$server"
+  {
+    echo "command: bench/glass-to-glass.sh $ARGS_ORIG"
+    echo "variant: ${name:-(none)} round $round, JVM flags: ${JAVA_OPTS} ${opts}"
+    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+    echo "machine: $NPROC cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
+    echo "load average: before $load_before, after $load_after"
+    echo "java: $(java -version 2>&1 | head -1); chromium: $(/usr/bin/chromium --version 2>/dev/null)"
+    echo "jar: $AMPHI_JAR sha256 $(sha256sum "$AMPHI_JAR" | cut -c1-16) built $(date -u -r "$AMPHI_JAR" +%Y-%m-%dT%H:%M:%SZ)"
+    echo "tree: $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null)$(git -C "$REPO_DIR" diff --quiet 2>/dev/null || echo ' (modified)')"
+    echo "server: --room-mode composite --canvas $CANVAS $AMPHI_ARGS; $(grep -m1 -o 'interactive video.*' "$dir/amphi.log" || true)"
+  } > "$dir/meta.txt"
+  node "$BENCH_DIR/g2g/report.mjs" "$dir/browsers.json" "$dir/trace.txt" "$dir/meta.txt" "$out"
+  SUMMARY+=("${name:-run} round $round: $(grep -m1 -o '^\*\*p50.*\*\*' "$out.md" | tr -d '*') (load $load_before → $load_after)")
+}
 
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-node --experimental-websocket --no-warnings "$BENCH_DIR/g2g/run.mjs" --base "http://127.0.0.1:$http" --room "$ROOM" \
-  --key "$KEY" --warmup "$WARMUP" --measure "$MEASURE" --out "$WORK/browsers.json" --profiles "$WORK"
-LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
-sleep 1.5  # the trace is written once a second
-
-{
-  echo "command: bench/glass-to-glass.sh $ARGS_ORIG"
-  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "machine: $NPROC cores, $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(awk '/MemTotal/ {printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
-  echo "load average: before $LOAD_BEFORE, after $LOAD_AFTER"
-  echo "java: $(java -version 2>&1 | head -1); chromium: $(/usr/bin/chromium --version 2>/dev/null)"
-  echo "jar: $AMPHI_JAR sha256 $(sha256sum "$AMPHI_JAR" | cut -c1-16) built $(date -u -r "$AMPHI_JAR" +%Y-%m-%dT%H:%M:%SZ)"
-  echo "tree: $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null)$(git -C "$REPO_DIR" diff --quiet 2>/dev/null || echo ' (modified)')"
-  echo "server: --room-mode composite --canvas $CANVAS $AMPHI_ARGS; $(grep -m1 -o 'interactive video.*' "$WORK/amphi.log" || true)"
-} > "$WORK/meta.txt"
-node "$BENCH_DIR/g2g/report.mjs" "$WORK/browsers.json" "$WORK/trace.txt" "$WORK/meta.txt" "$OUT"
+SUMMARY=()
+for ((round = 1; round <= ROUNDS; round++)); do
+  for v in "${VARIANTS[@]}"; do
+    run_variant "${v%%=*}" "${v#*=}" "$round"
+  done
+done
+printf '%s\n' "${SUMMARY[@]}"

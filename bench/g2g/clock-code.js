@@ -1,16 +1,18 @@
 // The clock drawn into speaker A's picture and read back from the program in speaker B's page,
 // for bench/glass-to-glass.sh. Evaluated in both pages (through the DevTools protocol) before
-// sender.js or receiver.js: defines window.G2G.
+// speaker.js: defines window.G2G.
 //
-// The picture (16:9): a green frame around a grid of 8 x 4 black (1) or white (0) cells in its
-// upper part (the tile's name label sits at the bottom). The 32 bits: the wall clock in whole
-// milliseconds modulo 2^24 (performance.timeOrigin + performance.now(), the same clock in every
-// page of the machine), then 8 check bits. At 320x180 (A's tile in a 640x360 program with two
-// speakers) a cell is about 35 x 25 pixels, which H.264 at the rendition's bitrate keeps sharp.
+// The picture (16:9): a magenta frame (not the green outline of the active speaker's tile) around
+// 8 x 4 black (1) or white (0) cells, two rows above and two below the middle, where the program
+// draws the tile's name label. The 32 bits: the wall clock in whole milliseconds modulo 2^24
+// (performance.timeOrigin + performance.now(), the same clock in every page of the machine), then
+// 8 check bits. At 320x180 (A's tile in a 640x360 program with two speakers) a cell is about
+// 35 x 23 pixels, which survives the scaling and H.264 at these bitrates.
 (function () {
   'use strict';
-  var COLS = 8, ROWS = 4;
-  var X0 = 0.08, X1 = 0.92, Y0 = 0.10, Y1 = 0.62;  // the grid, as fractions of the picture
+  var COLS = 8;
+  var X0 = 0.06, X1 = 0.94;                 // the grid's columns, as fractions of the picture's width
+  var ROW_Y = [0.06, 0.20, 0.66, 0.80], ROW_H = 0.14;  // its rows, as fractions of the height
   var MOD = 1 << 24;
 
   function wallMs() { return performance.timeOrigin + performance.now(); }
@@ -24,13 +26,13 @@
   }
 
   function cell(i, x, y, w, h) {  // cell i's rectangle inside the picture at (x, y, w, h)
-    var cw = (X1 - X0) * w / COLS, ch = (Y1 - Y0) * h / ROWS;
-    return { x: x + X0 * w + (i % COLS) * cw, y: y + Y0 * h + Math.floor(i / COLS) * ch, w: cw, h: ch };
+    var cw = (X1 - X0) * w / COLS;
+    return { x: x + X0 * w + (i % COLS) * cw, y: y + ROW_Y[Math.floor(i / COLS)] * h, w: cw, h: ROW_H * h };
   }
 
   // Draws the code of `ms` on a 2D context of size w x h.
   function draw(g, w, h, ms) {
-    g.fillStyle = 'rgb(0,200,0)';
+    g.fillStyle = 'rgb(220,0,220)';
     g.fillRect(0, 0, w, h);
     var b = bits(Math.floor(ms) % MOD);
     for (var i = 0; i < 32; i++) {
@@ -62,13 +64,13 @@
   // Milliseconds from the code `v` to the wall-clock time `wall` (ms), modulo 2^24.
   function age(v, wall) { return (((wall - v) % MOD) + MOD) % MOD; }
 
-  // The bounding box of the green frame in RGBA pixels `d` of a w x h picture, or null.
-  function findGreen(d, w, h) {
+  // The bounding box of the magenta frame in RGBA pixels `d` of a w x h picture, or null.
+  function findFrame(d, w, h) {
     var x0 = w, y0 = h, x1 = -1, y1 = -1;
     for (var y = 0; y < h; y += 2) {
       for (var x = 0; x < w; x += 2) {
         var k = (y * w + x) * 4;
-        if (d[k + 1] > 140 && d[k] < 90 && d[k + 2] < 90) {
+        if (d[k] > 150 && d[k + 2] > 150 && d[k + 1] < 90) {
           if (x < x0) x0 = x; if (x > x1) x1 = x;
           if (y < y0) y0 = y; if (y > y1) y1 = y;
         }
@@ -77,5 +79,5 @@
     return x1 - x0 < 40 || y1 - y0 < 24 ? null : { x: x0, y: y0, w: x1 - x0 + 2, h: y1 - y0 + 2 };
   }
 
-  window.G2G = { wallMs: wallMs, draw: draw, read: read, age: age, findGreen: findGreen, MOD: MOD };
+  window.G2G = { wallMs: wallMs, draw: draw, read: read, age: age, findFrame: findFrame, MOD: MOD };
 })();

@@ -2,7 +2,7 @@
 // clock-code.js: window.G2GSpeaker.join(role, name, key) sends a canvas instead of the camera
 // (window.amphiJoin.setSource; the fake microphone's sound goes with it) and joins.
 //   role 'sender' (A): the canvas shows the clock code (clock-code.js), redrawn every animation frame.
-//   role 'receiver' (B): a dark canvas with a moving square (a live tile without green in it); the
+//   role 'receiver' (B): a dark canvas with a moving square (a live tile without magenta in it); the
 //     program's frames are read as they are presented (requestVideoFrameCallback on #program): the
 //     first frame showing each new code is one sample.
 (function () {
@@ -56,7 +56,7 @@
         }
         g.drawImage(v, 0, 0, w, h);
         var d = g.getImageData(0, 0, w, h).data;
-        if (!S.box || S.frames % 60 === 0) S.box = G2G.findGreen(d, w, h) || S.box;
+        if (!S.box || S.frames % 60 === 0) S.box = G2G.findFrame(d, w, h) || S.box;
         var code = S.box ? G2G.read(d, w, S.box.x, S.box.y, S.box.w, S.box.h) : null;
         if (code === null) {
           S.unreadable++;
