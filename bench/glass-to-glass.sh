@@ -77,7 +77,7 @@ mkdir -p "$RESULTS"
 run_variant() {
   local name=$1 opts=$2 round=$3 dir http rtmp server out load_before load_after
   dir="$WORK/${name:-run}-$round"
-  out="$RESULTS/g2g-$STAMP${LABEL:+-$LABEL}${name:+-$name}$([ "$ROUNDS" -gt 1 ] && echo "-r$round")"
+  out="$RESULTS/g2g-$STAMP${LABEL:+-$LABEL}${name:+-$name}$([ "$ROUNDS" -gt 1 ] && echo "-r$round" || true)"
   mkdir -p "$dir/data"
   http=$(free_port); rtmp=$(free_port)
   log "${name:-run} round $round: load average $(cut -d' ' -f1-3 /proc/loadavg) on $NPROC cores"

@@ -130,6 +130,10 @@ try {
   const end = Date.now();
   const statsAfter = { a: await a.js('G2GSpeaker.stats()'), b: await b.js('G2GSpeaker.stats()') };
   log(`the program as B shows it: ${await snapshot(b)}`);
+  const bad = await b.js('G2GSpeaker.unreadableFrames');
+  for (let i = 0; i < bad.length; i++) {
+    await writeFile(path.join(args.profiles || tmpdir(), `unreadable-${i}.png`), Buffer.from(bad[i].split(',')[1], 'base64'));
+  }
   const samples = await b.js('G2GSpeaker.samples');
   const box = await b.js('G2GSpeaker.box');
   const size = await b.js(`[document.getElementById('program').videoWidth, document.getElementById('program').videoHeight]`);

@@ -13,6 +13,7 @@
     recording: false,
     frames: 0,         // program frames presented
     unreadable: 0,     // presented frames where no code was found
+    unreadableFrames: [],  // a few of them as PNG data URLs, to look at
     repeats: 0,        // presented frames showing the same code as the last one
     painted: 0,        // pictures drawn into this speaker's canvas
     box: null,         // where A's picture is in the program
@@ -60,6 +61,7 @@
         var code = S.box ? G2G.read(d, w, S.box.x, S.box.y, S.box.w, S.box.h) : null;
         if (code === null) {
           S.unreadable++;
+          if (S.recording && S.unreadableFrames.length < 3 && S.unreadable % 50 === 1) S.unreadableFrames.push(c.toDataURL('image/png'));
         } else if (code === S.lastCode) {
           S.repeats++;
         } else {
