@@ -104,6 +104,7 @@ run_variant() {
     echo "jar: $AMPHI_JAR sha256 $(sha256sum "$AMPHI_JAR" | cut -c1-16) built $(date -u -r "$AMPHI_JAR" +%Y-%m-%dT%H:%M:%SZ)"
     echo "tree: $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null)$(git -C "$REPO_DIR" diff --quiet 2>/dev/null || echo ' (modified)')"
     echo "server: --room-mode composite --canvas $CANVAS $AMPHI_ARGS; $(grep -m1 -o 'interactive video.*' "$dir/amphi.log" || true)"
+    echo "overload: $(grep -c 'tiles shed video' "$dir/amphi.log" || true) changes of the tiles' shed level; last: $(grep 'shed video' "$dir/amphi.log" | tail -1 | cut -c1-160)"
   } > "$dir/meta.txt"
   node "$BENCH_DIR/g2g/report.mjs" "$dir/browsers.json" "$dir/trace.txt" "$dir/meta.txt" "$out"
   SUMMARY+=("${name:-run} round $round: $(grep -m1 -o '^\*\*p50.*\*\*' "$out.md" | tr -d '*') (load $load_before → $load_after)")

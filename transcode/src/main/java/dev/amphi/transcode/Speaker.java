@@ -144,13 +144,16 @@ final class Speaker implements MediaSink {
         }
     }
 
-    /** {@link LatencyTrace}: queued since the transport handed the frame over, decode, then waiting until due. */
+    /**
+     * {@link LatencyTrace}: queued since the transport handed the frame over, decode, then waiting
+     * until due; the stages are named STAGE:SPEAKER_ID (each speaker has its own anchor).
+     */
     private void traceVideo(MediaPacket p, long pts) {
-        LatencyTrace.since("queue", p);
+        LatencyTrace.since("queue:" + id, p);
         long t0 = System.nanoTime();
         video.onPacket(p, pts);
-        LatencyTrace.record("decode", System.nanoTime() - t0);
-        LatencyTrace.record("wait", (pts - programNow.getAsLong()) * 100_000 / 9);
+        LatencyTrace.record("decode:" + id, System.nanoTime() - t0);
+        LatencyTrace.record("wait:" + id, (pts - programNow.getAsLong()) * 100_000 / 9);
     }
 
     /** Decode thread: the publisher is gone; the next packet starts a new timeline. */
