@@ -13,6 +13,7 @@ import dev.amphi.ingest.webrtc.transport.PeerListener;
 import dev.amphi.ingest.webrtc.transport.PeerSession;
 import dev.amphi.ingest.webrtc.transport.WebRtcTransport;
 import dev.amphi.ingest.webrtc.whip.IceServer;
+import dev.amphi.media.LatencyTrace;
 import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
 import dev.amphi.media.MediaSink;
@@ -301,7 +302,14 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
                 MediaSink video = new MediaSink() {
                     @Override
                     public void onPacket(MediaPacket packet) {
-                        p.sendVideo(packet);
+                        if (LatencyTrace.ON) {
+                            LatencyTrace.since("send.queue", packet);
+                            long t0 = System.nanoTime();
+                            p.sendVideo(packet);
+                            LatencyTrace.record("send", System.nanoTime() - t0);
+                        } else {
+                            p.sendVideo(packet);
+                        }
                     }
 
                     @Override
@@ -358,7 +366,11 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
             }
             MediaPacket placed = offset == 0 ? packet : new MediaPacket(packet.kind(), packet.config(), packet.dts() + offset,
                     packet.compositionOffset(), packet.keyframe(), packet.data(), packet.audioLevel());
-            speaker.onPacket(audioLevel.isPresent() && kind == MediaKind.AUDIO ? placed.withAudioLevel(audioLevel.getAsInt()) : placed);
+            MediaPacket out = audioLevel.isPresent() && kind == MediaKind.AUDIO ? placed.withAudioLevel(audioLevel.getAsInt()) : placed;
+            if (kind == MediaKind.VIDEO) {
+                LatencyTrace.stamp(out, now); // nothing unless -Damphi.latencyTrace is set
+            }
+            speaker.onPacket(out);
         }
 
         @Override

@@ -5,6 +5,7 @@ import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 
+import dev.amphi.media.LatencyTrace;
 import dev.amphi.media.MediaPacket;
 import dev.amphi.transcode.encode.H264Encoder;
 import dev.amphi.transcode.ffmpeg.NativeObjects;
@@ -170,7 +171,9 @@ final class VideoWorker implements Runnable {
         List<MediaPacket> packets = encoder.encode(picture, job.pts, idr);
         long t1 = System.nanoTime();
         owner.encoded(t1 - t0, t1 - job.handedNanos);
+        LatencyTrace.record("encode", t1 - job.handedNanos);
         for (MediaPacket p : packets) {
+            LatencyTrace.stamp(p, t1);
             if (p.keyframe()) {
                 owner.sawKeyframe(p.pts());
             }
