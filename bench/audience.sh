@@ -140,7 +140,7 @@ log "work dir $WORK, results $CSV"
 HTTP_PORT=$(free_port); RTMP_PORT=$(free_port); METRICS_PORT=$(free_port); EDGE_PORT=$(free_port)
 mkdir -p "$WORK/amphi" "$WORK/edge"
 # shellcheck disable=SC2086
-java $JAVA_OPTS -jar "$AMPHI_JAR" --bind 127.0.0.1 --http-port "$HTTP_PORT" --rtmp-port "$RTMP_PORT" \
+java $JAVA_OPTS -jar "$AMPHI_JAR" --bind 127.0.0.1 --http-port "$HTTP_PORT" --rtmp-port "$RTMP_PORT" --webrtc-udp-port off \
   --metrics-port "$METRICS_PORT" --data-dir "$WORK/amphi" --room-mode passthrough --room "$ROOM=$KEY" \
   --comment-room-rate "$ROOM_RATE" --max-event-streams "$MAX_STREAMS" $AMPHI_ARGS \
   > "$WORK/amphi.log" 2>&1 &

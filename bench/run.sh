@@ -117,7 +117,7 @@ start_amphi() {
   for ((i = 1; i <= n; i++)); do rooms+=(--room "bench$i=bench-stream-key-$i"); done
   # every publisher runs on this machine, so all share one address: no per-address limit
   # shellcheck disable=SC2086  # JAVA_OPTS is a list of flags
-  java $JAVA_OPTS -jar "$AMPHI_JAR" --bind 127.0.0.1 --http-port "$http" --rtmp-port "$rtmp" \
+  java $JAVA_OPTS -jar "$AMPHI_JAR" --bind 127.0.0.1 --http-port "$http" --rtmp-port "$rtmp" --webrtc-udp-port off \
     --data-dir "$dir/data" --room-mode passthrough --rtmp-max-connections-per-address 0 \
       "${rooms[@]}" > "$dir/amphi.log" 2>&1 &
   SERVER_MAIN=$!

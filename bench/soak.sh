@@ -84,7 +84,7 @@ RTMP=$(free_port); HTTP=$(free_port)
 KEY="soak-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"  # configured keys need 16 characters or more
 log "starting Amphi: lobby composited, --demo $DEMO, heap $HEAP pre-touched, http $HTTP rtmp $RTMP"
 java -Xms"$HEAP" -Xmx"$HEAP" -XX:+AlwaysPreTouch -jar "$WORK/amphi.jar" --bind 127.0.0.1 --http-port "$HTTP" \
-  --rtmp-port "$RTMP" --data-dir "$WORK/data" --lobby-key "$KEY" --demo "$DEMO" > "$WORK/amphi.log" 2>&1 &
+  --rtmp-port "$RTMP" --webrtc-udp-port off --data-dir "$WORK/data" --lobby-key "$KEY" --demo "$DEMO" > "$WORK/amphi.log" 2>&1 &
 SERVER=$!
 for _ in $(seq 1 120); do
   curl -fs "http://127.0.0.1:$HTTP/live/lobby/master.m3u8" -o /dev/null && break

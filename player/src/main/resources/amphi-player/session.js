@@ -91,6 +91,15 @@
       clearTimeout(this.timer);
       this.attempt = 0;
       this.everJoined = true;
+      // a server that ends the session says so over DTLS (close_notify): reconnect at once instead
+      // of waiting for ICE to time out
+      var dtls = pc.getReceivers().concat(pc.getSenders()).map(function (x) { return x.transport; })
+          .filter(Boolean)[0];
+      if (dtls) {
+        dtls.onstatechange = function () {
+          if (dtls.state === 'closed' || dtls.state === 'failed') self.drop(pc, 'the server ended the connection');
+        };
+      }
       this.opts.onUpdate('joined');
     } else if (s === 'failed') {
       this.drop(pc, 'the connection failed');

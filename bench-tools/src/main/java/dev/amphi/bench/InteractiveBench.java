@@ -29,7 +29,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * (default 9), {@code AMPHI_BENCH_SECONDS} (each phase, default 20), {@code AMPHI_BENCH_PRESET}
  * (the ladder's, default ultrafast), {@code AMPHI_BENCH_LADDER} ({@code 360p}, the default: one
  * 640x360 rung, or {@code default}: the default four rungs), {@code AMPHI_BENCH_INTERACTIVE}
- * (the interactive size, default 640x360).
+ * (the interactive size, default 640x360), {@code AMPHI_BENCH_HIGH} ({@code 1}: every subscriber
+ * watches the second size, 1280x720, instead).
  *
  * <p>Run: {@code java -cp bench-tools/target/amphi-bench.jar dev.amphi.bench.InteractiveBench}
  * (built by {@code mvn package}).
@@ -44,6 +45,7 @@ public final class InteractiveBench {
         String[] canvas = env.getOrDefault("AMPHI_BENCH_CANVAS", "1920x1080").split("x");
         String[] size = env.getOrDefault("AMPHI_BENCH_INTERACTIVE", "640x360").split("x");
         int count = Integer.parseInt(env.getOrDefault("AMPHI_BENCH_SPEAKERS", "9"));
+        boolean high = "1".equals(env.get("AMPHI_BENCH_HIGH"));
         double seconds = Double.parseDouble(env.getOrDefault("AMPHI_BENCH_SECONDS", "20"));
         String preset = env.getOrDefault("AMPHI_BENCH_PRESET", "ultrafast");
         List<Rung> ladder = "default".equals(env.getOrDefault("AMPHI_BENCH_LADDER", "360p")) ? Rung.defaults()
@@ -80,16 +82,19 @@ public final class InteractiveBench {
             for (int i = 0; i <= count; i++) {
                 subs.add(program.interactive().subscribe(i < count ? "s" + i : null, p -> videoPackets.incrementAndGet(),
                         p -> audioPackets.incrementAndGet()));
+                if (high) {
+                    subs.get(i).videoSize(InteractiveProgram.VideoSize.HIGH);
+                }
             }
             Thread.sleep(1_000);
             Phase live = Phase.measure(program, seconds);
             InteractiveStats a = live.before();
             InteractiveStats b = live.after();
             long frames = b.framesEncoded() - a.framesEncoded();
-            System.out.printf(Locale.ROOT, "RESULT phase=subscribed subscribers=%d cpu_s_per_program_s=%.3f"
+            System.out.printf(Locale.ROOT, "RESULT phase=subscribed size=%s subscribers=%d cpu_s_per_program_s=%.3f"
                     + " video_frames=%d encode_ms_per_frame=%.2f canvas_to_packet_ms_mean=%.2f canvas_to_packet_ms_max=%.2f"
                     + " frames_dropped=%d opus_frames_per_s=%.1f mixes_running=%d subscriber_drops=%d%n",
-                    subs.size(), live.cpuPerSecond(), frames, (b.encodeNanos() - a.encodeNanos()) / 1e6 / Math.max(1, frames),
+                    high ? "high" : "low", subs.size(), live.cpuPerSecond(), frames, (b.encodeNanos() - a.encodeNanos()) / 1e6 / Math.max(1, frames),
                     (b.delayNanos() - a.delayNanos()) / 1e6 / Math.max(1, frames), b.maxDelayNanos() / 1e6,
                     b.framesDropped() - a.framesDropped(), (b.mixesEncoded() - a.mixesEncoded()) / live.programSeconds(),
                     b.mixesRunning(), b.subscriberDrops());

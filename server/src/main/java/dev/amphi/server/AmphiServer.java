@@ -236,6 +236,7 @@ public final class AmphiServer implements AutoCloseable {
         rtmpUp = true;
         metrics.bindRooms(rooms, publishing, rtmp::activePublishers);
         metrics.bindPrograms(programRooms);
+        metrics.bindWebRtc(webrtc);
         LOG.info("Amphi started: RTMP {}:{}{}, HTTP {}:{}{}{}, {} room(s)", config.bind(), rtmpPort(),
                 rtmpsPort() >= 0 ? ", RTMPS " + rtmpsPort() : "", config.bind(), httpPort(),
                 httpsPort() >= 0 ? ", HTTPS " + httpsPort() : "",

@@ -110,6 +110,11 @@ final class ProgramRoom implements AutoCloseable {
         return room;
     }
 
+    /** The room's program settings. */
+    RoomSettings settings() {
+        return config;
+    }
+
     /** The room refuses this publisher (a bad speaker name, the server is stopping); the message says why, for the publisher. */
     static final class Refused extends RuntimeException {
         private final boolean unavailable;
@@ -143,6 +148,14 @@ final class ProgramRoom implements AutoCloseable {
      * stopping, or with the program's own failure to start.
      */
     CompletionStage<Accepted> newSession(PublishRequest request) {
+        return newSession(request, null);
+    }
+
+    /**
+     * {@link #newSession(PublishRequest)} for a sender that can be asked for a keyframe (WebRTC):
+     * see {@link RoomProgram#join(String, String, Runnable)}.
+     */
+    CompletionStage<Accepted> newSession(PublishRequest request, Runnable keyframeRequest) {
         String id;
         String display;
         synchronized (this) {
@@ -166,20 +179,20 @@ final class ProgramRoom implements AutoCloseable {
             CompletableFuture<RoomProgram> ready = programReady();
             // speakers join in the order they came (their tiles' order), also when they waited for a start
             CompletableFuture<Accepted> joined = joins.handle((a, e) -> null).thenCompose(ignored -> ready)
-                    .thenApply(p -> join(p, id, display));
+                    .thenApply(p -> join(p, id, display, keyframeRequest));
             joins = joined;
             return joined;
         }
     }
 
     /** A speaker joins the running program {@code p}. */
-    private synchronized Accepted join(RoomProgram p, String id, String display) {
+    private synchronized Accepted join(RoomProgram p, String id, String display, Runnable keyframeRequest) {
         if (closed || program != p) {
             throw new Refused(closed ? "server is stopping" : "the room's program stopped; try again", true);
         }
         idleSince = 0; // the idle check must not stop the program before this speaker's first packet
         events.named(id, display);
-        MediaSink input = p.join(id, display);
+        MediaSink input = keyframeRequest == null ? p.join(id, display) : p.join(id, display, keyframeRequest);
         return new Accepted(room.name() + "/" + id, new Session(id, input));
     }
 

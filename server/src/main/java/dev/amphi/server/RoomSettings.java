@@ -184,8 +184,18 @@ public record RoomSettings(String room, ProgramConfig.RoomMode mode, int canvasW
         b.canvas(canvasWidth, canvasHeight).fps(fps).ladder(ladder).codec(codec).layout(layout)
                 .mixLoudest(mixLoudest).maxSpeakers(maxSpeakers).audioBitrate(audioBitrate);
         preset.ifPresent(b::preset);
+        Long jitterMs = Long.getLong(JITTER_PROPERTY);
+        if (jitterMs != null) {
+            b.jitterBuffer(java.time.Duration.ofMillis(jitterMs));
+        }
         return b;
     }
+
+    /**
+     * A measuring knob, not an option: the speakers' jitter buffer in milliseconds (the program's
+     * default, 200 ms, without it), for bench/glass-to-glass.sh to compare settings in one run.
+     */
+    static final String JITTER_PROPERTY = "amphi.bench.jitterBufferMs";
 
     /** One line for the start-up log, e.g. {@code composite 640x360@30, ladder 360p:640x360:600k, ...}. */
     public String summary() {

@@ -149,6 +149,44 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
         }
     }
 
+    /** WebRTC sessions and the UDP port's counters. */
+    void bindWebRtc(WebRtcSpeakers webrtc) {
+        if (!webrtc.enabled()) {
+            return;
+        }
+        Gauge.builder("amphi.webrtc.sessions", webrtc, w -> w.sessions(true)).tags("kind", "speaker")
+                .description("Open WebRTC sessions").register(registry);
+        Gauge.builder("amphi.webrtc.sessions", webrtc, w -> w.sessions(false)).tags("kind", "listener")
+                .description("Open WebRTC sessions").register(registry);
+        webrtcCounter(webrtc, "amphi.webrtc.packets", "RTP and RTCP packets", "direction", "in", PeerTotals.Total.PACKETS_IN);
+        webrtcCounter(webrtc, "amphi.webrtc.packets", "RTP and RTCP packets", "direction", "out", PeerTotals.Total.PACKETS_OUT);
+        webrtcCounter(webrtc, "amphi.webrtc.bytes", "RTP and RTCP bytes", "direction", "in", PeerTotals.Total.BYTES_IN);
+        webrtcCounter(webrtc, "amphi.webrtc.bytes", "RTP and RTCP bytes", "direction", "out", PeerTotals.Total.BYTES_OUT);
+        webrtcCounter(webrtc, "amphi.webrtc.lost", "RTP packets from WebRTC speakers never received", null, null, PeerTotals.Total.LOST);
+        webrtcCounter(webrtc, "amphi.webrtc.nacks", "Generic NACKs", "direction", "sent", PeerTotals.Total.NACKS_SENT);
+        webrtcCounter(webrtc, "amphi.webrtc.nacks", "Generic NACKs", "direction", "received", PeerTotals.Total.NACKS_RECEIVED);
+        webrtcCounter(webrtc, "amphi.webrtc.retransmits", "RTP retransmissions", "direction", "sent",
+                PeerTotals.Total.RETRANSMITS_SENT);
+        webrtcCounter(webrtc, "amphi.webrtc.retransmits", "RTP retransmissions", "direction", "received",
+                PeerTotals.Total.RETRANSMITS_RECEIVED);
+        webrtcCounter(webrtc, "amphi.webrtc.keyframe.requests", "Keyframe requests (PLI, FIR)", "direction", "sent",
+                PeerTotals.Total.PLIS_SENT);
+        webrtcCounter(webrtc, "amphi.webrtc.keyframe.requests", "Keyframe requests (PLI, FIR)", "direction", "received",
+                PeerTotals.Total.KEYFRAME_REQUESTS_RECEIVED);
+        FunctionCounter.builder("amphi.webrtc.datagrams.dropped", webrtc, w -> w.transport().droppedDatagrams())
+                .description("Datagrams on the WebRTC port dropped before reaching a peer (oversize, unknown source, malformed)")
+                .register(registry);
+    }
+
+    private void webrtcCounter(WebRtcSpeakers webrtc, String name, String description, String tag, String value,
+                               PeerTotals.Total which) {
+        FunctionCounter.Builder<WebRtcSpeakers> b = FunctionCounter.builder(name, webrtc, w -> w.total(which)).description(description);
+        if (tag != null) {
+            b.tags(tag, value);
+        }
+        b.register(registry);
+    }
+
     private void programCounter(String name, String description, ProgramRoom p, String room,
                                 java.util.function.ToLongFunction<ProgramStats> value) {
         FunctionCounter.builder(name, p, r -> r.stats().map(value::applyAsLong).orElse(0L))

@@ -13,6 +13,7 @@ import dev.amphi.ingest.webrtc.transport.PeerListener;
 import dev.amphi.ingest.webrtc.transport.PeerSession;
 import dev.amphi.ingest.webrtc.transport.WebRtcTransport;
 import dev.amphi.ingest.webrtc.whip.IceServer;
+import dev.amphi.media.LatencyTrace;
 import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
 import dev.amphi.media.MediaSink;
@@ -41,6 +42,8 @@ import org.slf4j.LoggerFactory;
  * without the speaker's own voice) once ICE and DTLS are up. Offers are answered on the calling
  * thread (an event loop: parsing is bounded by the body limit); the speaker's admission completes
  * later, when the room's program runs.
+ *
+ * <p>Screen sharing: see {@link ScreenShares}.
  */
 final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
 
@@ -50,6 +53,9 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
     private final Map<String, ProgramRoom> programs;
     private final List<IceServer> iceServers;
     private final Map<String, Call> calls = new ConcurrentHashMap<>();
+    /** Counters of peers that closed (the open ones' are added when read), for metrics that only grow. */
+    private final PeerTotals closedPeers = new PeerTotals();
+    private final ScreenShares shares = new ScreenShares();
 
     /** @param transport the bound UDP port, or null when WebRTC is off */
     WebRtcSpeakers(WebRtcTransport transport, Map<String, ProgramRoom> programs, List<IceServer> iceServers) {
@@ -105,12 +111,25 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
         if (receives) {
             String query = offer.name().map(n -> "name=" + URLEncoder.encode(n, StandardCharsets.UTF_8)).orElse("");
             PublishRequest request = new PublishRequest("live", "webrtc", offer.remote(), true, query);
-            return program.newSession(request).handle((accepted, failure) -> {
+            // the room's decoder asks this peer for a keyframe when a tile waits for one (browsers send one only when asked)
+            java.util.concurrent.atomic.AtomicReference<PeerSession> opened = new java.util.concurrent.atomic.AtomicReference<>();
+            Runnable keyframe = () -> {
+                PeerSession p = opened.get();
+                if (p != null) {
+                    p.requestKeyframe();
+                }
+            };
+            return program.newSession(request, keyframe).handle((accepted, failure) -> {
                 if (failure != null) {
                     throw refusal(room, failure);
                 }
                 String speakerId = accepted.streamName().substring(accepted.streamName().indexOf('/') + 1);
-                return open(room, program, answer, local, speakerId, accepted.sink());
+                Created created = open(room, program, answer, local, speakerId, accepted.sink());
+                opened.set(calls.get(created.id()) == null ? null : calls.get(created.id()).peer);
+                if (offer.name().map(ScreenShares::isScreen).orElse(false)) {
+                    shares.started(program, speakerId, created.id());
+                }
+                return created;
             });
         }
         // a listener: hears the room without their own voice when they say which speaker they are
@@ -164,6 +183,7 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
             throw new WhipFailure(503, "the WebRTC port takes no more peers now: " + e.getMessage());
         }
         call.peer = peer;
+        peer.maxReceiveBitrate(maxSendBitrate(program.settings()));
         if (speakerId != null && speaker != null) {
             // the same speaker coming back (a reconnect): the old session is over
             for (Call other : calls.values()) {
@@ -178,6 +198,20 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
                 speakerId == null ? "" : speakerId, describe(answer), peer.id());
         return new Created(id, answer.sdp());
     }
+
+    /**
+     * What a speaker of the room may send (REMB): about 0.04 bits per pixel of the canvas at its
+     * frame rate (2.5 Mbit/s at 1920x1080 30 fps, 1.1 at 1280x720), at least 300 kbit/s: no tile
+     * is ever larger than the canvas, so more would only be scaled away.
+     */
+    static long maxSendBitrate(RoomSettings room) {
+        long bits = (long) room.canvasWidth() * room.canvasHeight() * room.fps() / 25;
+        return Math.max(MIN_SEND_BITRATE, Math.min(MAX_SEND_BITRATE, bits));
+    }
+
+    /** The range of {@link #maxSendBitrate}. */
+    static final long MIN_SEND_BITRATE = 300_000;
+    static final long MAX_SEND_BITRATE = 2_500_000;
 
     private static String describe(Answer answer) {
         StringBuilder b = new StringBuilder();
@@ -200,6 +234,23 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
         }
         peer.close();
         return true;
+    }
+
+    /** One counter over every session since start, the open ones included (for metrics). */
+    long total(PeerTotals.Total which) {
+        long sum = closedPeers.get(which);
+        for (Call c : calls.values()) {
+            PeerSession p = c.peer;
+            if (p != null) {
+                sum += PeerTotals.value(p.stats(), which);
+            }
+        }
+        return sum;
+    }
+
+    /** Open sessions that send media into a room (speakers), or only listen. */
+    long sessions(boolean speakers) {
+        return calls.values().stream().filter(c -> (c.speaker != null) == speakers).count();
     }
 
     @Override
@@ -251,7 +302,14 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
                 MediaSink video = new MediaSink() {
                     @Override
                     public void onPacket(MediaPacket packet) {
-                        p.sendVideo(packet);
+                        if (LatencyTrace.ON) {
+                            LatencyTrace.since("send.queue", packet);
+                            long t0 = System.nanoTime();
+                            p.sendVideo(packet);
+                            LatencyTrace.record("send", System.nanoTime() - t0);
+                        } else {
+                            p.sendVideo(packet);
+                        }
                     }
 
                     @Override
@@ -308,12 +366,22 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
             }
             MediaPacket placed = offset == 0 ? packet : new MediaPacket(packet.kind(), packet.config(), packet.dts() + offset,
                     packet.compositionOffset(), packet.keyframe(), packet.data(), packet.audioLevel());
-            speaker.onPacket(audioLevel.isPresent() && kind == MediaKind.AUDIO ? placed.withAudioLevel(audioLevel.getAsInt()) : placed);
+            MediaPacket out = audioLevel.isPresent() && kind == MediaKind.AUDIO ? placed.withAudioLevel(audioLevel.getAsInt()) : placed;
+            if (kind == MediaKind.VIDEO) {
+                LatencyTrace.stamp(out, now); // nothing unless -Damphi.latencyTrace is set
+            }
+            speaker.onPacket(out);
         }
 
         @Override
         public void keyframeRequested(PeerSession p) {
-            program.program().ifPresent(r -> r.interactive().requestKeyframe());
+            InteractiveProgram.Subscription b;
+            synchronized (this) {
+                b = back;
+            }
+            if (b != null) {
+                b.requestKeyframe(); // rate-limited by the rendition: one forced IDR per 500 ms at most
+            }
         }
 
         @Override
@@ -332,8 +400,11 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
             }
             if (speaker != null) {
                 speaker.onEnd();
+                shares.ended(program, speakerId, id);
             }
-            calls.remove(id, this);
+            if (calls.remove(id, this)) {
+                closedPeers.add(p.stats());
+            }
             LOG.info("room {}: WebRTC session {} of {} closed: {}", room, p.id(), speakerId == null ? "a listener" : speakerId, reason);
         }
     }

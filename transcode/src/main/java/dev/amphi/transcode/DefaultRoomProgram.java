@@ -68,8 +68,17 @@ final class DefaultRoomProgram implements RoomProgram, ProgramFrames {
         this.roster = new SpeakerRoster(cfg, clock, decoders, () -> t[0].layoutChanged());
         this.ticker = new FrameTicker(cfg, clock, roster, gopFrames);
         t[0] = ticker;
+        InteractiveRendition.VideoSettings high = null;
+        if (cfg.interactiveHighWidth > 0) {
+            high = new InteractiveRendition.VideoSettings(cfg.interactiveHighWidth, cfg.interactiveHighHeight,
+                    cfg.interactiveHighBitrate, "veryfast", cfg.fps, (int) gopFrames);
+        } else if (cfg.width >= 1280 && cfg.height >= 720) {
+            high = new InteractiveRendition.VideoSettings(1280, 720, cfg.interactiveHighBitrate, "veryfast", cfg.fps,
+                    (int) gopFrames);
+        }
         this.interactive = new InteractiveRendition(room, cfg.width, cfg.height, new InteractiveRendition.VideoSettings(
-                cfg.interactiveWidth, cfg.interactiveHeight, cfg.interactiveBitrate, "veryfast", cfg.fps, (int) gopFrames));
+                cfg.interactiveWidth, cfg.interactiveHeight, cfg.interactiveBitrate, "veryfast", cfg.fps, (int) gopFrames),
+                high);
         ticker.interactive(interactive);
     }
 
@@ -135,6 +144,11 @@ final class DefaultRoomProgram implements RoomProgram, ProgramFrames {
     @Override
     public MediaSink join(String speakerId, String displayName) {
         return roster.join(speakerId, displayName);
+    }
+
+    @Override
+    public MediaSink join(String speakerId, String displayName, Runnable keyframeRequest) {
+        return roster.join(speakerId, displayName, keyframeRequest);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.amphi.transcode;
 
+import dev.amphi.media.LatencyTrace;
 import dev.amphi.media.MediaPacket;
 import dev.amphi.transcode.audio.SpeakerAudio;
 import dev.amphi.transcode.encode.LadderEncoder;
@@ -190,6 +191,9 @@ final class FrameTicker {
             tap.accept(canvas);
         }
         if (live != null) {
+            if (LatencyTrace.ON) {
+                LatencyTrace.record("compose", (clock.now() - pts) * 100_000 / 9);
+            }
             live.video(canvas, pts);
         }
         ladder.submit(pts, idr);

@@ -28,17 +28,24 @@ import java.util.concurrent.ExecutorService;
  * <p>Real time, for the speakers themselves (WebRTC): {@link #interactive()} is the program back to
  * them within a frame or two, apart from the HLS ladder and costing nothing until someone
  * subscribes. {@code interactive().subscribe(speakerId, videoSink, audioSink)} returns a
- * subscription (close it to leave): the video sink gets the canvas scaled to 640x360 (see
- * {@link Builder#interactiveVideo}) as H.264 Constrained Baseline AVCC packets from libx264
- * {@code tune=zerolatency}, starting at an IDR, with SPS/PPS in band before every IDR and an IDR
- * every segment duration; the audio sink gets 20 ms Opus packets (48 kHz mono) of the room without
- * {@code speakerId}'s own voice while that speaker is one of the mixed loudest, else of the common
- * mix (a null {@code speakerId}: a listener, the common mix). With N mixed speakers at most N+1
- * Opus encoders run, and only those someone listens to. {@code interactive().requestKeyframe()}
- * (a browser's PLI/FIR) forces an IDR at the next frame, at most one per 500 ms of program time;
- * requests within that merge. Sinks are called on the rendition's delivery threads behind bounded
- * queues (a slow subscriber drops, counted in {@link ProgramStats#interactive()}) and must not
- * block; they get {@code onEnd} when the program closes.
+ * subscription (close it to leave):
+ * <ul>
+ * <li>the video sink gets the canvas scaled to 640x360 ({@link Builder#interactiveVideo}) as H.264
+ * Constrained Baseline AVCC packets from libx264 {@code tune=zerolatency}, starting at an IDR, with
+ * SPS/PPS in band before every IDR and an IDR every segment duration;
+ * {@code subscription.videoSize(HIGH)} changes to the optional second size (1280x720 by default,
+ * {@link Builder#interactiveHighVideo}) at an IDR;
+ * <li>the audio sink gets 20 ms Opus packets (48 kHz mono) of the room without {@code speakerId}'s
+ * own voice while that speaker is one of the mixed loudest, else of the common mix (a null
+ * {@code speakerId}: a listener, the common mix); with N mixed speakers N+1 Opus encoders run (one
+ * more for the 30 ms a speaker fades out of the mix), and only those someone listens to;
+ * <li>{@code subscription.requestKeyframe()} (a browser's PLI/FIR; {@code interactive().requestKeyframe()}
+ * for every size) forces an IDR at the next frame, at most one per 500 ms of program time;
+ * requests within that merge.
+ * </ul>
+ * Sinks are called on the rendition's delivery threads behind bounded queues (a slow subscriber
+ * drops, counted in {@link ProgramStats#interactive()}) and must not block; they get
+ * {@code onEnd} when the program closes.
  */
 public interface RoomProgram extends AutoCloseable {
 
@@ -64,6 +71,17 @@ public interface RoomProgram extends AutoCloseable {
      * @throws RoomFullException when the room already has its maximum of speakers
      */
     MediaSink join(String speakerId, String displayName);
+
+    /**
+     * {@link #join(String, String)} for a sender that can be asked for a keyframe (a WebRTC peer,
+     * whose encoder sends one only when asked): {@code keyframeRequest} runs, on a decode worker and
+     * at most every 2 s, while the speaker's tile waits for a keyframe (shown after being hidden, a
+     * reconnection, a decoding error, keyframes-only shedding); it must not block. A returning
+     * speaker's request replaces the one of its earlier connection; null: none.
+     */
+    default MediaSink join(String speakerId, String displayName, Runnable keyframeRequest) {
+        return join(speakerId, displayName);
+    }
 
     /** The speaker leaves now (its tile goes away). Unknown ids are ignored. */
     void leave(String speakerId);
@@ -170,6 +188,13 @@ public interface RoomProgram extends AutoCloseable {
          * and 1920x1080, 100 kbit/s..20 Mbit/s.
          */
         Builder interactiveVideo(int width, int height, int bitsPerSecond);
+
+        /**
+         * Size and bitrate of the interactive rendition's optional second size
+         * ({@code InteractiveProgram.VideoSize.HIGH}), default 1280x720 at 2 Mbit/s when the canvas
+         * is at least that large (none otherwise); even, at most the canvas and 1920x1080.
+         */
+        Builder interactiveHighVideo(int width, int height, int bitsPerSecond);
 
         /** Where the program goes. Required. */
         Builder output(ProgramOutput output);

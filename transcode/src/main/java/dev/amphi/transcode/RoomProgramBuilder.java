@@ -35,6 +35,10 @@ final class RoomProgramBuilder implements RoomProgram.Builder {
     int interactiveBitrate = 800_000;
     /** {@link #interactiveVideo} was called: a size larger than the canvas is an error, not shrunk to it. */
     boolean interactiveSet;
+    /** The second size; 0 x 0: 1280x720 when the canvas is at least that, else none. */
+    int interactiveHighWidth;
+    int interactiveHighHeight;
+    int interactiveHighBitrate = 2_000_000;
 
     RoomProgramBuilder(String room) {
         Objects.requireNonNull(room, "room");
@@ -176,6 +180,22 @@ final class RoomProgramBuilder implements RoomProgram.Builder {
     }
 
     @Override
+    public RoomProgram.Builder interactiveHighVideo(int w, int h, int bitsPerSecond) {
+        if (w < 16 || h < 16 || w > 1920 || h > 1080 || (w & 1) != 0 || (h & 1) != 0) {
+            throw new IllegalArgumentException("interactive high video must be even and within 16x16..1920x1080, got "
+                    + w + "x" + h);
+        }
+        if (bitsPerSecond < 100_000 || bitsPerSecond > 20_000_000) {
+            throw new IllegalArgumentException("interactive high video bitrate must be within 100000..20000000, got "
+                    + bitsPerSecond);
+        }
+        this.interactiveHighWidth = w;
+        this.interactiveHighHeight = h;
+        this.interactiveHighBitrate = bitsPerSecond;
+        return this;
+    }
+
+    @Override
     public RoomProgram.Builder clock(ProgramClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
         return this;
@@ -214,6 +234,10 @@ final class RoomProgramBuilder implements RoomProgram.Builder {
         }
         if (interactiveWidth > width || interactiveHeight > height) {
             throw new IllegalStateException("interactive video " + interactiveWidth + "x" + interactiveHeight
+                    + " is larger than the " + width + "x" + height + " canvas");
+        }
+        if (interactiveHighWidth > width || interactiveHighHeight > height) {
+            throw new IllegalStateException("interactive high video " + interactiveHighWidth + "x" + interactiveHighHeight
                     + " is larger than the " + width + "x" + height + " canvas");
         }
         for (var r : ladder) {

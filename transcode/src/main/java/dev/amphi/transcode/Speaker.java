@@ -1,5 +1,6 @@
 package dev.amphi.transcode;
 
+import dev.amphi.media.LatencyTrace;
 import dev.amphi.media.MediaFanout;
 import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
@@ -69,6 +70,11 @@ final class Speaker implements MediaSink {
         this.disconnectedAt = programNow.getAsLong();
     }
 
+    /** See {@link SpeakerVideo#keyframeRequests}; a returning speaker's new connection replaces the old one's. */
+    void keyframeRequests(Runnable request) {
+        video.keyframeRequests(request);
+    }
+
     /** The publisher-facing sink: enqueues, never blocks. */
     MediaSink input() {
         return new MediaSink() {
@@ -133,10 +139,26 @@ final class Speaker implements MediaSink {
         }
         long pts = p.pts() + offset;
         if (p.kind() == MediaKind.VIDEO) {
-            video.onPacket(p, pts);
+            if (LatencyTrace.ON) {
+                traceVideo(p, pts);
+            } else {
+                video.onPacket(p, pts);
+            }
         } else {
             audio.onPacket(p, pts);
         }
+    }
+
+    /**
+     * {@link LatencyTrace}: queued since the transport handed the frame over, decode, then waiting
+     * until due; the stages are named STAGE:SPEAKER_ID (each speaker has its own anchor).
+     */
+    private void traceVideo(MediaPacket p, long pts) {
+        LatencyTrace.since("queue:" + id, p);
+        long t0 = System.nanoTime();
+        video.onPacket(p, pts);
+        LatencyTrace.record("decode:" + id, System.nanoTime() - t0);
+        LatencyTrace.record("wait:" + id, (pts - programNow.getAsLong()) * 100_000 / 9);
     }
 
     /** Decode thread: the publisher is gone; the next packet starts a new timeline. */

@@ -58,6 +58,11 @@ final class SpeakerRoster {
 
     /** The speaker's publisher-facing sink; a speaker already in the room keeps its place (and gets the new name). */
     MediaSink join(String speakerId, String displayName) {
+        return join(speakerId, displayName, null);
+    }
+
+    /** See {@link RoomProgram#join(String, String, Runnable)}. */
+    MediaSink join(String speakerId, String displayName, Runnable keyframeRequest) {
         if (speakerId == null || speakerId.isBlank() || speakerId.length() > 128) {
             throw new IllegalArgumentException("speaker id must be 1..128 characters, got '" + speakerId + "'");
         }
@@ -68,12 +73,14 @@ final class SpeakerRoster {
             s = speakers.get(speakerId);
             if (s != null) {
                 s.displayName = name;
+                s.keyframeRequests(keyframeRequest);
                 return s.input();
             }
             if (speakers.size() >= maxSpeakers) {
                 throw new RoomProgram.RoomFullException("room " + room + " is full (" + maxSpeakers + " speakers)");
             }
             s = new Speaker(speakerId, name, joinCounter++, decoders, clock::now, jitter, clock.tileShortcuts());
+            s.keyframeRequests(keyframeRequest);
             speakers.put(speakerId, s);
             changed.run();
             now = List.copyOf(speakers.keySet());

@@ -152,7 +152,7 @@ class InteractiveProgramTest {
         speaker("red", RED, 300, 10, t -> 0.5).start();
         Capture video = new Capture();
         program.interactive().subscribe(null, video, null);
-        await("1 s of video", () -> video.lastPts() - video.packets.get(0).pts() >= 90_000);
+        await("1 s of video", () -> !video.packets.isEmpty() && video.lastPts() - video.packets.get(0).pts() >= 90_000);
         assertThat(video.keyframes()).as("only the first frame is an IDR so far").hasSize(1);
 
         long asked = video.lastPts();
@@ -233,7 +233,7 @@ class InteractiveProgramTest {
         for (int s = 0; s <= 4; s++) {
             String who = s < 4 ? "speaker " + ids[s] : "the listener";
             List<MediaPacket> packets = List.copyOf(heard.get(s).packets);
-            assertContinuous(who, packets);
+            assertContinuous(who, packets, program.stats().interactive().subscriberDrops());
             float[] pcm = ReturnDecode.opus(packets);
             for (int k = 0; k < 4; k++) {
                 double p1 = tone(packets, pcm, hz[k], t0 + 1.0, t0 + 2.6);
@@ -268,10 +268,18 @@ class InteractiveProgramTest {
         return Goertzel.amplitude(pcm, a, 1, b - a, hz, 48_000);
     }
 
-    static void assertContinuous(String who, List<MediaPacket> packets) {
+    /**
+     * One packet per 20 ms frame, in order; a frame may be missing only where a drop was counted (a
+     * machine so loaded that the audio thread or a subscriber fell seconds behind).
+     */
+    static void assertContinuous(String who, List<MediaPacket> packets, long countedDrops) {
+        long missing = 0;
         for (int i = 1; i < packets.size(); i++) {
-            assertThat(packets.get(i).dts() - packets.get(i - 1).dts()).as("%s: packet %d follows the one before", who, i)
-                    .isEqualTo(1800);
+            long step = packets.get(i).dts() - packets.get(i - 1).dts();
+            assertThat(step).as("%s: packet %d comes a whole number of frames after the one before", who, i).isPositive()
+                    .isEqualTo(step / 1800 * 1800);
+            missing += step / 1800 - 1;
         }
+        assertThat(missing).as("%s: frames missing, drops counted %d", who, countedDrops).isLessThanOrEqualTo(countedDrops);
     }
 }

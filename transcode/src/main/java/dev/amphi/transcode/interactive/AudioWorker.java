@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 final class AudioWorker implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AudioWorker.class);
-    /** Frames queued (1 s) before frames are dropped. */
-    static final int QUEUE = 50;
+    /** Frames queued (2 s) before frames are dropped. */
+    static final int QUEUE = 100;
     private static final Object END = new Object();
 
     private final InteractiveRendition owner;
@@ -94,7 +94,7 @@ final class AudioWorker implements Runnable {
         long dts = frame.index() * OpusEncoder.FRAME_TICKS;
         MediaPacket commonPacket = null;
         Map<String, MediaPacket> minusPackets = new HashMap<>();
-        for (InteractiveRendition.Sub sub : owner.audioSubscribers()) {
+        for (Subscriber sub : owner.audioSubscribers()) {
             String id = sub.speakerId();
             MediaPacket p;
             if (id != null && frame.minus().containsKey(id)) {

@@ -1,6 +1,7 @@
 package dev.amphi.transcode.interactive;
 
 import dev.amphi.media.MediaSink;
+import java.util.Set;
 
 /**
  * The program of a room for its speakers in real time; see
@@ -19,6 +20,13 @@ import dev.amphi.media.MediaSink;
  * mixed, and the common mix otherwise; listeners (no speaker id) hear the common mix. When the
  * loud set changes, the subscriber's packets come from the other mix from the next 20 ms frame on:
  * one packet per frame, no gap, no timestamp jump.
+ *
+ * <p>Two sizes may be offered ({@link #videoSizes()}): {@link VideoSize#LOW} (640x360 by default),
+ * where every subscriber starts, and {@link VideoSize#HIGH} (1280x720 by default, when the canvas
+ * is at least that large), e.g. for a peer whose bandwidth estimate allows it
+ * ({@link Subscription#videoSize(VideoSize)}). Each size is its own encoder, run only while someone
+ * watches it; a subscriber that changes size continues at an IDR of the other size, with
+ * increasing timestamps on the same program clock.
  *
  * <p>Nothing is encoded until someone subscribes: the video encoder runs while at least one
  * subscriber takes video, and each Opus mix only while someone listens to it.
@@ -53,6 +61,17 @@ public interface InteractiveProgram {
     /** Counters since the program was built. */
     InteractiveStats stats();
 
+    /** The video sizes this program offers; always {@link VideoSize#LOW}. */
+    Set<VideoSize> videoSizes();
+
+    /** A size of the interactive video. */
+    enum VideoSize {
+        /** The default size, 640x360 unless configured. */
+        LOW,
+        /** The optional second size, 1280x720 unless configured. */
+        HIGH
+    }
+
     /** One subscriber. */
     interface Subscription extends AutoCloseable {
         /** The speaker id it was made with, or null for a listener. */
@@ -63,6 +82,21 @@ public interface InteractiveProgram {
 
         /** Audio packets dropped because this subscriber's sink fell behind. */
         long droppedAudio();
+
+        /** The size asked for last (LOW at first); the video may still come at the old one until the new one's IDR. */
+        VideoSize videoSize();
+
+        /**
+         * Changes the video size: packets of the new size follow from its next IDR (asked for now),
+         * later than the last packet of the old size, and none of the old size after it.
+         *
+         * @throws IllegalArgumentException when the program does not offer that size
+         * @throws IllegalStateException    when this subscriber takes no video
+         */
+        void videoSize(VideoSize size);
+
+        /** Asks for an IDR in this subscriber's video (its PLI or FIR); rate-limited as {@link InteractiveProgram#requestKeyframe()}. */
+        void requestKeyframe();
 
         /** Unsubscribes; the sinks get nothing more (no {@code onEnd}). */
         @Override

@@ -1,7 +1,6 @@
 package dev.amphi.transcode.interactive;
 
 import dev.amphi.media.MediaFanout;
-import dev.amphi.media.MediaPacket;
 import dev.amphi.media.MediaSink;
 import dev.amphi.transcode.audio.AudioMixer;
 import dev.amphi.transcode.frame.Picture;
@@ -31,7 +30,6 @@ public final class InteractiveRendition implements InteractiveProgram, AutoClose
     static final int VIDEO_QUEUE = 30;
     /** Audio packets queued per subscriber before its audio drops (twice this: 2 s). */
     static final int AUDIO_QUEUE = 50;
-    private static final long KEYFRAME_INTERVAL_TICKS = MediaPacket.millisToTicks(KEYFRAME_INTERVAL_MILLIS);
 
     /**
      * The interactive video.
@@ -62,29 +60,22 @@ public final class InteractiveRendition implements InteractiveProgram, AutoClose
     private final String room;
     private final int canvasW;
     private final int canvasH;
-    private final VideoSettings videoSettings;
-    private final MediaFanout videoOut = MediaFanout.create();
-    private final List<Sub> subs = new CopyOnWriteArrayList<>();
+    private final VideoTrack low;
+    private final VideoTrack high; // null: one size only
+    private final List<Subscriber> subs = new CopyOnWriteArrayList<>();
     private final ExecutorService delivery;
     private final MixFrames mixFrames = new MixFrames(); // program thread only
 
     // guarded by this
     private boolean closed;
-    private VideoWorker videoWorker;
     private AudioWorker audioWorker;
     private long retiredDrops;
 
     // read by the program thread
-    private volatile VideoWorker liveVideo;
     private volatile AudioWorker liveAudio;
     private volatile Set<String> audioSpeakers = Set.of();
-    private volatile List<Sub> audioSubs = List.of();
-
-    // keyframes: requests counted from any thread, served on the video thread
-    private final AtomicLong keyframeRequests = new AtomicLong();
-    private long keyframesServed; // video thread
-    private long keyframesAsked; // video thread: requests counted when the current frame started
-    private volatile long lastIdrPts = Long.MIN_VALUE / 2;
+    private volatile List<Subscriber> audioSubs = List.of();
+    private volatile long lastCanvasPts = Long.MIN_VALUE + 1;
 
     final AtomicLong framesDropped = new AtomicLong();
     private final AtomicLong framesEncoded = new AtomicLong();
@@ -96,15 +87,23 @@ public final class InteractiveRendition implements InteractiveProgram, AutoClose
     private final AtomicLong audioFramesDropped = new AtomicLong();
     private final AtomicInteger mixesRunning = new AtomicInteger();
 
+    /** A rendition with one video size. */
+    public InteractiveRendition(String room, int canvasW, int canvasH, VideoSettings video) {
+        this(room, canvasW, canvasH, video, null);
+    }
+
     /**
      * @param room    the room, in thread names
      * @param canvasW the program canvas the video is scaled from
+     * @param video   the {@link VideoSize#LOW} size, every subscriber's at first
+     * @param high    the {@link VideoSize#HIGH} size, or null for none
      */
-    public InteractiveRendition(String room, int canvasW, int canvasH, VideoSettings video) {
+    public InteractiveRendition(String room, int canvasW, int canvasH, VideoSettings video, VideoSettings high) {
         this.room = Objects.requireNonNull(room, "room");
         this.canvasW = canvasW;
         this.canvasH = canvasH;
-        this.videoSettings = Objects.requireNonNull(video, "video");
+        this.low = new VideoTrack(this, room, VideoSize.LOW, Objects.requireNonNull(video, "video"));
+        this.high = high == null ? null : new VideoTrack(this, room, VideoSize.HIGH, high);
         AtomicInteger n = new AtomicInteger();
         // threads are made on the first delivery only
         this.delivery = Executors.newFixedThreadPool(2, r -> {
@@ -125,32 +124,40 @@ public final class InteractiveRendition implements InteractiveProgram, AutoClose
             throw new IllegalStateException("the program of room " + room + " is closed");
         }
         String name = "interactive-" + room + "-" + (speakerId == null ? "listener" : speakerId);
-        Sub sub = new Sub(speakerId);
+        Subscriber sub = new Subscriber(this, speakerId, name, video, delivery);
         if (video != null) {
-            sub.video = videoOut.subscribe(name + "-video", new FromKeyframe(video), delivery, VIDEO_QUEUE);
+            if (low.running()) {
+                low.requestKeyframe(); // its first packet is the next IDR
+            }
+            sub.start(low);
         }
         if (audio != null) {
             sub.audioOut = MediaFanout.create();
             sub.audio = sub.audioOut.subscribe(name + "-audio", audio, delivery, AUDIO_QUEUE);
         }
         subs.add(sub);
-        if (video != null && videoWorker != null) {
-            requestKeyframe(); // its first packet is the next IDR
-        }
         update();
         return sub;
     }
 
     @Override
+    public Set<VideoSize> videoSizes() {
+        return high == null ? Set.of(VideoSize.LOW) : Set.of(VideoSize.LOW, VideoSize.HIGH);
+    }
+
+    @Override
     public void requestKeyframe() {
-        keyframeRequests.incrementAndGet();
+        low.requestKeyframe();
+        if (high != null) {
+            high.requestKeyframe();
+        }
     }
 
     @Override
     public synchronized InteractiveStats stats() {
         long drops = retiredDrops + audioFramesDropped.get() * audioSubs.size();
-        for (Sub s : subs) {
-            drops += s.drops();
+        for (Subscriber s : subs) {
+            drops += s.droppedVideo() + s.droppedAudio();
         }
         return new InteractiveStats(subs.size(), framesEncoded.get(), framesDropped.get(), keyframesForced.get(),
                 encodeNanos.get(), delayNanos.get(), maxDelayNanos.get(), mixesEncoded.get(), mixesRunning.get(), drops);
@@ -159,23 +166,37 @@ public final class InteractiveRendition implements InteractiveProgram, AutoClose
     /** Ends every subscriber's streams ({@code onEnd}) and stops the workers; waits for them (bounded). */
     @Override
     public void close() {
-        VideoWorker v;
-        AudioWorker a;
+        List<Thread> threads = new java.util.ArrayList<>();
         synchronized (this) {
             if (closed) {
                 return;
             }
             closed = true;
-            v = videoWorker;
-            a = audioWorker;
-            videoWorker = null;
+            for (VideoTrack t : tracks()) {
+                VideoWorker w = t.detach();
+                if (w != null) {
+                    w.stop();
+                    threads.add(w.thread);
+                }
+            }
+            if (audioWorker != null) {
+                audioWorker.stop();
+                threads.add(audioWorker.thread);
+            }
             audioWorker = null;
-            liveVideo = null;
             liveAudio = null;
         }
-        stopAndJoin(v, a);
-        videoOut.onEnd();
-        for (Sub s : subs) {
+        try {
+            for (Thread t : threads) {
+                t.join(TimeUnit.SECONDS.toMillis(10));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (VideoTrack t : tracks()) {
+            t.out.onEnd();
+        }
+        for (Subscriber s : subs) {
             if (s.audioOut != null) {
                 s.audioOut.onEnd();
             }
@@ -187,9 +208,10 @@ public final class InteractiveRendition implements InteractiveProgram, AutoClose
 
     /** Program thread: the canvas of a frame, before the ladder takes it; copied when someone watches. */
     public void video(Picture canvas, long pts90k) {
-        VideoWorker w = liveVideo;
-        if (w != null) {
-            w.offer(canvas, pts90k);
+        lastCanvasPts = pts90k;
+        low.offer(canvas, pts90k);
+        if (high != null) {
+            high.offer(canvas, pts90k);
         }
     }
 
@@ -208,31 +230,64 @@ public final class InteractiveRendition implements InteractiveProgram, AutoClose
         mixFrames.add(mixer, mix, programSample, count, audioSpeakers, w::offer);
     }
 
-    // ---- the workers
+    // ---- subscribers and workers
+
+    private List<VideoTrack> tracks() {
+        return high == null ? List.of(low) : List.of(low, high);
+    }
+
+    /** The pts of the last canvas the program handed over (whether or not anyone watched). */
+    long lastCanvasPts() {
+        return lastCanvasPts;
+    }
+
+    /** The track of {@code size}; IllegalArgumentException when this program has no such size. */
+    VideoTrack track(VideoSize size) {
+        VideoTrack t = size == VideoSize.HIGH ? high : low;
+        if (t == null) {
+            throw new IllegalArgumentException("this program has no " + size + " interactive video; it has " + videoSizes());
+        }
+        return t;
+    }
+
+    synchronized void unsubscribe(Subscriber sub) {
+        if (subs.remove(sub)) {
+            retiredDrops += sub.closeFeeds();
+            if (!closed) {
+                update();
+            }
+        }
+    }
+
+    /** A subscriber's pending feed takes over (its first IDR came). */
+    synchronized void promote(Subscriber sub, Subscriber.Feed feed) {
+        sub.promote(feed);
+        if (!closed) {
+            update();
+        }
+    }
 
     /** Starts the workers now wanted, stops those no longer wanted; under the lock. */
-    private void update() {
-        boolean wantVideo = false;
-        List<Sub> listening = new java.util.ArrayList<>();
+    synchronized void update() {
+        List<Subscriber> listening = new java.util.ArrayList<>();
         Set<String> speakers = new HashSet<>();
-        for (Sub s : subs) {
-            wantVideo |= s.video != null;
-            if (s.audio != null) {
+        for (Subscriber s : subs) {
+            if (s.hasAudio()) {
                 listening.add(s);
-                if (s.speakerId != null) {
-                    speakers.add(s.speakerId);
+                if (s.speakerId() != null) {
+                    speakers.add(s.speakerId());
                 }
             }
         }
+        for (VideoTrack t : tracks()) {
+            boolean wanted = false;
+            for (Subscriber s : subs) {
+                wanted |= s.watches(t);
+            }
+            t.want(wanted, canvasW, canvasH);
+        }
         audioSubs = List.copyOf(listening);
         audioSpeakers = Set.copyOf(speakers);
-        if (wantVideo && videoWorker == null) {
-            videoWorker = new VideoWorker(this, room, canvasW, canvasH, videoSettings);
-            videoWorker.start();
-        } else if (!wantVideo && videoWorker != null) {
-            videoWorker.stop();
-            videoWorker = null;
-        }
         if (!listening.isEmpty() && audioWorker == null) {
             audioWorker = new AudioWorker(this, room);
             audioWorker.start();
@@ -240,45 +295,20 @@ public final class InteractiveRendition implements InteractiveProgram, AutoClose
             audioWorker.stop();
             audioWorker = null;
         }
-        liveVideo = videoWorker;
         liveAudio = audioWorker;
     }
 
-    private static void stopAndJoin(VideoWorker v, AudioWorker a) {
-        if (v != null) {
-            v.stop();
+    /** Video thread: video packets dropped by the subscribers now on {@code track}. */
+    long videoDropsOn(VideoTrack track) {
+        long n = 0;
+        for (Subscriber s : subs) {
+            n += s.videoDropsOn(track);
         }
-        if (a != null) {
-            a.stop();
-        }
-        try {
-            if (v != null) {
-                v.thread.join(TimeUnit.SECONDS.toMillis(10));
-            }
-            if (a != null) {
-                a.thread.join(TimeUnit.SECONDS.toMillis(10));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        return n;
     }
 
-    /** Video thread: whether the frame at {@code pts} must be an IDR (asked for, and the last IDR long enough ago). */
-    boolean keyframeDue(long pts) {
-        long asked = keyframeRequests.get();
-        keyframesAsked = asked;
-        if (asked > keyframesServed && pts - lastIdrPts >= KEYFRAME_INTERVAL_TICKS) {
-            keyframesServed = asked;
-            keyframesForced.incrementAndGet();
-            return true;
-        }
-        return false;
-    }
-
-    /** Video thread: an IDR went out (forced or at the end of a GOP); it serves the requests made so far. */
-    void sawKeyframe(long pts) {
-        lastIdrPts = pts;
-        keyframesServed = Math.max(keyframesServed, keyframesAsked);
+    void keyframeForced() {
+        keyframesForced.incrementAndGet();
     }
 
     void encoded(long encodeTime, long delay) {
@@ -288,11 +318,7 @@ public final class InteractiveRendition implements InteractiveProgram, AutoClose
         maxDelayNanos.accumulateAndGet(delay, Math::max);
     }
 
-    void deliverVideo(MediaPacket p) {
-        videoOut.onPacket(p);
-    }
-
-    List<Sub> audioSubscribers() {
+    List<Subscriber> audioSubscribers() {
         return audioSubs;
     }
 
@@ -306,86 +332,5 @@ public final class InteractiveRendition implements InteractiveProgram, AutoClose
 
     void audioFramesDropped() {
         audioFramesDropped.incrementAndGet();
-    }
-
-    /** One subscriber: its speaker id and its queues. */
-    final class Sub implements Subscription {
-        private final String speakerId;
-        private MediaFanout.Subscription video;
-        private MediaFanout audioOut;
-        private MediaFanout.Subscription audio;
-        private boolean closed; // guarded by the rendition
-
-        Sub(String speakerId) {
-            this.speakerId = speakerId;
-        }
-
-        @Override
-        public String speakerId() {
-            return speakerId;
-        }
-
-        @Override
-        public long droppedVideo() {
-            return video == null ? 0 : video.droppedVideo();
-        }
-
-        @Override
-        public long droppedAudio() {
-            return audio == null ? 0 : audio.droppedAudio();
-        }
-
-        long drops() {
-            return droppedVideo() + droppedAudio();
-        }
-
-        /** Audio thread: one packet of this subscriber's mix. */
-        void deliverAudio(MediaPacket p) {
-            audioOut.onPacket(p);
-        }
-
-        @Override
-        public void close() {
-            synchronized (InteractiveRendition.this) {
-                if (closed) {
-                    return;
-                }
-                closed = true;
-                retiredDrops += drops();
-                if (video != null) {
-                    video.close();
-                }
-                if (audio != null) {
-                    audio.close();
-                }
-                subs.remove(this);
-                if (!InteractiveRendition.this.closed) {
-                    update();
-                }
-            }
-        }
-    }
-
-    /** Passes packets on from the first keyframe (a subscriber that joins mid-GOP waits for the next IDR). */
-    private static final class FromKeyframe implements MediaSink {
-        private final MediaSink sink;
-        private boolean started;
-
-        FromKeyframe(MediaSink sink) {
-            this.sink = sink;
-        }
-
-        @Override
-        public void onPacket(MediaPacket packet) {
-            started |= packet.keyframe();
-            if (started) {
-                sink.onPacket(packet);
-            }
-        }
-
-        @Override
-        public void onEnd() {
-            sink.onEnd();
-        }
     }
 }

@@ -10,7 +10,7 @@ package dev.amphi.transcode.interactive;
  * @param encodeNanos      time spent in the video encoder (scaling excluded), all frames
  * @param delayNanos       canvas handed over to packet ready (queue wait, scale, encode), summed over frames
  * @param maxDelayNanos    the longest of those
- * @param mixesEncoded     Opus frames encoded, all mixes together (N+1 mixes at most 50 each per second)
+ * @param mixesEncoded     Opus frames encoded, all mixes together (N+1 mixes, 50 frames each per second)
  * @param mixesRunning     Opus mixes encoding now (0 without listeners)
  * @param subscriberDrops  packets dropped because a subscriber's sink fell behind, all subscribers
  */

@@ -5,6 +5,7 @@ import static org.bytedeco.ffmpeg.global.swscale.SWS_BILINEAR;
 import static org.bytedeco.ffmpeg.global.swscale.sws_getContext;
 import static org.bytedeco.ffmpeg.global.swscale.sws_scale;
 
+import dev.amphi.media.LatencyTrace;
 import dev.amphi.media.MediaPacket;
 import dev.amphi.transcode.encode.H264Encoder;
 import dev.amphi.transcode.ffmpeg.NativeObjects;
@@ -20,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The interactive video encoder on its own thread ({@code amphi-interactive-ROOM-video}), from
+ * One size of the interactive video on its own thread ({@code amphi-interactive-ROOM-video}, or
+ * {@code -video-high} for the second size), from
  * {@link #start} until {@link #stop}: the program thread copies each canvas into one of
  * {@value #SLOTS} slots ({@link #offer}; when none is free the frame is dropped, counted), this
  * thread scales it (bilinear) to the interactive size, encodes it with an interactive
@@ -35,7 +37,7 @@ final class VideoWorker implements Runnable {
     static final int SLOTS = 2;
     private static final Job END = new Job(null, 0, 0);
 
-    private final InteractiveRendition owner;
+    private final VideoTrack owner;
     private final int canvasW;
     private final int canvasH;
     private final InteractiveRendition.VideoSettings settings;
@@ -48,12 +50,12 @@ final class VideoWorker implements Runnable {
     private boolean stopped;
     private long errors;
 
-    VideoWorker(InteractiveRendition owner, String room, int canvasW, int canvasH, InteractiveRendition.VideoSettings settings) {
+    VideoWorker(VideoTrack owner, String threadName, int canvasW, int canvasH, InteractiveRendition.VideoSettings settings) {
         this.owner = owner;
         this.canvasW = canvasW;
         this.canvasH = canvasH;
         this.settings = settings;
-        this.thread = new Thread(this, "amphi-interactive-" + room + "-video");
+        this.thread = new Thread(this, threadName);
         thread.setDaemon(true);
     }
 
@@ -78,7 +80,7 @@ final class VideoWorker implements Runnable {
             }
             Picture slot = free.poll();
             if (slot == null) {
-                owner.framesDropped.incrementAndGet();
+                owner.frameDropped();
                 return;
             }
             slot.makeWritable();
@@ -169,11 +171,13 @@ final class VideoWorker implements Runnable {
         List<MediaPacket> packets = encoder.encode(picture, job.pts, idr);
         long t1 = System.nanoTime();
         owner.encoded(t1 - t0, t1 - job.handedNanos);
+        LatencyTrace.record("encode", t1 - job.handedNanos);
         for (MediaPacket p : packets) {
+            LatencyTrace.stamp(p, t1);
             if (p.keyframe()) {
                 owner.sawKeyframe(p.pts());
             }
-            owner.deliverVideo(p);
+            owner.deliver(p);
         }
     }
 

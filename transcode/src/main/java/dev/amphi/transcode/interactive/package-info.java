@@ -7,7 +7,7 @@
  *
  * <p>Threads: the program thread hands each canvas (a copy into a free slot) and each mixed audio
  * chunk to {@link dev.amphi.transcode.interactive.InteractiveRendition}; the video encodes on
- * {@code amphi-interactive-ROOM-video}, the Opus mixes on {@code amphi-interactive-ROOM-audio}, and
+ * {@code amphi-interactive-ROOM-video} (and {@code -video-high} for the second size), the Opus mixes on {@code amphi-interactive-ROOM-audio}, and
  * subscribers' sinks are called on {@code amphi-interactive-ROOM-out-N} threads behind one bounded
  * queue per subscriber and track ({@link dev.amphi.media.MediaFanout}): a slow subscriber drops,
  * counted, and never holds up the encoders or the program.

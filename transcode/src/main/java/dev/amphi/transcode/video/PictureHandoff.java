@@ -1,5 +1,6 @@
 package dev.amphi.transcode.video;
 
+import dev.amphi.media.LatencyTrace;
 import dev.amphi.transcode.frame.Picture;
 import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -65,6 +66,9 @@ final class PictureHandoff {
                 }
                 due = queue.pollFirst();
             }
+        }
+        if (due != null && LatencyTrace.ON) {
+            LatencyTrace.record("tick", (programPts - due.pts()) * 100_000 / 9);
         }
         return due;
     }

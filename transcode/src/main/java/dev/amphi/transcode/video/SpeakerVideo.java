@@ -191,6 +191,21 @@ public final class SpeakerVideo implements AutoCloseable {
         return decoder.hiddenDrops.get();
     }
 
+    /**
+     * How to ask the speaker's sender for a keyframe (a WebRTC peer's PLI), or null when it cannot
+     * be asked (RTMP: its encoder's own keyframe interval). A tile that waits for a keyframe (shown
+     * after being hidden, a reconnect, a decoding error, keyframes-only shedding) asks at once and
+     * then at most every 2 s while it waits. Called on the decode worker; must not block. Any thread.
+     */
+    public void keyframeRequests(Runnable request) {
+        decoder.keyframeRequests(request);
+    }
+
+    /** Times the sender was asked for a keyframe (see {@link #keyframeRequests}). */
+    public long keyframeRequestsMade() {
+        return decoder.keyframeRequests.get();
+    }
+
     /** Packets skipped while waiting for a keyframe (after being shown, a reconnect or an error). */
     public long keyframeWaits() {
         return decoder.keyframeWaits.get();

@@ -60,6 +60,17 @@ final class TileDecoder implements AutoCloseable {
     final AtomicLong decodedFrames = new AtomicLong();
     final AtomicLong hiddenDrops = new AtomicLong();
     final AtomicLong keyframeWaits = new AtomicLong();
+    final AtomicLong keyframeRequests = new AtomicLong();
+    /** Asks the speaker's sender for a keyframe (a WebRTC PLI); null for a sender that cannot be asked (RTMP). */
+    private volatile Runnable keyframeRequest;
+    /** When {@link #keyframeRequest} last ran, {@link System#nanoTime()}; decode worker only. */
+    private long lastKeyframeRequest = System.nanoTime() - KEYFRAME_REQUEST_INTERVAL_NANOS;
+    /**
+     * How often a tile waiting for a keyframe asks its sender again: an RTMP encoder's keyframe
+     * interval, so a WebRTC speaker's tile refreshes as often as an RTMP one's when the program
+     * sheds everything but keyframes, without flooding the sender.
+     */
+    static final long KEYFRAME_REQUEST_INTERVAL_NANOS = 2_000_000_000L;
     final AtomicLong shedFrames = new AtomicLong();
     final AtomicLong errors = new AtomicLong();
 
@@ -68,6 +79,27 @@ final class TileDecoder implements AutoCloseable {
         this.shortcuts = shortcuts;
         this.handoff = handoff;
         this.decodeScaler = new FrameScaler(!shortcuts.bilinearScaling());
+    }
+
+    /** See {@link SpeakerVideo#keyframeRequests}. */
+    void keyframeRequests(Runnable request) {
+        keyframeRequest = request;
+    }
+
+    /** The decoder needs a keyframe: asks the sender, at most once per interval. Decode worker. */
+    private void askForKeyframe() {
+        Runnable r = keyframeRequest;
+        long now = System.nanoTime();
+        if (r == null || now - lastKeyframeRequest < KEYFRAME_REQUEST_INTERVAL_NANOS) {
+            return;
+        }
+        lastKeyframeRequest = now;
+        keyframeRequests.incrementAndGet();
+        try {
+            r.run();
+        } catch (RuntimeException e) { // the sender's problem; the tile keeps waiting
+            failed(e);
+        }
     }
 
     /** See {@link SpeakerVideo#target}. */
@@ -154,6 +186,7 @@ final class TileDecoder implements AutoCloseable {
         if (level >= SHED_KEYFRAMES && !video.keyframe()) {
             shedFrames.incrementAndGet();
             needKeyframe = true; // later pictures refer to this one: resume at a keyframe
+            askForKeyframe();
             return;
         }
         // H.264 only: VP8's refresh flags sit in its bool-coded header, so at this level a VP8 tile
@@ -165,6 +198,7 @@ final class TileDecoder implements AutoCloseable {
         }
         if (needKeyframe && !video.keyframe()) {
             keyframeWaits.incrementAndGet();
+            askForKeyframe();
             return;
         }
         int tw = (int) (t >>> 32);

@@ -57,6 +57,33 @@ class SpeakerVideoVp8Test {
     }
 
     @Test
+    void aTileWaitingForAKeyframeAsksTheSenderOnceNotForEveryPacket() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        try (SpeakerVideo v = new SpeakerVideo("webrtc"); Picture canvas = Picture.allocate(320, 180)) {
+            v.keyframeRequests(asked::incrementAndGet);
+            v.target(320, 180);
+            feed(v, vp8, 3, 9, 0); // joined mid-GOP: seven packets it cannot decode
+            assertThat(v.keyframeWaits()).isEqualTo(7);
+            assertThat(asked.get()).as("asked at the first undecodable packet, not again within 2 s").isEqualTo(1);
+            assertThat(v.keyframeRequestsMade()).isEqualTo(1);
+            feed(v, vp8, 10, 19, 0); // the keyframe that came
+            assertThat(v.decodedFrames()).isEqualTo(10);
+            assertShows(v, canvas, vp8.get(15).pts(), BLUE, "frame 15");
+            assertThat(asked.get()).as("no wait, no request").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSenderThatCannotBeAskedIsNotAsked() {
+        try (SpeakerVideo v = new SpeakerVideo("rtmp")) {
+            v.target(320, 180);
+            feed(v, vp8, 3, 9, 0);
+            assertThat(v.keyframeWaits()).isEqualTo(7);
+            assertThat(v.keyframeRequestsMade()).isZero();
+        }
+    }
+
+    @Test
     void aSpeakerSwitchingFromH264ToVp8AndBackStartsOverAtEachNewKeyframe() {
         List<MediaPacket> avc = TestStreams.solid(320, 180, 20, 10, i -> RED);
         long second = avc.get(19).pts() + 3000;

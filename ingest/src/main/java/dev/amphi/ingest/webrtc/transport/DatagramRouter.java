@@ -73,6 +73,26 @@ final class DatagramRouter extends SimpleChannelInboundHandler<DatagramPacket> {
         LOG.debug("WebRTC port: {}", cause.toString());
     }
 
+    /** The first stage while a {@link DatagramFilter} is set (tests): drops what it does not pass. */
+    static final class Filter extends SimpleChannelInboundHandler<DatagramPacket> {
+        private final WebRtcTransport transport;
+
+        Filter(WebRtcTransport transport) {
+            super(false);
+            this.transport = transport;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket packet) {
+            DatagramFilter f = transport.currentFilter();
+            if (f != null && !f.pass(DatagramFilter.Direction.INBOUND, packet.sender(), ByteBufUtil.getBytes(packet.content()))) {
+                packet.release();
+            } else {
+                ctx.fireChannelRead(packet);
+            }
+        }
+    }
+
     /**
      * The first stage: datagrams over {@link WebRtcTransport#MAX_DATAGRAM} bytes, and those that are
      * none of STUN, DTLS, RTP and RTCP (RFC 7983), are dropped and counted.

@@ -50,6 +50,8 @@ final class Peer implements PeerSession, OutboundStream.Wire {
     private final long handshakeTimeoutNanos;
     private final long consentTimeoutNanos;
     private volatile State state = State.WAITING;
+    /** What REMB asks for; see {@link #maxReceiveBitrate}. */
+    volatile long rembCapBps;
     private volatile long lastConsent = System.nanoTime();
     private volatile InetSocketAddress remote;
     private volatile DtlsAssociation association;
@@ -76,6 +78,7 @@ final class Peer implements PeerSession, OutboundStream.Wire {
         this.link = new QueueLink(transport.channel());
         this.handshakeTimeoutNanos = transport.options().handshakeTimeout().toNanos();
         this.consentTimeoutNanos = transport.options().consentTimeout().toNanos();
+        this.rembCapBps = transport.options().rembCapBps();
         this.remoteFingerprint = session.remoteFingerprints().stream()
                 .filter(f -> f.algorithm().equals("sha-256")).findFirst()
                 .map(f -> DtlsCertificate.Fingerprint.parse(f.algorithm() + " " + f.value()))
@@ -308,6 +311,14 @@ final class Peer implements PeerSession, OutboundStream.Wire {
             audio.send(List.of(opus.packetize(ts, packet.data())), this, System.nanoTime());
         }
         return true;
+    }
+
+    @Override
+    public void maxReceiveBitrate(long bitsPerSecond) {
+        if (bitsPerSecond < 0 || bitsPerSecond > 1_000_000_000L) {
+            throw new IllegalArgumentException("bitsPerSecond must be 0..1e9, was " + bitsPerSecond);
+        }
+        rembCapBps = bitsPerSecond;
     }
 
     @Override

@@ -287,7 +287,7 @@ final class PeerMedia implements InboundStream.Feedback {
             compound.add(report(now));
             int cnameSsrc = peer.video != null && peer.video.hasSent() ? peer.video.ssrc : localSsrc;
             compound.add(new SourceDescription(List.of(SourceDescription.Chunk.cname(cnameSsrc, peer.local.cname()))));
-            long cap = peer.transport.options().rembCapBps();
+            long cap = peer.rembCapBps;
             List<Integer> videoSsrcs = streams.values().stream().filter(s -> s.media.kind() == MediaKind.VIDEO)
                     .map(s -> s.ssrc).toList();
             if (cap > 0 && !videoSsrcs.isEmpty()) {

@@ -19,6 +19,14 @@ public interface PeerSession extends AutoCloseable {
     /** Counters for metrics. */
     PeerStats stats();
 
+    /**
+     * The bitrate (bits/s) the REMB of every report asks the peer to stay under, from the next
+     * report on (about a second); 0 sends no REMB. Starts at {@link TransportOptions#rembCapBps()}.
+     *
+     * @throws IllegalArgumentException outside 0..1e9
+     */
+    void maxReceiveBitrate(long bitsPerSecond);
+
     /** Asks the peer for a keyframe of each video stream it sends (RTCP PLI), at most every 250 ms per stream. */
     void requestKeyframe();
 

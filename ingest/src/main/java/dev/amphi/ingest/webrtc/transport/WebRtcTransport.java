@@ -90,6 +90,7 @@ public final class WebRtcTransport implements AutoCloseable {
     private final ScheduledFuture<?> ticker;
     /** Listed once at start: listing interfaces costs system calls, and {@link #serverParameters()} may run on an event loop. */
     private final List<String> candidates;
+    private volatile DatagramFilter filter;
 
     private WebRtcTransport(TransportOptions options) throws InterruptedException {
         this.options = options;
@@ -278,6 +279,23 @@ public final class WebRtcTransport implements AutoCloseable {
                 stunDropped.sum(), stunRefused.sum());
     }
 
+    /**
+     * A testing aid: lets only the datagrams {@code filter} passes in and out of the port from now
+     * on (loss injection for tests and benchmarks); null removes it. Without a filter the port has
+     * no filtering stage.
+     */
+    public void filter(DatagramFilter filter) {
+        this.filter = filter;
+        channel.eventLoop().execute(() -> {
+            boolean present = channel.pipeline().get("filter") != null;
+            if (this.filter != null && !present) {
+                channel.pipeline().addFirst("filter", new DatagramRouter.Filter(this));
+            } else if (this.filter == null && present) {
+                channel.pipeline().remove("filter");
+            }
+        });
+    }
+
     /** Closes every peer (BYE, close_notify) and the port. */
     @Override
     public void close() {
@@ -327,7 +345,15 @@ public final class WebRtcTransport implements AutoCloseable {
         }
     }
 
+    DatagramFilter currentFilter() {
+        return filter;
+    }
+
     void write(byte[] datagram, InetSocketAddress to) {
+        DatagramFilter f = filter;
+        if (f != null && to != null && !f.pass(DatagramFilter.Direction.OUTBOUND, to, datagram)) {
+            return;
+        }
         if (to != null) {
             channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to), channel.voidPromise());
         }

@@ -218,6 +218,15 @@ class WebRtcTransportTest {
                 && client.received(ReceiverReport.class).stream().anyMatch(r -> !r.reports().isEmpty()));
         assertThat(client.received(Remb.class).get(0).bitrate()).isBetween(2_400_000L, 2_500_000L);
         assertThat(client.received(Remb.class).get(0).ssrcs()).containsExactly(TestWebRtcClient.VIDEO_SSRC);
+
+        // the room's own cap, from the next report on
+        peer.maxReceiveBitrate(400_000);
+        int before = client.received(Remb.class).size();
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.received(Remb.class).size() > before + 1);
+        List<Remb> rembs = client.received(Remb.class);
+        assertThat(rembs.get(rembs.size() - 1).bitrate()).isBetween(390_000L, 400_000L);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> peer.maxReceiveBitrate(-1))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
