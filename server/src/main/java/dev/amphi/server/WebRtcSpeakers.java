@@ -31,6 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,7 +113,7 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
             String query = offer.name().map(n -> "name=" + URLEncoder.encode(n, StandardCharsets.UTF_8)).orElse("");
             PublishRequest request = new PublishRequest("live", "webrtc", offer.remote(), true, query);
             // the room's decoder asks this peer for a keyframe when a tile waits for one (browsers send one only when asked)
-            java.util.concurrent.atomic.AtomicReference<PeerSession> opened = new java.util.concurrent.atomic.AtomicReference<>();
+            AtomicReference<PeerSession> opened = new AtomicReference<>();
             Runnable keyframe = () -> {
                 PeerSession p = opened.get();
                 if (p != null) {
@@ -124,12 +125,12 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
                     throw refusal(room, failure);
                 }
                 String speakerId = accepted.streamName().substring(accepted.streamName().indexOf('/') + 1);
-                Created created = open(room, program, answer, local, speakerId, accepted.sink());
-                opened.set(calls.get(created.id()) == null ? null : calls.get(created.id()).peer);
+                Call call = open(room, program, answer, local, speakerId, accepted.sink());
+                opened.set(call.peer);
                 if (offer.name().map(ScreenShares::isScreen).orElse(false)) {
-                    shares.started(program, speakerId, created.id());
+                    shares.started(program, speakerId, call.id);
                 }
-                return created;
+                return new Created(call.id, answer.sdp());
             });
         }
         // a listener: hears the room without their own voice when they say which speaker they are
@@ -143,7 +144,8 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
             return failed(409, "room " + room.name() + " has no program yet: nobody is speaking; try again when someone is");
         }
         try {
-            return CompletableFuture.completedFuture(open(room, program, answer, local, listenAs.orElse(null), null));
+            return CompletableFuture.completedFuture(new Created(open(room, program, answer, local, listenAs.orElse(null), null).id,
+                    answer.sdp()));
         } catch (WhipFailure e) {
             return CompletableFuture.failedFuture(e);
         }
@@ -166,7 +168,7 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
     }
 
     /** Opens the peer on the UDP port; {@code speaker} null for a listener. */
-    private Created open(Room room, ProgramRoom program, Answer answer, ServerParameters local, String speakerId, MediaSink speaker) {
+    private Call open(Room room, ProgramRoom program, Answer answer, ServerParameters local, String speakerId, MediaSink speaker) {
         boolean video = answer.negotiated().media().stream().anyMatch(m -> m.kind() == MediaKind.VIDEO && m.direction().sends());
         boolean audio = answer.negotiated().media().stream().anyMatch(m -> m.kind() == MediaKind.AUDIO && m.direction().sends());
         String id = local.ice().ufrag();
@@ -196,7 +198,7 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
         }
         LOG.info("room {}: WebRTC {} {} ({}), session {}", room.name(), speaker != null ? "speaker" : "listener",
                 speakerId == null ? "" : speakerId, describe(answer), peer.id());
-        return new Created(id, answer.sdp());
+        return call;
     }
 
     /**
