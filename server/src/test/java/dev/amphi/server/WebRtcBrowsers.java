@@ -39,6 +39,15 @@ final class WebRtcBrowsers implements AutoCloseable {
         this.key = key;
     }
 
+    /**
+     * A server with one small composited room {@code room} (640x360 canvas, one 360p rung,
+     * ultrafast) for browser speakers, its data under {@code dir}, segments of {@code segment}.
+     */
+    static AmphiServer compositeRoom(Path dir, String room, String key, String segment) throws Exception {
+        return TestSupport.start(dir.resolve("data"), "--room-mode", "composite", "--room", room + "=" + key,
+                "--canvas", "640x360", "--ladder", "360p:640x360:800k", "--preset", "ultrafast", "--segment-duration", segment);
+    }
+
     /** A 2 s clip (Chromium loops it) made with the ffmpeg CLI from a lavfi source, e.g. {@code color=c=red:s=320x240:r=30}. */
     static void fixture(Path dir, String source, String name) throws Exception {
         Process p = new ProcessBuilder("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", source, "-t", "2",

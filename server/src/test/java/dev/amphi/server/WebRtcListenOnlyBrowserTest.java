@@ -35,8 +35,7 @@ class WebRtcListenOnlyBrowserTest {
         WebRtcBrowsers.fixture(dir, "color=c=black:s=320x240:r=30", "black.y4m");
         WebRtcBrowsers.fixture(dir, "sine=frequency=1320:sample_rate=48000", "tone1320.wav");
         WebRtcBrowsers.fixture(dir, "anullsrc=r=48000:cl=mono", "silence.wav");
-        server = TestSupport.start(dir.resolve("data"), "--room-mode", "composite", "--room", "listen=" + KEY,
-                "--canvas", "640x360", "--ladder", "360p:640x360:800k", "--preset", "ultrafast", "--segment-duration", "1s");
+        server = WebRtcBrowsers.compositeRoom(dir, "listen", KEY, "1s");
         browsers = new WebRtcBrowsers(server, dir, "listen", KEY);
         ada = new ProcessBuilder("ffmpeg", "-v", "error", "-re", "-f", "lavfi", "-i", "color=c=0x00ff00:s=320x240:r=30",
                 "-re", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-c:v", "libx264", "-preset", "ultrafast",

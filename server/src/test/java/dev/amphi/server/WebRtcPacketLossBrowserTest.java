@@ -46,8 +46,7 @@ class WebRtcPacketLossBrowserTest {
     static void start() throws Exception {
         WebRtcBrowsers.fixture(dir, "testsrc2=s=320x240:r=30,drawbox=c=red:t=fill:x=0:y=0:w=320:h=160", "red.y4m");
         WebRtcBrowsers.fixture(dir, "sine=frequency=440:sample_rate=48000", "tone440.wav");
-        server = TestSupport.start(dir.resolve("data"), "--room-mode", "composite", "--room", "lossy=" + KEY,
-                "--canvas", "640x360", "--ladder", "360p:640x360:800k", "--preset", "ultrafast", "--segment-duration", "4s");
+        server = WebRtcBrowsers.compositeRoom(dir, "lossy", KEY, "4s");
         browsers = new WebRtcBrowsers(server, dir, "lossy", KEY);
         red = browsers.speaker("Red", "red.y4m", "tone440.wav");
         await(TIMEOUT, "Red sees the program back", () -> WebRtcBrowsers.sees(red, RED, 1));

@@ -39,8 +39,7 @@ class WebRtcReconnectBrowserTest {
         WebRtcBrowsers.fixture(dir, "color=c=blue:s=320x240:r=30", "blue.y4m");
         WebRtcBrowsers.fixture(dir, "sine=frequency=440:sample_rate=48000", "tone440.wav");
         WebRtcBrowsers.fixture(dir, "sine=frequency=1320:sample_rate=48000", "tone1320.wav");
-        server = TestSupport.start(dir.resolve("data"), "--room-mode", "composite", "--room", "again=" + KEY,
-                "--canvas", "640x360", "--ladder", "360p:640x360:800k", "--preset", "ultrafast", "--segment-duration", "1s");
+        server = WebRtcBrowsers.compositeRoom(dir, "again", KEY, "1s");
         browsers = new WebRtcBrowsers(server, dir, "again", KEY);
         red = browsers.speaker("Red", "red.y4m", "tone440.wav");
         browsers.speaker("Blue", "blue.y4m", "tone1320.wav");

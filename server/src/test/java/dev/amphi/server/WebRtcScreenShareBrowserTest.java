@@ -36,8 +36,7 @@ class WebRtcScreenShareBrowserTest {
     static void start() throws Exception {
         WebRtcBrowsers.fixture(dir, "color=c=red:s=320x240:r=30", "red.y4m");
         WebRtcBrowsers.fixture(dir, "sine=frequency=440:sample_rate=48000", "tone440.wav");
-        server = TestSupport.start(dir.resolve("data"), "--room-mode", "composite", "--room", "share=" + KEY,
-                "--canvas", "640x360", "--ladder", "360p:640x360:800k", "--preset", "ultrafast", "--segment-duration", "1s");
+        server = WebRtcBrowsers.compositeRoom(dir, "share", KEY, "1s");
         browsers = new WebRtcBrowsers(server, dir, "share", KEY);
         red = browsers.speaker("Red", "red.y4m", "tone440.wav", "--auto-select-desktop-capture-source=Entire screen");
         await(TIMEOUT, "Red sees the program back", () -> WebRtcBrowsers.sees(red, RED, 1));

@@ -81,4 +81,17 @@ final class PeerCheck {
     int[] profileIds() {
         return profiles.stream().mapToInt(SrtpProfile::id).toArray();
     }
+
+    /** An alert from the peer: a close_notify or any fatal alert ends the association. */
+    void alertReceived(short level, short description) {
+        if (description == AlertDescription.close_notify || level == org.bouncycastle.tls.AlertLevel.fatal) {
+            closed = true;
+        }
+    }
+
+    /** The handshake completed: export the SRTP keying material (RFC 5764) for the chosen profile. */
+    void handshakeComplete(TlsContext context) {
+        keyingMaterial = context.exportKeyingMaterial(org.bouncycastle.tls.ExporterLabel.dtls_srtp, null,
+                chosen.keyingMaterialLength());
+    }
 }

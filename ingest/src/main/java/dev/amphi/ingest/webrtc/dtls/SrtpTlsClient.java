@@ -3,10 +3,8 @@ package dev.amphi.ingest.webrtc.dtls;
 import java.io.IOException;
 import java.util.Hashtable;
 import org.bouncycastle.tls.AlertDescription;
-import org.bouncycastle.tls.AlertLevel;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.DefaultTlsClient;
-import org.bouncycastle.tls.ExporterLabel;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.TlsAuthentication;
 import org.bouncycastle.tls.TlsCredentials;
@@ -76,9 +74,7 @@ final class SrtpTlsClient extends DefaultTlsClient {
     @Override
     public void notifyAlertReceived(short alertLevel, short alertDescription) {
         super.notifyAlertReceived(alertLevel, alertDescription);
-        if (alertDescription == AlertDescription.close_notify || alertLevel == AlertLevel.fatal) {
-            check.closed = true;
-        }
+        check.alertReceived(alertLevel, alertDescription);
     }
 
     @Override
@@ -90,7 +86,6 @@ final class SrtpTlsClient extends DefaultTlsClient {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
-        check.keyingMaterial = context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null,
-                check.chosen.keyingMaterialLength());
+        check.handshakeComplete(context);
     }
 }

@@ -3,13 +3,11 @@ package dev.amphi.ingest.webrtc.dtls;
 import java.io.IOException;
 import java.util.Hashtable;
 import org.bouncycastle.tls.AlertDescription;
-import org.bouncycastle.tls.AlertLevel;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CipherSuite;
 import org.bouncycastle.tls.CertificateRequest;
 import org.bouncycastle.tls.ClientCertificateType;
 import org.bouncycastle.tls.DefaultTlsServer;
-import org.bouncycastle.tls.ExporterLabel;
 import org.bouncycastle.tls.ProtocolVersion;
 import org.bouncycastle.tls.TlsCredentialedSigner;
 import org.bouncycastle.tls.TlsSRTPUtils;
@@ -92,9 +90,7 @@ final class SrtpTlsServer extends DefaultTlsServer {
     @Override
     public void notifyAlertReceived(short alertLevel, short alertDescription) {
         super.notifyAlertReceived(alertLevel, alertDescription);
-        if (alertDescription == AlertDescription.close_notify || alertLevel == AlertLevel.fatal) {
-            check.closed = true;
-        }
+        check.alertReceived(alertLevel, alertDescription);
     }
 
     @Override
@@ -106,7 +102,6 @@ final class SrtpTlsServer extends DefaultTlsServer {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
-        check.keyingMaterial = context.exportKeyingMaterial(ExporterLabel.dtls_srtp, null,
-                check.chosen.keyingMaterialLength());
+        check.handshakeComplete(context);
     }
 }
