@@ -111,6 +111,15 @@ heap_used_kib() {
     awk '/ heap / && /used/ { for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); sub(/K.*/, "", v); print v + 0; exit } }
          END { if (!v) print 0 }' | head -n1
 }
+# udp_drops PID: datagrams the kernel dropped so far on the UDP sockets PID holds (a full receive
+# buffer: the reader fell behind), summed; from the drops column of /proc/net/udp and udp6.
+udp_drops() {
+  local inodes
+  inodes=$(find /proc/"$1"/fd -lname 'socket:*' -printf '%l\n' 2>/dev/null | tr -dc '0-9\n' | sort -u | tr '\n' ' ')
+  [ -n "$inodes" ] || { echo 0; return; }
+  awk -v list="$inodes" 'BEGIN { n = split(list, a, " "); for (i = 1; i <= n; i++) want[a[i]] = 1 }
+    FNR > 1 && ($10 in want) { d += $NF } END { print d + 0 }' /proc/net/udp /proc/net/udp6
+}
 # machine_ticks: "busy total" jiffies summed over all CPUs.
 machine_ticks() {
   local cpu user nice sys idle iowait irq softirq steal rest

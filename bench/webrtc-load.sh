@@ -12,7 +12,8 @@
 # /proc/PID/stat), RSS (sampled every second; peak), per-thread CPU; from /metrics: program frames
 # and late frames (real-time factor), speaker audio decoded / skipped as silent, drops and sheds,
 # interactive rendition frames and subscriber drops; from the speakers' process: media sent, how
-# late its pacers ran, RTP/NACKs that came back. With --g2g (WebRTC side), two headless Chromium
+# late its pacers ran, RTP/NACKs that came back; from the kernel: datagrams dropped on the server's
+# and the speakers' UDP sockets because their readers fell behind (/proc/net/udp). With --g2g (WebRTC side), two headless Chromium
 # speakers of the glass-to-glass benchmark (bench/g2g/run.mjs; another directory with --g2g-dir) join
 # first, so their tiles are on the gallery's first page, then N-2 light speakers (the room admits
 # 300): one sends a clock in its picture, the other reads it back from the program it receives, in
@@ -122,7 +123,7 @@ metric() { awk -v k="$2" '$1 == k { print $2; f = 1 } END { if (!f) print 0 }' "
 stat_field() { grep '^STATS' "$1" | tail -n1 | tr ' ' '\n' | awk -F= -v k="$2" '$1 == k { print $2 }'; }
 
 CSV="$OUT.csv"
-echo "round,side,speakers,window_s,load1,machine_busy_pct,server_cpu_s,cores,cpu_s_per_speaker_s,rss_peak_mib,rtf,late_frames,frames,audio_decoded,audio_silent_skipped,video_dropped,video_shed,ladder_dropped,interactive_frames,interactive_subscriber_drops,tiles,speakers_in_room,client_cpu_s,client_late_max_ms,client_video_sent,client_audio_sent,rtp_back,nacks_in,rtx_sent,send_dropped,dtls_closed,g2g_samples,g2g_p50_ms,g2g_p95_ms,g2g_max_ms" > "$CSV"
+echo "round,side,speakers,window_s,load1,machine_busy_pct,server_cpu_s,cores,cpu_s_per_speaker_s,rss_peak_mib,rtf,late_frames,frames,audio_decoded,audio_silent_skipped,video_dropped,video_shed,ladder_dropped,interactive_frames,interactive_subscriber_drops,tiles,speakers_in_room,client_cpu_s,client_late_max_ms,client_video_sent,client_audio_sent,rtp_back,nacks_in,rtx_sent,send_dropped,dtls_closed,g2g_samples,g2g_p50_ms,g2g_p95_ms,g2g_max_ms,server_udp_drops,client_udp_drops" > "$CSV"
 
 run_side() {
   local round=$1 side=$2 dir="$WORK/$side-$round" http rtmp udp pid cpid
@@ -176,6 +177,7 @@ run_side() {
   thread_ticks "$pid" > "$dir/threads0"
   cp "$dir/speakers.log" "$dir/speakers0.log"
   local load1; load1=$(cut -d' ' -f1 /proc/loadavg)
+  local ud0 uc0 ud1 uc1; ud0=$(udp_drops "$pid"); uc0=$(udp_drops "$cpid")
   c0=$(cpu_ticks "$pid"); k0=$(cpu_ticks "$cpid"); mt0=$(machine_ticks); t0=$(now)
   local end=$((SECONDS + MEASURE))
   while [ $SECONDS -lt $end ]; do
@@ -183,6 +185,7 @@ run_side() {
     nap 1
   done
   c1=$(cpu_ticks "$pid"); k1=$(cpu_ticks "$cpid"); mt1=$(machine_ticks); t1=$(now)
+  ud1=$(udp_drops "$pid"); uc1=$(udp_drops "$cpid")
   metrics "$http" > "$m1"
   thread_ticks "$pid" > "$dir/threads1"
   sleep 5.5   # the next STATS line of the speakers
@@ -207,7 +210,7 @@ run_side() {
       log "$side: the g2g browsers wrote no result (see $dir/g2g.log)"
     fi
   fi
-  printf '%s,%s,%s,%.1f,%s,%s,%.2f,%.3f,%.5f,%.0f,%.3f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.2f,%s,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%s\n' \
+  printf '%s,%s,%s,%.1f,%s,%s,%.2f,%.3f,%.5f,%.0f,%.3f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.2f,%s,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%.0f,%s,%s,%s\n' \
     "$round" "$side" "$SPEAKERS" "$win" "$load1" "$busy" "$cpu" "$(echo "$cpu / $win" | bc -l)" \
     "$(echo "$cpu / $win / $SPEAKERS" | bc -l)" "$((rss / 1024))" "$(echo "$frames / ($win * $FPS)" | bc -l)" \
     "$late" "$frames" "$(d amphi_program_audio_decoded_total)" "$(d amphi_program_audio_silent_skipped_total)" \
@@ -216,7 +219,7 @@ run_side() {
     "$(metric "$m1" amphi_program_tiles)" "$(metric "$m1" amphi_program_speakers)" \
     "$(echo "($k1 - $k0) / $CLK_TCK" | bc -l)" "$(grep '^STATS' "$dir/speakers1.log" | tail -n 14 | awk '{ for (i = 2; i <= NF; i++) if ($i ~ /^late_max_ms=/) { split($i, a, "="); if (a[2] > m) m = a[2] } } END { print m + 0 }')" \
     "$(sf video)" "$(sf audio)" "$(sf rtp_back)" "$(sf nacks_in)" "$(sf rtx_sent)" "$(sf send_dropped)" \
-    "$(stat_field "$dir/speakers1.log" dtls_closed)" "$chrome" >> "$CSV"
+    "$(stat_field "$dir/speakers1.log" dtls_closed)" "$chrome" "$((ud1 - ud0))" "$((uc1 - uc0))" >> "$CSV"
   join -1 1 -2 1 <(sort "$dir/threads0") <(sort "$dir/threads1") |
     awk -v tck="$CLK_TCK" '{ n = $5; sub(/-[0-9]+$/, "-N", n); s[n] += ($4 - $2) / tck } END { for (k in s) printf "%8.2f %s\n", s[k], k }' |
     sort -rn > "$OUT-$side-$round-threads.txt"
@@ -236,10 +239,10 @@ echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT.meta.txt"
 
 # the table: one row per side and round
 {
-  echo "| round | side | speakers | load | machine busy | server cores | CPU-s per speaker-s | RSS peak MiB | rtf | late frames | audio decoded / skipped | drops (video, shed, ladder, return) | pacer late max ms | Chromium glass to glass p50 / p95 / max ms (samples) |"
-  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|"
-  tail -n +2 "$CSV" | awk -F, '{ printf "| %s | %s | %s | %s | %s%% | %.3f | %.5f | %s | %.3f | %s / %s | %s / %s | %s, %s, %s, %s | %s | %s |\n",
-    $1, $2, $3, $5, $6, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $20, $24, ($33 == "" ? "-" : $33 " / " $34 " / " $35 " (" $32 ")") }'
+  echo "| round | side | speakers | load | machine busy | server cores | CPU-s per speaker-s | RSS peak MiB | rtf | late frames | audio decoded / skipped | drops (video, shed, ladder, return) | pacer late max ms | UDP drops server / speakers | NACKs in / RTX sent (speakers) | Chromium glass to glass p50 / p95 / max ms (samples) |"
+  echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|---|---|"
+  tail -n +2 "$CSV" | awk -F, '{ printf "| %s | %s | %s | %s | %s%% | %.3f | %.5f | %s | %.3f | %s / %s | %s / %s | %s, %s, %s, %s | %s | %s / %s | %s / %s | %s |\n",
+    $1, $2, $3, $5, $6, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $20, $24, $36, $37, $28, $29, ($33 == "" ? "-" : $33 " / " $34 " / " $35 " (" $32 ")") }'
 } > "$OUT.md"
 cat "$OUT.md"
 log "results: $OUT.{csv,md,meta.txt}"

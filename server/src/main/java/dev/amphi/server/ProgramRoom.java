@@ -398,6 +398,13 @@ final class ProgramRoom implements AutoCloseable {
         private final String speakerId;
         private final MediaSink input;
         private boolean ended; // guarded by ProgramRoom.this
+        /**
+         * This session is the speaker's current publisher: its packets go straight to the
+         * program's queue (which never blocks) without the room's lock, so a publisher's thread
+         * (one event loop carries all WebRTC speakers) never waits behind a join or a stats read.
+         * Cleared under the lock when another publisher takes over or this one ends.
+         */
+        private volatile boolean publishing;
 
         Session(String speakerId, MediaSink input) {
             this.speakerId = speakerId;
@@ -406,6 +413,10 @@ final class ProgramRoom implements AutoCloseable {
 
         @Override
         public void onPacket(MediaPacket packet) {
+            if (publishing) {
+                input.onPacket(packet);
+                return;
+            }
             synchronized (ProgramRoom.this) {
                 if (current.get(speakerId) != this) {
                     if (ended || closed) {
@@ -414,10 +425,12 @@ final class ProgramRoom implements AutoCloseable {
                     Session stale = current.put(speakerId, this);
                     if (stale != null) {
                         stale.ended = true;
+                        stale.publishing = false;
                         input.onEnd();
                         LOG.info("room {}: a new publisher took over speaker {}", room.name(), speakerId);
                     }
                 }
+                publishing = true;
                 input.onPacket(packet);
             }
         }
@@ -425,6 +438,7 @@ final class ProgramRoom implements AutoCloseable {
         @Override
         public void onEnd() {
             synchronized (ProgramRoom.this) {
+                publishing = false;
                 ended = true;
                 if (current.get(speakerId) == this) {
                     current.remove(speakerId);

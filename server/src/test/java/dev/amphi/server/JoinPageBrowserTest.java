@@ -107,7 +107,9 @@ class JoinPageBrowserTest {
             assertThat(control.getAccessibleName()).as("accessible name of #%s", control.getAttribute("id")).isNotBlank();
         }
         assertThat(browser.findElement(By.id("status")).getAttribute("role")).isEqualTo("status");
-        new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(() -> "the level meter hears the fake microphone's beeps")
+        // the fake microphone beeps briefly once a second: look often (a loaded machine made 0.5 s polls miss the peaks)
+        new WebDriverWait(browser, Duration.ofSeconds(20)).pollingEvery(Duration.ofMillis(50))
+                .withMessage(() -> "the level meter hears the fake microphone's beeps")
                 .until(b -> ((Number) js("return document.getElementById('mic-level').value;")).doubleValue() > 0.2);
         long frames = previewFrames();
         new WebDriverWait(browser, Duration.ofSeconds(10)).withMessage(() -> "preview frames beyond " + frames)

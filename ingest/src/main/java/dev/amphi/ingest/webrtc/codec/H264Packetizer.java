@@ -38,6 +38,15 @@ public final class H264Packetizer {
      * configuration's SPS and PPS in front of it, so a receiver can start decoding there.
      */
     public List<RtpPayload> packetize(MediaPacket packet) {
+        return number(packet.pts() & 0xffffffffL, payloads(packet));
+    }
+
+    /**
+     * The payloads {@link #packetize(MediaPacket)} numbers, in order (the last one ends the access
+     * unit). They depend only on the packet and the payload size, so a sender with many receivers
+     * can make them once and {@link #number} them per receiver; nobody may change the arrays.
+     */
+    public List<byte[]> payloads(MediaPacket packet) {
         if (!(packet.config() instanceof AvcConfig config)) {
             throw new IllegalArgumentException("not an H.264 packet: " + packet.config());
         }
@@ -48,7 +57,7 @@ public final class H264Packetizer {
             withSets.addAll(nals);
             nals = withSets;
         }
-        return packetize(packet.pts() & 0xffffffffL, nals);
+        return payloads(nals);
     }
 
     /**
@@ -58,6 +67,20 @@ public final class H264Packetizer {
      * @param rtpTimestamp 90 kHz RTP timestamp of every packet of the access unit
      */
     public List<RtpPayload> packetize(long rtpTimestamp, List<byte[]> accessUnit) {
+        return number(rtpTimestamp, payloads(accessUnit));
+    }
+
+    /** This packetizer's next sequence numbers for {@code payloads} (one access unit's, from {@link #payloads}). */
+    public List<RtpPayload> number(long rtpTimestamp, List<byte[]> payloads) {
+        List<RtpPayload> out = new ArrayList<>(payloads.size());
+        for (int k = 0; k < payloads.size(); k++) {
+            out.add(new RtpPayload(nextSeq, rtpTimestamp, k == payloads.size() - 1, payloads.get(k)));
+            nextSeq = (nextSeq + 1) & 0xffff;
+        }
+        return out;
+    }
+
+    private List<byte[]> payloads(List<byte[]> accessUnit) {
         List<byte[]> nals = accessUnit.stream().filter(n -> n.length > 0).toList();
         List<byte[]> payloads = new ArrayList<>();
         int i = 0;
@@ -82,12 +105,7 @@ public final class H264Packetizer {
                 i++;
             }
         }
-        List<RtpPayload> out = new ArrayList<>(payloads.size());
-        for (int k = 0; k < payloads.size(); k++) {
-            out.add(new RtpPayload(nextSeq, rtpTimestamp, k == payloads.size() - 1, payloads.get(k)));
-            nextSeq = (nextSeq + 1) & 0xffff;
-        }
-        return out;
+        return java.util.Collections.unmodifiableList(payloads);
     }
 
     private static byte[] stapA(List<byte[]> nals, int size) {

@@ -31,6 +31,8 @@ public final class SrtpSession {
     private final SrtpProfile profile;
     private final SrtpContext outbound;
     private final SrtpContext inbound;
+    /** Builds another sending context with this side's keys (see {@link #withOwnSender}). */
+    private final java.util.function.Supplier<SrtpContext> outboundFactory;
     private final LongAdder authFailures = new LongAdder();
     private final LongAdder replays = new LongAdder();
     private final LongAdder malformed = new LongAdder();
@@ -53,10 +55,30 @@ public final class SrtpSession {
         }
     }
 
-    private SrtpSession(SrtpProfile profile, SrtpContext outbound, SrtpContext inbound) {
+    private SrtpSession(SrtpProfile profile, java.util.function.Supplier<SrtpContext> outboundFactory,
+            SrtpContext inbound) {
         this.profile = profile;
-        this.outbound = outbound;
+        this.outboundFactory = outboundFactory;
+        this.outbound = outboundFactory.get();
         this.inbound = inbound;
+    }
+
+    private SrtpSession(SrtpSession shared) {
+        this.profile = shared.profile;
+        this.outboundFactory = shared.outboundFactory;
+        this.outbound = outboundFactory.get();
+        this.inbound = shared.inbound;
+    }
+
+    /**
+     * A session for a second sending thread: the same keys, but its own ciphers and per-SSRC sending
+     * state, so the two threads never wait for each other. Only its {@code protect} methods are
+     * meant to be used (receive through this session, whose drop counters are the ones that
+     * count). Each SSRC (and SRTCP) must be protected through one of them only, or its rollover
+     * counter and SRTCP index would be counted twice.
+     */
+    public SrtpSession withOwnSender() {
+        return new SrtpSession(this);
     }
 
     /**
@@ -76,9 +98,9 @@ public final class SrtpSession {
             throw new IllegalArgumentException("maxStreams must be 1..65536, got " + maxStreams);
         }
         SrtpProfile p = keys.profile();
-        SrtpContext client = new SrtpContext(p, keys.clientKey(), keys.clientSalt(), maxStreams);
-        SrtpContext server = new SrtpContext(p, keys.serverKey(), keys.serverSalt(), maxStreams);
-        return localIsDtlsClient ? new SrtpSession(p, client, server) : new SrtpSession(p, server, client);
+        java.util.function.Supplier<SrtpContext> client = () -> new SrtpContext(p, keys.clientKey(), keys.clientSalt(), maxStreams);
+        java.util.function.Supplier<SrtpContext> server = () -> new SrtpContext(p, keys.serverKey(), keys.serverSalt(), maxStreams);
+        return localIsDtlsClient ? new SrtpSession(p, client, server.get()) : new SrtpSession(p, server, client.get());
     }
 
     /** The negotiated protection profile. */

@@ -48,6 +48,33 @@ public record RtpPacket(boolean marker, int payloadType, int sequenceNumber, lon
         return new RtpPacket(marker, payloadType, sequenceNumber, timestamp, ssrc, new int[0], null, payload, 0);
     }
 
+    /**
+     * The bytes of a packet without CSRCs, extension or padding, written directly (what
+     * {@code of(...).write()} gives, without the record's defensive copies: for a sender that
+     * writes many packets a second).
+     */
+    public static byte[] write(boolean marker, int payloadType, int sequenceNumber, long timestamp, int ssrc, byte[] payload) {
+        if (payloadType < 0 || payloadType > 127 || sequenceNumber < 0 || sequenceNumber > 0xffff || timestamp < 0
+                || timestamp > 0xffffffffL) {
+            return of(marker, payloadType, sequenceNumber, timestamp, ssrc, payload).write(); // throws the record's message
+        }
+        byte[] out = new byte[FIXED_HEADER + payload.length];
+        out[0] = (byte) 0x80;
+        out[1] = (byte) ((marker ? 0x80 : 0) | payloadType);
+        out[2] = (byte) (sequenceNumber >>> 8);
+        out[3] = (byte) sequenceNumber;
+        out[4] = (byte) (timestamp >>> 24);
+        out[5] = (byte) (timestamp >>> 16);
+        out[6] = (byte) (timestamp >>> 8);
+        out[7] = (byte) timestamp;
+        out[8] = (byte) (ssrc >>> 24);
+        out[9] = (byte) (ssrc >>> 16);
+        out[10] = (byte) (ssrc >>> 8);
+        out[11] = (byte) ssrc;
+        System.arraycopy(payload, 0, out, FIXED_HEADER, payload.length);
+        return out;
+    }
+
     /** This packet with another header extension ({@code null}: none). */
     public RtpPacket withExtension(RtpHeaderExtension ext) {
         return new RtpPacket(marker, payloadType, sequenceNumber, timestamp, ssrc, csrcs, ext, payload, paddingLength);

@@ -33,7 +33,15 @@ final class DatagramRouter extends SimpleChannelInboundHandler<DatagramPacket> {
             transport.unknownSource();
             return;
         }
-        route(peer, ByteBufUtil.getBytes(packet.content()), System.nanoTime());
+        byte[] bytes = ByteBufUtil.getBytes(packet.content());
+        long now = System.nanoTime();
+        io.netty.channel.Channel home = peer.loopChannel();
+        if (home == ctx.channel()) {
+            route(peer, bytes, now);
+        } else {
+            // the peer's address moved to another of the port's sockets: its state belongs to its home loop
+            home.eventLoop().execute(() -> route(peer, bytes, now));
+        }
     }
 
     /** Hands one datagram of a known peer to it; nothing thrown leaves. */

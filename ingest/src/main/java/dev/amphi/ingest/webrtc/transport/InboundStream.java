@@ -21,14 +21,32 @@ import java.util.OptionalInt;
 /**
  * One media SSRC the peer sends: reception statistics for receiver reports, the NACK list of
  * missing sequence numbers (at most {@link #MAX_MISSING}, each asked for at most
- * {@link #MAX_NACK_TRIES} times, for at most {@link #MAX_NACK_AGE_NANOS}), a reorder buffer whose
- * wait is bounded in time, and the depacketizer of its m-line. Event loop only.
+ * {@link #MAX_NACK_TRIES} times, at most every {@link #MIN_NACK_RETRY_NANOS}, for at most
+ * {@link #MAX_NACK_AGE_NANOS}, within a budget of {@link #NACK_BUDGET_PER_PACKET} requests per packet
+ * received), a reorder buffer whose wait is bounded in time, and the depacketizer of its m-line.
+ * The peer's event loop only.
  */
 final class InboundStream implements DepacketizerOutput {
 
     static final int MAX_MISSING = 256;
     static final int MAX_NACK_TRIES = 8;
     static final long MAX_NACK_AGE_NANOS = 1_000_000_000L;
+    /**
+     * A NACK is repeated after 1.5 round trips, and never sooner than this: on a short path the
+     * round trip says little about how long the resend waits in queues (ours included), and a
+     * request repeated before the resend could arrive only multiplies the traffic of a loss.
+     */
+    static final long MIN_NACK_RETRY_NANOS = 50_000_000L;
+    /**
+     * The NACK budget: each packet that arrives (not a resend) earns this many requests, up to
+     * {@link #NACK_BURST} saved; each sequence number asked for (the first time or again) spends
+     * one. A path that loses a few packets gets every one asked for; when a quarter or more is lost
+     * (a saturated link, or this server's own socket overflowing) asking for all of it would add
+     * resends to the flood that caused the loss, so the rest is left to the keyframe request that
+     * a broken frame makes anyway.
+     */
+    static final double NACK_BUDGET_PER_PACKET = 0.25;
+    static final double NACK_BURST = 64;
     static final long MIN_PLI_INTERVAL_NANOS = 250_000_000L;
     static final long PLI_REPEAT_NANOS = 1_000_000_000L;
     /** A gap held in the reorder buffer for longer than this is given up (video: a frame or two is late anyway). */
@@ -58,12 +76,21 @@ final class InboundStream implements DepacketizerOutput {
     final ReceiveStatistics stats;
     private final boolean nackEnabled;
     private final boolean pliEnabled;
+    /** The audio-level header extension's id (-1: not negotiated or not audio), looked up once instead of per packet. */
+    final int audioLevelId;
+    /** The transport-wide sequence number extension's id, -1 when transport-cc feedback is not negotiated. */
+    final int transportCcId;
     private final Feedback feedback;
     private final ReorderBuffer reorder;
     private final Depacketizer depacketizer;
     private final Map<Integer, Missing> missing = new LinkedHashMap<>();
     private final Map<Integer, Integer> levels = new LinkedHashMap<>();
     private int highest = -1;
+    /** No missing packet is due for a NACK or for giving up before this (the timer skips the list until then). */
+    private long nextMissingDue;
+    private double nackTokens = NACK_BURST;
+    /** Sequence numbers not asked for because the budget was spent. */
+    long nacksSkipped;
     private long holdSince = -1;
     private long lastPli = Long.MIN_VALUE / 2;
     private int currentLevel = -1;
@@ -78,6 +105,10 @@ final class InboundStream implements DepacketizerOutput {
         this.stats = new ReceiveStatistics(ssrc, media.clockRate());
         this.nackEnabled = media.rtcpFeedback().contains("nack");
         this.pliEnabled = media.rtcpFeedback().contains("nack pli");
+        Integer level = media.kind() == MediaKind.AUDIO ? media.extensionIds().get(PeerMedia.AUDIO_LEVEL_URI) : null;
+        this.audioLevelId = level == null ? -1 : level;
+        Integer twcc = media.rtcpFeedback().contains("transport-cc") ? media.extensionIds().get(PeerMedia.TRANSPORT_CC_URI) : null;
+        this.transportCcId = twcc == null ? -1 : twcc;
         String encoding = media.codec().encoding().toLowerCase(Locale.ROOT);
         this.depacketizer = switch (encoding) {
             case "h264" -> Depacketizer.h264(this);
@@ -97,6 +128,7 @@ final class InboundStream implements DepacketizerOutput {
             long now) {
         if (!retransmission) {
             stats.received(seq, timestamp, now);
+            nackTokens = Math.min(NACK_BURST, nackTokens + NACK_BUDGET_PER_PACKET);
         }
         if (highest < 0) {
             highest = seq;
@@ -106,14 +138,25 @@ final class InboundStream implements DepacketizerOutput {
                 if (nackEnabled && ahead > 1 && ahead <= MAX_MISSING) {
                     List<Integer> fresh = new ArrayList<>();
                     for (int s = (highest + 1) & 0xffff; s != seq; s = (s + 1) & 0xffff) {
+                        if (nackTokens < 1) {
+                            nacksSkipped++;
+                            continue;
+                        }
+                        nackTokens--;
                         Missing m = new Missing(now);
                         m.lastAsked = now;
                         m.tries = 1;
                         missing.put(s, m);
                         fresh.add(s);
                     }
-                    trimMissing();
-                    feedback.nack(this, fresh);
+                    if (!fresh.isEmpty()) {
+                        trimMissing();
+                        feedback.nack(this, fresh);
+                        long due = now + MIN_NACK_RETRY_NANOS;
+                        if (missing.size() == fresh.size() || due - nextMissingDue < 0) {
+                            nextMissingDue = due;
+                        }
+                    }
                 } else if (ahead > MAX_MISSING) {
                     missing.clear();
                 }
@@ -159,21 +202,34 @@ final class InboundStream implements DepacketizerOutput {
 
     /** The timer: NACK retries, giving up a late gap, PLI repeats while waiting for a keyframe. */
     void tick(long now, long rttNanos) {
-        if (!missing.isEmpty()) {
-            long retryAfter = Math.max(20_000_000L, rttNanos * 3 / 2);
+        if (!missing.isEmpty() && now - nextMissingDue >= 0) {
+            long retryAfter = Math.max(MIN_NACK_RETRY_NANOS, rttNanos * 3 / 2);
             List<Integer> again = new ArrayList<>();
+            long due = now + retryAfter;
             Iterator<Map.Entry<Integer, Missing>> it = missing.entrySet().iterator();
             while (it.hasNext()) {
                 Map.Entry<Integer, Missing> e = it.next();
                 Missing m = e.getValue();
                 if (now - m.since > MAX_NACK_AGE_NANOS || m.tries >= MAX_NACK_TRIES) {
                     it.remove();
-                } else if (now - m.lastAsked >= retryAfter) {
+                    continue;
+                }
+                if (now - m.lastAsked >= retryAfter) {
                     m.lastAsked = now;
                     m.tries++;
-                    again.add(e.getKey());
+                    if (nackTokens >= 1) {
+                        nackTokens--;
+                        again.add(e.getKey());
+                    } else {
+                        nacksSkipped++;
+                    }
+                }
+                long next = Math.min(m.lastAsked + retryAfter, m.since + MAX_NACK_AGE_NANOS + 1);
+                if (next - due < 0) {
+                    due = next;
                 }
             }
+            nextMissingDue = due;
             if (!again.isEmpty()) {
                 feedback.nack(this, again);
             }

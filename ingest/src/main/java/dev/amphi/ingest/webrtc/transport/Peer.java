@@ -54,13 +54,31 @@ final class Peer implements PeerSession, OutboundStream.Wire {
     volatile long rembCapBps;
     private volatile long lastConsent = System.nanoTime();
     private volatile InetSocketAddress remote;
+    /** The socket (and event loop) this peer lives on: set by its first nomination, then fixed; see WebRtcTransport. */
+    private volatile io.netty.channel.Channel home;
     private volatile DtlsAssociation association;
     private volatile SrtpSession srtp;
+    /** The event loop's own SRTP sender (RTCP, RTX), so it never waits for the media threads' {@link #sendLock}. */
+    private volatile SrtpSession ioSrtp;
     /** SRTP and SRTCP that came before the handshake completed; event loop only. */
     private final java.util.ArrayDeque<byte[]> early = new java.util.ArrayDeque<>();
 
-    /** Guards SRTP protection and the outbound streams (the event loop and the senders' threads share them). */
+    /** Guards the media threads' SRTP protection and the outbound streams' sending side. */
     final Object sendLock = new Object();
+    /** Guards the event loop's SRTP sender and the retransmissions (the event loop, and a BYE from whoever closes). */
+    final Object ioLock = new Object();
+    /** How the event loop sends RTX: protected with {@link #ioSrtp}. */
+    final OutboundStream.Wire ioWire = new OutboundStream.Wire() {
+        @Override
+        public byte[] protectRtp(byte[] plain) {
+            return ioSrtp.protectRtp(plain, 0, plain.length);
+        }
+
+        @Override
+        public void send(List<byte[]> datagrams) {
+            Peer.this.send(datagrams);
+        }
+    };
     final OutboundStream video;
     final OutboundStream audio;
     private final H264Packetizer h264;
@@ -93,9 +111,11 @@ final class Peer implements PeerSession, OutboundStream.Wire {
             if (m.kind() == MediaKind.VIDEO && v == null && enc.equalsIgnoreCase("H264")) {
                 boolean rtx = m.rtxPayloadType().isPresent() && local.videoRtxSsrc() != 0;
                 v = new OutboundStream((int) local.videoSsrc(), m.codec().payloadType(), m.clockRate(),
-                        rtx ? (int) local.videoRtxSsrc() : 0, m.rtxPayloadType().orElse(-1), random);
+                        rtx ? (int) local.videoRtxSsrc() : 0, m.rtxPayloadType().orElse(-1), OutboundStream.VIDEO_CACHE,
+                        random);
             } else if (m.kind() == MediaKind.AUDIO && a == null && enc.equalsIgnoreCase("opus")) {
-                a = new OutboundStream((int) local.audioSsrc(), m.codec().payloadType(), m.clockRate(), 0, -1, random);
+                a = new OutboundStream((int) local.audioSsrc(), m.codec().payloadType(), m.clockRate(), 0, -1,
+                        OutboundStream.AUDIO_CACHE, random);
             }
         }
         this.video = v;
@@ -132,7 +152,20 @@ final class Peer implements PeerSession, OutboundStream.Wire {
         return state == State.CLOSED;
     }
 
-    // ---- ICE and DTLS (event loop unless said otherwise) ----
+    /** Sets the home socket at the first nomination; later ones (a new address) keep it. */
+    void home(io.netty.channel.Channel via) {
+        if (home == null) {
+            home = via;
+        }
+    }
+
+    /** The socket whose event loop runs this peer: its home, or the port's first before the nomination. */
+    io.netty.channel.Channel loopChannel() {
+        io.netty.channel.Channel h = home;
+        return h != null ? h : transport.channel();
+    }
+
+    // ---- ICE and DTLS (the peer's event loop unless said otherwise) ----
 
     void nominated(InetSocketAddress address) {
         remote = address;
@@ -184,9 +217,11 @@ final class Peer implements PeerSession, OutboundStream.Wire {
                 return;
             }
             association = a;
-            srtp = a.newSrtpSession();
+            SrtpSession s = a.newSrtpSession();
+            ioSrtp = s.withOwnSender();
+            srtp = s;
         }
-        transport.channel().eventLoop().execute(this::connect);
+        loopChannel().eventLoop().execute(this::connect);
     }
 
     /**
@@ -262,24 +297,28 @@ final class Peer implements PeerSession, OutboundStream.Wire {
     }
 
     @Override
-    public void send(byte[] datagram) {
-        packetsOut.incrementAndGet();
-        bytesOut.addAndGet(datagram.length);
-        transport.write(datagram, remote);
+    public void send(List<byte[]> datagrams) {
+        long bytes = 0;
+        for (byte[] d : datagrams) {
+            bytes += d.length;
+        }
+        packetsOut.addAndGet(datagrams.size());
+        bytesOut.addAndGet(bytes);
+        transport.write(loopChannel(), datagrams, remote);
     }
 
-    /** Protects and sends one RTCP compound packet; false when not connected. */
+    /** Protects (with the event loop's own sender) and sends one RTCP compound packet; false when not connected. */
     boolean sendRtcp(byte[] compound) {
-        SrtpSession s = srtp;
+        SrtpSession s = ioSrtp;
         InetSocketAddress to = remote;
         if (s == null || to == null || state == State.CLOSED) {
             return false;
         }
         byte[] out;
-        synchronized (sendLock) {
+        synchronized (ioLock) {
             out = s.protectRtcp(compound, 0, compound.length);
         }
-        transport.write(out, to);
+        transport.write(loopChannel(), out, to);
         return true;
     }
 
@@ -292,7 +331,8 @@ final class Peer implements PeerSession, OutboundStream.Wire {
             if (state != State.CONNECTED) {
                 return false;
             }
-            video.send(h264.packetize(packet), this, System.nanoTime());
+            video.send(h264.number(packet.pts() & 0xffffffffL, transport.videoPayloads(packet, h264)), this,
+                    System.nanoTime());
         }
         return true;
     }
@@ -323,7 +363,7 @@ final class Peer implements PeerSession, OutboundStream.Wire {
 
     @Override
     public void requestKeyframe() {
-        transport.channel().eventLoop().execute(() -> media.requestKeyframe(System.nanoTime()));
+        loopChannel().eventLoop().execute(() -> media.requestKeyframe(System.nanoTime()));
     }
 
     @Override

@@ -69,11 +69,7 @@ final class PeerMedia implements InboundStream.Feedback {
     }
 
     PeerStats stats() {
-        long out = 0;
-        synchronized (peer.sendLock) {
-            out += peer.video != null ? peer.video.retransmits : 0;
-            out += peer.audio != null ? peer.audio.retransmits : 0;
-        }
+        long out = (peer.video != null ? peer.video.retransmits() : 0) + (peer.audio != null ? peer.audio.retransmits() : 0);
         long rtt = rttNanos;
         return new PeerStats(packetsIn, bytesIn, peer.packetsOut.get(), peer.bytesOut.get(), lost, nacksSent,
                 nacksReceived, out, retransmitsReceived, plisSent, keyframeRequests,
@@ -129,11 +125,8 @@ final class PeerMedia implements InboundStream.Feedback {
 
     private void deliver(InboundStream s, RtpPacket p, int seq, byte[] payload, boolean retransmission, long now) {
         int level = -1;
-        if (s.media.kind() == MediaKind.AUDIO) {
-            Integer id = s.media.extensionIds().get(AUDIO_LEVEL_URI);
-            if (id != null) {
-                level = p.audioLevel(id).map(a -> a.level()).orElse(-1);
-            }
+        if (s.audioLevelId >= 0) {
+            level = p.audioLevel(s.audioLevelId).map(a -> a.level()).orElse(-1);
         }
         s.receive(seq, p.timestamp(), p.marker(), payload, level, retransmission, now);
         if (retransmission) {
@@ -151,11 +144,10 @@ final class PeerMedia implements InboundStream.Feedback {
 
     /** Notes the packet's transport-wide sequence number and arrival, when transport-cc is negotiated. */
     private void transportCc(InboundStream s, RtpPacket p, long now) {
-        Integer id = s.media.extensionIds().get(TRANSPORT_CC_URI);
-        if (id == null || !s.media.rtcpFeedback().contains("transport-cc")) {
+        if (s.transportCcId < 0) {
             return;
         }
-        int seq = p.transportSequenceNumber(id);
+        int seq = p.transportSequenceNumber(s.transportCcId);
         if (seq >= 0) {
             arrivals.add(new TransportCcFeedback.Arrival(seq, now / 1000));
             arrivalsSsrc = s.ssrc;
@@ -204,9 +196,9 @@ final class PeerMedia implements InboundStream.Feedback {
                 nacksReceived++;
                 OutboundStream out = outbound(nack.mediaSsrc());
                 if (out != null) {
-                    synchronized (peer.sendLock) {
+                    synchronized (peer.ioLock) {
                         if (peer.connected()) {
-                            out.retransmit(nack.lost(), peer, now);
+                            out.retransmit(nack.lost(), peer.ioWire, now);
                         }
                     }
                 }
@@ -306,14 +298,12 @@ final class PeerMedia implements InboundStream.Feedback {
             }
         }
         long ntp = ntp(System.currentTimeMillis());
-        synchronized (peer.sendLock) {
-            OutboundStream first = peer.video != null && peer.video.hasSent() ? peer.video
-                    : peer.audio != null && peer.audio.hasSent() ? peer.audio : null;
-            if (first != null) {
-                SenderReport sr = first.senderReport(ntp, now);
-                return new SenderReport(sr.ssrc(), sr.ntpTimestamp(), sr.rtpTimestamp(), sr.packetCount(),
-                        sr.octetCount(), blocks);
-            }
+        OutboundStream first = peer.video != null && peer.video.hasSent() ? peer.video
+                : peer.audio != null && peer.audio.hasSent() ? peer.audio : null;
+        if (first != null) {
+            SenderReport sr = first.senderReport(ntp, now);
+            return new SenderReport(sr.ssrc(), sr.ntpTimestamp(), sr.rtpTimestamp(), sr.packetCount(),
+                    sr.octetCount(), blocks);
         }
         return new ReceiverReport(localSsrc, blocks);
     }

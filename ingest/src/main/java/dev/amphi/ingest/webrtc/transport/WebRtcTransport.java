@@ -7,6 +7,8 @@ import dev.amphi.ingest.webrtc.ice.StunHandler;
 import dev.amphi.ingest.webrtc.sdp.IceCredentials;
 import dev.amphi.ingest.webrtc.sdp.NegotiatedSession;
 import dev.amphi.ingest.webrtc.sdp.ServerParameters;
+import dev.amphi.ingest.webrtc.codec.H264Packetizer;
+import dev.amphi.media.MediaPacket;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -16,6 +18,7 @@ import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
@@ -44,8 +47,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's WebRTC port: one UDP socket for every peer (ICE-lite, RFC 8445 2.5), one DTLS
+ * The server's WebRTC port: one UDP port for every peer (ICE-lite, RFC 8445 2.5), one DTLS
  * certificate, and the peers opened on it from their negotiated SDP.
+ *
+ * <p>Threads: with Linux's epoll the port is served by {@link #ioThreads()} sockets bound to it with
+ * {@code SO_REUSEPORT}, each read by its own event loop ({@code amphi-webrtc-io-N}); the kernel
+ * sends all datagrams of one remote address to the same socket. A peer lives on the loop whose
+ * socket received its nomination (its "home"): its datagrams, timers and sends run there, and a
+ * datagram that arrives on another socket (the peer's address changed) is handed to that loop. So
+ * the port's work is spread over several threads, and one busy thread no longer decides when the
+ * kernel's receive buffer overflows. Elsewhere (NIO) one socket and one loop serve everyone.
  *
  * <pre>{@code
  * WebRtcTransport transport = WebRtcTransport.start(TransportOptions.defaults(50000));
@@ -65,6 +76,8 @@ public final class WebRtcTransport implements AutoCloseable {
     /** Larger datagrams are dropped: WebRTC keeps packets under the path MTU (about 1200 bytes). */
     public static final int MAX_DATAGRAM = 1500;
     static final long TICK_MILLIS = 20;
+    /** Receive and send buffer asked of the kernel per socket (it grants at most net.core.rmem_max / wmem_max). */
+    static final int SOCKET_BUFFER = 4 << 20;
     /** Parameters handed out and not opened within this are forgotten. */
     static final long ISSUED_TTL_NANOS = 60_000_000_000L;
 
@@ -86,8 +99,10 @@ public final class WebRtcTransport implements AutoCloseable {
     private final LongAdder stunRefused = new LongAdder();
     private final MultiThreadIoEventLoopGroup group;
     private final ThreadPoolExecutor dtlsWorkers;
+    /** The sockets bound to the port, one per event loop; the first is the one addresses and filters start from. */
+    private final List<Channel> channels;
     private final Channel channel;
-    private final ScheduledFuture<?> ticker;
+    private final List<ScheduledFuture<?>> tickers = new ArrayList<>();
     /** Listed once at start: listing interfaces costs system calls, and {@link #serverParameters()} may run on an event loop. */
     private final List<String> candidates;
     private volatile DatagramFilter filter;
@@ -95,35 +110,85 @@ public final class WebRtcTransport implements AutoCloseable {
     private WebRtcTransport(TransportOptions options) throws InterruptedException {
         this.options = options;
         boolean epoll = Epoll.isAvailable();
+        int loops = epoll ? ioThreads() : 1;
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("amphi-webrtc-io", true), io);
+        group = new MultiThreadIoEventLoopGroup(loops, new DefaultThreadFactory("amphi-webrtc-io", true), io);
         dtlsWorkers = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(options.maxPeers() * 4 + 64), new DefaultThreadFactory("amphi-webrtc-dtls", true));
         dtlsWorkers.allowCoreThreadTimeOut(true);
+        List<Channel> bound = new ArrayList<>();
         try {
-            channel = new Bootstrap().group(group).channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
-                    .option(ChannelOption.SO_RCVBUF, 4 << 20)
-                    .option(ChannelOption.SO_SNDBUF, 4 << 20)
+            if (loops > 1 && options.port() != 0) {
+                refuseIfTaken(options.bindHost(), options.port());
+            }
+            Bootstrap b = new Bootstrap().group(group).channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                    .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+                    .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
                             ch.pipeline().addLast("gate", new DatagramRouter.Gate(oversize, unclassified));
-                            ch.pipeline().addLast("stun", new StunHandler<>(responder, WebRtcTransport.this::nominated,
+                            ch.pipeline().addLast("stun", new StunHandler<Peer>(responder, o -> nominated(o, ch),
                                     WebRtcTransport.this::stunOutcome));
                             ch.pipeline().addLast("peers", new DatagramRouter(WebRtcTransport.this));
                         }
-                    })
-                    .bind(options.bindHost(), options.port()).sync().channel();
+                    });
+            if (loops > 1) {
+                b.option(EpollChannelOption.SO_REUSEPORT, true);
+            }
+            // each bind registers with the group's next loop: one socket per loop
+            Channel first = b.bind(options.bindHost(), options.port()).sync().channel();
+            bound.add(first);
+            int port = ((InetSocketAddress) first.localAddress()).getPort();
+            for (int i = 1; i < loops; i++) {
+                bound.add(b.bind(options.bindHost(), port).sync().channel());
+            }
         } catch (InterruptedException | RuntimeException e) {
+            for (Channel c : bound) {
+                c.close();
+            }
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             dtlsWorkers.shutdownNow();
             throw e;
         }
+        channels = List.copyOf(bound);
+        channel = channels.get(0);
         candidates = findCandidateAddresses();
-        ticker = channel.eventLoop().scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
-        LOG.info("WebRTC transport on UDP {} ({}), candidates {}", channel.localAddress(), epoll ? "epoll" : "NIO",
-                candidateAddresses());
+        for (Channel c : channels) {
+            tickers.add(c.eventLoop().scheduleAtFixedRate(() -> tick(c), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS));
+        }
+        Integer rcvbuf = channel.config().getOption(ChannelOption.SO_RCVBUF);
+        if (rcvbuf != null && rcvbuf < SOCKET_BUFFER) {
+            LOG.warn("the kernel granted a UDP receive buffer of {} KiB of the {} KiB asked for: under load datagrams"
+                    + " will be dropped; raise net.core.rmem_max (sysctl -w net.core.rmem_max={})", rcvbuf / 1024,
+                    SOCKET_BUFFER / 1024, SOCKET_BUFFER);
+        }
+        LOG.info("WebRTC transport on UDP {} ({}, {} socket(s) and thread(s)), candidates {}", channel.localAddress(),
+                epoll ? "epoll" : "NIO", channels.size(), candidateAddresses());
+    }
+
+    /**
+     * Event loops (and sockets) serving the port with epoll: the {@code amphi.webrtc.ioThreads}
+     * system property, else half the processors, at least 2 and at most 8.
+     */
+    static int ioThreads() {
+        int fallback = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors() / 2));
+        return Math.max(1, Math.min(64, Integer.getInteger("amphi.webrtc.ioThreads", fallback)));
+    }
+
+    /**
+     * With SO_REUSEPORT a second process of the same user could bind the port beside us and take
+     * a share of its datagrams, where a plain bind would fail: a probe without the option fails
+     * first when anything holds the port.
+     */
+    private static void refuseIfTaken(String host, int port) {
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(null)) {
+            probe.setReuseAddress(false);
+            probe.bind(new InetSocketAddress(host, port));
+        } catch (SocketException e) {
+            throw new IllegalStateException("UDP port " + port + " is in use (" + e.getMessage() + ")", e);
+        }
     }
 
     /**
@@ -286,14 +351,16 @@ public final class WebRtcTransport implements AutoCloseable {
      */
     public void filter(DatagramFilter filter) {
         this.filter = filter;
-        channel.eventLoop().execute(() -> {
-            boolean present = channel.pipeline().get("filter") != null;
-            if (this.filter != null && !present) {
-                channel.pipeline().addFirst("filter", new DatagramRouter.Filter(this));
-            } else if (this.filter == null && present) {
-                channel.pipeline().remove("filter");
-            }
-        });
+        for (Channel c : channels) {
+            c.eventLoop().execute(() -> {
+                boolean present = c.pipeline().get("filter") != null;
+                if (this.filter != null && !present) {
+                    c.pipeline().addFirst("filter", new DatagramRouter.Filter(this));
+                } else if (this.filter == null && present) {
+                    c.pipeline().remove("filter");
+                }
+            });
+        }
     }
 
     /** Closes every peer (BYE, close_notify) and the port. */
@@ -302,7 +369,9 @@ public final class WebRtcTransport implements AutoCloseable {
         for (Peer p : peers.values()) {
             p.close("the server is shutting down", true);
         }
-        ticker.cancel(false);
+        for (ScheduledFuture<?> t : tickers) {
+            t.cancel(false);
+        }
         dtlsWorkers.shutdown(); // the close_notify tasks queued above still run, and write on the open channel
         try {
             dtlsWorkers.awaitTermination(2, TimeUnit.SECONDS);
@@ -310,12 +379,15 @@ public final class WebRtcTransport implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         dtlsWorkers.shutdownNow();
-        channel.close().syncUninterruptibly();
+        for (Channel c : channels) {
+            c.close().syncUninterruptibly();
+        }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     // ---- package-private: the peers' and the router's side ----
 
+    /** The first socket (DTLS records go out through it; any of the port's sockets sends from the same address). */
     Channel channel() {
         return channel;
     }
@@ -349,14 +421,68 @@ public final class WebRtcTransport implements AutoCloseable {
         return filter;
     }
 
-    void write(byte[] datagram, InetSocketAddress to) {
+    /** Sends one datagram through socket {@code via} (a peer's home). */
+    void write(Channel via, byte[] datagram, InetSocketAddress to) {
         DatagramFilter f = filter;
         if (f != null && to != null && !f.pass(DatagramFilter.Direction.OUTBOUND, to, datagram)) {
             return;
         }
         if (to != null) {
-            channel.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to), channel.voidPromise());
+            via.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to), via.voidPromise());
         }
+    }
+
+    /**
+     * Sends several datagrams to one address with one flush (Netty's epoll transport then hands
+     * them to the kernel with one sendmmsg); from another thread, as one task of the event loop.
+     */
+    void write(Channel via, List<byte[]> datagrams, InetSocketAddress to) {
+        if (to == null || datagrams.isEmpty()) {
+            return;
+        }
+        if (datagrams.size() == 1) {
+            write(via, datagrams.get(0), to);
+            return;
+        }
+        if (via.eventLoop().inEventLoop()) {
+            writeAll(via, datagrams, to);
+        } else {
+            try {
+                via.eventLoop().execute(() -> writeAll(via, datagrams, to));
+            } catch (RejectedExecutionException e) {
+                // the transport is closing: nothing more goes out
+            }
+        }
+    }
+
+    private void writeAll(Channel via, List<byte[]> datagrams, InetSocketAddress to) {
+        DatagramFilter f = filter;
+        for (byte[] d : datagrams) {
+            if (f == null || f.pass(DatagramFilter.Direction.OUTBOUND, to, d)) {
+                via.write(new DatagramPacket(Unpooled.wrappedBuffer(d), to), via.voidPromise());
+            }
+        }
+        via.flush();
+    }
+
+    /** One video packet's RTP payloads, made once for all the peers it is sent to. */
+    private record Packetized(MediaPacket packet, List<byte[]> payloads) {
+    }
+
+    private volatile Packetized lastVideo;
+
+    /**
+     * The payloads of {@code packet}: the same program frame goes to every peer in turn, so the
+     * split into RTP payloads is made by the first and reused by the others (peers number them).
+     */
+    List<byte[]> videoPayloads(MediaPacket packet, H264Packetizer packetizer) {
+        Packetized last = lastVideo;
+        if (last != null && last.packet() == packet) {
+            return last.payloads();
+        }
+        List<byte[]> payloads = packetizer.payloads(packet);
+        lastVideo = new Packetized(packet, payloads);
+        return payloads;
     }
 
     void forget(Peer peer) {
@@ -368,11 +494,13 @@ public final class WebRtcTransport implements AutoCloseable {
         }
     }
 
-    private void nominated(Outcome<Peer> outcome) {
+    /** On the event loop of socket {@code via}, which becomes the peer's home if it has none yet. */
+    private void nominated(Outcome<Peer> outcome, Channel via) {
         Peer peer = outcome.peer();
         if (peer.isClosed()) {
             return;
         }
+        peer.home(via);
         if (outcome.previous() != null) {
             byAddress.remove(outcome.previous(), peer);
         }
@@ -388,10 +516,16 @@ public final class WebRtcTransport implements AutoCloseable {
         }
     }
 
-    private void tick() {
+    /** The timer of socket {@code c}'s loop: its peers' (and, on the first, those not nominated yet). */
+    private void tick(Channel c) {
         long now = System.nanoTime();
-        issued.values().removeIf(i -> now - i.at() > ISSUED_TTL_NANOS);
+        if (c == channel) {
+            issued.values().removeIf(i -> now - i.at() > ISSUED_TTL_NANOS);
+        }
         for (Peer p : peers.values()) {
+            if (p.loopChannel() != c) {
+                continue;
+            }
             try {
                 p.tick(now);
             } catch (RuntimeException e) {

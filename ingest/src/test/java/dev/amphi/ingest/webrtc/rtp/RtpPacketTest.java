@@ -135,6 +135,25 @@ class RtpPacketTest {
     }
 
     @Test
+    void theDirectWriterGivesTheRecordsBytesAndItsErrors() {
+        Random r = new Random(7);
+        for (int i = 0; i < 200; i++) {
+            byte[] payload = new byte[r.nextInt(1300)];
+            r.nextBytes(payload);
+            boolean marker = r.nextBoolean();
+            int pt = r.nextInt(128);
+            int seq = r.nextInt(65536);
+            long ts = r.nextLong() >>> 32;
+            int ssrc = r.nextInt();
+            assertThat(RtpPacket.write(marker, pt, seq, ts, ssrc, payload))
+                    .isEqualTo(RtpPacket.of(marker, pt, seq, ts, ssrc, payload).write());
+        }
+        assertThatThrownBy(() -> RtpPacket.write(false, 128, 1, 0, SSRC, new byte[1])).hasMessageContaining("payload type 128");
+        assertThatThrownBy(() -> RtpPacket.write(false, 96, 65536, 0, SSRC, new byte[1])).hasMessageContaining("sequence number");
+        assertThatThrownBy(() -> RtpPacket.write(false, 96, 1, 1L << 32, SSRC, new byte[1])).hasMessageContaining("timestamp");
+    }
+
+    @Test
     void twoByteFormCarriesEmptyElements() {
         RtpPacket p = RtpPacket.parse(Hex.bytes(table().skip(2).findFirst().orElseThrow().hex()));
         assertThat(p.extension().elements()).containsExactly(new Element(1, new byte[0]), new Element(20, Hex.bytes("aabbcc")));

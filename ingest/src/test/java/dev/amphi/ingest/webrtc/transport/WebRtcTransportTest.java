@@ -191,6 +191,15 @@ class WebRtcTransportTest {
     }
 
     @Test
+    void aPortInUseIsRefusedEvenThoughItsSocketsShareIt() {
+        start(TransportOptions.loopback()); // several sockets on one port (SO_REUSEPORT) where epoll is there
+        TransportOptions same = new TransportOptions("127.0.0.1", transport.port(), List.of(), 300, 0,
+                Duration.ofSeconds(10), Duration.ofSeconds(30));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> closeMe.add(WebRtcTransport.start(same)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining(String.valueOf(transport.port()));
+    }
+
+    @Test
     void openRefusesParametersItDidNotHandOutAndPeersOverTheLimit() throws Exception {
         start(new TransportOptions("127.0.0.1", 0, List.of(), 1, 0, Duration.ofSeconds(10), Duration.ofSeconds(30)));
         client = new TestWebRtcClient();
