@@ -9,7 +9,7 @@ final class PeerTotals {
     /** The counters summed. */
     enum Total {
         PACKETS_IN, BYTES_IN, PACKETS_OUT, BYTES_OUT, LOST, NACKS_SENT, NACKS_RECEIVED, RETRANSMITS_SENT,
-        RETRANSMITS_RECEIVED, PLIS_SENT, KEYFRAME_REQUESTS_RECEIVED
+        RETRANSMITS_RECEIVED, PLIS_SENT, KEYFRAME_REQUESTS_RECEIVED, NACKS_SKIPPED
     }
 
     private final LongAdder[] sums = new LongAdder[Total.values().length];
@@ -34,6 +34,7 @@ final class PeerTotals {
             case RETRANSMITS_RECEIVED -> s.retransmitsReceived();
             case PLIS_SENT -> s.plisSent();
             case KEYFRAME_REQUESTS_RECEIVED -> s.keyframeRequestsReceived();
+            case NACKS_SKIPPED -> s.nacksSkipped();
         };
     }
 

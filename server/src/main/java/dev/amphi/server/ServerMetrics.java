@@ -173,6 +173,13 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
                 PeerTotals.Total.PLIS_SENT);
         webrtcCounter(webrtc, "amphi.webrtc.keyframe.requests", "Keyframe requests (PLI, FIR)", "direction", "received",
                 PeerTotals.Total.KEYFRAME_REQUESTS_RECEIVED);
+        webrtcCounter(webrtc, "amphi.webrtc.nack.skipped",
+                "Lost packets from WebRTC speakers not asked for again: the stream's NACK budget (a quarter of its packets) was spent",
+                null, null, PeerTotals.Total.NACKS_SKIPPED);
+        FunctionCounter.builder("amphi.webrtc.socket.drops", webrtc, w -> w.transport().socketDrops())
+                .description("Datagrams the kernel dropped on the WebRTC port's sockets: their readers fell behind or the"
+                        + " receive buffer is too small (net.core.rmem_max); read from /proc/net/udp every 5 s, Linux only")
+                .register(registry);
         FunctionCounter.builder("amphi.webrtc.datagrams.dropped", webrtc, w -> w.transport().droppedDatagrams())
                 .description("Datagrams on the WebRTC port dropped before reaching a peer (oversize, unknown source, malformed)")
                 .register(registry);

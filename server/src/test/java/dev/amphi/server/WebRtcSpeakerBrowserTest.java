@@ -84,6 +84,8 @@ class WebRtcSpeakerBrowserTest {
         assertThat(server.webrtc().calls()).hasSize(2);
         String metrics = TestSupport.get(httpUrl(server, "/metrics")).body();
         assertThat(metrics).contains("amphi_webrtc_sessions{kind=\"speaker\"} 2.0", "amphi_interactive_subscribers{room=\"panel\"} 2.0");
+        assertThat(metrics).containsPattern("(?m)^amphi_webrtc_socket_drops_total [0-9.E]+$")
+                .containsPattern("(?m)^amphi_webrtc_nack_skipped_total [0-9.E]+$");
         java.util.regex.Matcher in = java.util.regex.Pattern.compile("amphi_webrtc_packets_total\\{direction=\"in\"} ([0-9.E]+)")
                 .matcher(metrics);
         assertThat(in.find()).as("WebRTC packets in /metrics").isTrue();

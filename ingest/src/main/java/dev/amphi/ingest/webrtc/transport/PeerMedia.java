@@ -73,7 +73,16 @@ final class PeerMedia implements InboundStream.Feedback {
         long rtt = rttNanos;
         return new PeerStats(packetsIn, bytesIn, peer.packetsOut.get(), peer.bytesOut.get(), lost, nacksSent,
                 nacksReceived, out, retransmitsReceived, plisSent, keyframeRequests,
-                rtt < 0 ? -1 : rtt / 1_000_000, dropped);
+                rtt < 0 ? -1 : rtt / 1_000_000, dropped, nacksSkipped());
+    }
+
+    /** Read from any thread for metrics: a slightly stale sum is fine. */
+    private long nacksSkipped() {
+        long n = 0;
+        for (InboundStream s : streams.values()) {
+            n += s.nacksSkipped;
+        }
+        return n;
     }
 
     void drop() {

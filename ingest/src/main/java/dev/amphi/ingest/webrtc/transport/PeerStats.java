@@ -16,8 +16,9 @@ package dev.amphi.ingest.webrtc.transport;
  * @param keyframeRequestsReceived PLIs and FIRs the peer sent
  * @param rttMillis       the last round-trip time from its reports about our sender reports, -1 when unknown
  * @param dropped         datagrams of this peer dropped: SRTP failures, malformed RTP/RTCP, unknown streams
+ * @param nacksSkipped    lost packets not asked for (again) because the stream's NACK budget was spent
  */
 public record PeerStats(long packetsIn, long bytesIn, long packetsOut, long bytesOut, long lost, long nacksSent,
         long nacksReceived, long retransmitsSent, long retransmitsReceived, long plisSent,
-        long keyframeRequestsReceived, long rttMillis, long dropped) {
+        long keyframeRequestsReceived, long rttMillis, long dropped, long nacksSkipped) {
 }

@@ -106,6 +106,9 @@ public final class WebRtcTransport implements AutoCloseable {
     /** Listed once at start: listing interfaces costs system calls, and {@link #serverParameters()} may run on an event loop. */
     private final List<String> candidates;
     private volatile DatagramFilter filter;
+    /** The kernel's drop counter summed over the port's sockets, as last read (see {@link #socketDrops()}). */
+    private volatile long socketDrops;
+    private long ticks;
 
     private WebRtcTransport(TransportOptions options) throws InterruptedException {
         this.options = options;
@@ -333,6 +336,51 @@ public final class WebRtcTransport implements AutoCloseable {
         return List.copyOf(peers.values());
     }
 
+    /**
+     * Datagrams the kernel dropped on the port's sockets because they were not read in time (a
+     * full receive buffer), as read from {@code /proc/net/udp} and {@code udp6} at most 5 s ago;
+     * 0 where that is not available (not Linux, not epoll).
+     */
+    public long socketDrops() {
+        return socketDrops;
+    }
+
+    private void readSocketDrops() {
+        try {
+            java.util.Set<String> inodes = new java.util.HashSet<>();
+            for (Channel c : channels) {
+                if (c instanceof EpollDatagramChannel e) {
+                    String link = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + e.fd().intValue()))
+                            .toString(); // socket:[12345]
+                    if (link.startsWith("socket:[") && link.endsWith("]")) {
+                        inodes.add(link.substring(8, link.length() - 1));
+                    }
+                }
+            }
+            if (!inodes.isEmpty()) {
+                socketDrops = procUdpDrops(inodes, java.nio.file.Path.of("/proc/net/udp"))
+                        + procUdpDrops(inodes, java.nio.file.Path.of("/proc/net/udp6"));
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.debug("cannot read the UDP drop counters: {}", e.toString());
+        }
+    }
+
+    /** The drops column summed over the rows of {@code table} (a /proc/net/udp file) whose inode is in {@code inodes}. */
+    static long procUdpDrops(java.util.Set<String> inodes, java.nio.file.Path table) throws java.io.IOException {
+        if (!java.nio.file.Files.isReadable(table)) {
+            return 0;
+        }
+        long sum = 0;
+        for (String line : java.nio.file.Files.readAllLines(table)) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 13 && inodes.contains(f[9]) && f[f.length - 1].chars().allMatch(Character::isDigit)) {
+                sum += Long.parseLong(f[f.length - 1]);
+            }
+        }
+        return sum;
+    }
+
     /** Datagrams dropped before reaching a peer: over the size limit, unclassifiable, from unknown sources, STUN dropped. */
     public long droppedDatagrams() {
         return oversize.sum() + unclassified.sum() + unknownSource.sum() + stunDropped.sum();
@@ -386,6 +434,11 @@ public final class WebRtcTransport implements AutoCloseable {
     }
 
     // ---- package-private: the peers' and the router's side ----
+
+    /** Every socket bound to the port, one per event loop. */
+    List<Channel> channels() {
+        return channels;
+    }
 
     /** The first socket (DTLS records go out through it; any of the port's sockets sends from the same address). */
     Channel channel() {
@@ -521,6 +574,9 @@ public final class WebRtcTransport implements AutoCloseable {
         long now = System.nanoTime();
         if (c == channel) {
             issued.values().removeIf(i -> now - i.at() > ISSUED_TTL_NANOS);
+            if (++ticks % (5_000 / TICK_MILLIS) == 0) {
+                submit(this::readSocketDrops); // reading /proc is file I/O: not on an event loop
+            }
         }
         for (Peer p : peers.values()) {
             if (p.loopChannel() != c) {

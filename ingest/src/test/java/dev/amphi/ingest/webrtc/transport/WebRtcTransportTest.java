@@ -191,6 +191,46 @@ class WebRtcTransportTest {
     }
 
     @Test
+    void theKernelsDropCountersAreSummedOverThePortsSocketsOnly(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path table = dir.resolve("udp");
+        java.nio.file.Files.writeString(table, String.join("\n",
+                "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops",
+                "  10: 0100007F:9AEF 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 4711 2 0000000000000000 796823",
+                "  11: 0100007F:9AEF 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 4712 2 0000000000000000 17",
+                "  12: 0100007F:1F90 00000000:0000 07 00000000:00000000 00:00000000 00000000     0        0 9999 2 0000000000000000 5000",
+                ""));
+        assertThat(WebRtcTransport.procUdpDrops(java.util.Set.of("4711", "4712"), table)).isEqualTo(796_840);
+        assertThat(WebRtcTransport.procUdpDrops(java.util.Set.of("4711"), dir.resolve("absent"))).isZero();
+    }
+
+    @Test
+    void datagramsTheKernelDropsWhileTheLoopsAreStuckAreCounted() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.channel.epoll.Epoll.isAvailable()
+                && java.nio.file.Files.isReadable(java.nio.file.Path.of("/proc/net/udp")), "Linux with epoll");
+        start(TransportOptions.loopback());
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        for (io.netty.channel.Channel c : transport.channels()) { // no reader: the receive buffers fill up
+            c.eventLoop().execute(() -> {
+                try {
+                    release.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        try (java.net.DatagramSocket sender = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            byte[] junk = new byte[1200]; // 24 MB in all: more than the 8 MiB a socket may hold
+            for (int i = 0; i < 20_000; i++) {
+                sender.send(new java.net.DatagramPacket(junk, junk.length, server()));
+            }
+        } finally {
+            release.countDown();
+        }
+        await().atMost(Duration.ofSeconds(15)).until(() -> transport.socketDrops() > 1000);
+    }
+
+    @Test
     void aPortInUseIsRefusedEvenThoughItsSocketsShareIt() {
         start(TransportOptions.loopback()); // several sockets on one port (SO_REUSEPORT) where epoll is there
         TransportOptions same = new TransportOptions("127.0.0.1", transport.port(), List.of(), 300, 0,
