@@ -152,11 +152,13 @@ final class Peer implements PeerSession, OutboundStream.Wire {
         return state == State.CLOSED;
     }
 
-    /** Sets the home socket at the first nomination; later ones (a new address) keep it. */
-    void home(io.netty.channel.Channel via) {
+    /** Sets the home socket at the first nomination (true); later ones (a new address) keep it. */
+    boolean home(io.netty.channel.Channel via) {
         if (home == null) {
             home = via;
+            return true;
         }
+        return false;
     }
 
     /** The socket whose event loop runs this peer: its home, or the port's first before the nomination. */
