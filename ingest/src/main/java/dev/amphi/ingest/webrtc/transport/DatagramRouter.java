@@ -3,6 +3,7 @@ package dev.amphi.ingest.webrtc.transport;
 import dev.amphi.ingest.webrtc.ice.Demultiplexer;
 import dev.amphi.ingest.webrtc.rtp.RtpFormatException;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
@@ -35,7 +36,7 @@ final class DatagramRouter extends SimpleChannelInboundHandler<DatagramPacket> {
         }
         byte[] bytes = ByteBufUtil.getBytes(packet.content());
         long now = System.nanoTime();
-        io.netty.channel.Channel home = peer.loopChannel();
+        Channel home = peer.loopChannel();
         if (home == ctx.channel()) {
             route(peer, bytes, now);
         } else {

@@ -19,6 +19,7 @@ import dev.amphi.media.AvcConfig;
 import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
 import dev.amphi.media.OpusConfig;
+import io.netty.channel.Channel;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -55,7 +56,7 @@ final class Peer implements PeerSession, OutboundStream.Wire {
     private volatile long lastConsent = System.nanoTime();
     private volatile InetSocketAddress remote;
     /** The socket (and event loop) this peer lives on: set by its first nomination, then fixed; see WebRtcTransport. */
-    private volatile io.netty.channel.Channel home;
+    private volatile Channel home;
     private volatile DtlsAssociation association;
     private volatile SrtpSession srtp;
     /** The event loop's own SRTP sender (RTCP, RTX), so it never waits for the media threads' {@link #sendLock}. */
@@ -153,7 +154,7 @@ final class Peer implements PeerSession, OutboundStream.Wire {
     }
 
     /** Sets the home socket at the first nomination (true); later ones (a new address) keep it. */
-    boolean home(io.netty.channel.Channel via) {
+    boolean home(Channel via) {
         if (home == null) {
             home = via;
             return true;
@@ -162,8 +163,8 @@ final class Peer implements PeerSession, OutboundStream.Wire {
     }
 
     /** The socket whose event loop runs this peer: its home, or the port's first before the nomination. */
-    io.netty.channel.Channel loopChannel() {
-        io.netty.channel.Channel h = home;
+    Channel loopChannel() {
+        Channel h = home;
         return h != null ? h : transport.channel();
     }
 

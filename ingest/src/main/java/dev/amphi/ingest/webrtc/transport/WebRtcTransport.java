@@ -26,17 +26,22 @@ import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -94,7 +99,7 @@ public final class WebRtcTransport implements AutoCloseable {
     private final Map<String, Peer> peers = new ConcurrentHashMap<>();
     private final Map<InetSocketAddress, Peer> byAddress = new ConcurrentHashMap<>();
     /** The peers each loop's timer runs: by home socket; those not nominated yet under the first socket. */
-    private final Map<Channel, java.util.Set<Peer>> ticked = new ConcurrentHashMap<>();
+    private final Map<Channel, Set<Peer>> ticked = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     /** Parameters handed out by {@link #serverParameters()} and not opened yet, by ufrag, with when. */
     private final Map<String, Issued> issued = new ConcurrentHashMap<>();
@@ -354,10 +359,10 @@ public final class WebRtcTransport implements AutoCloseable {
 
     private void readSocketDrops() {
         try {
-            java.util.Set<String> inodes = new java.util.HashSet<>();
+            Set<String> inodes = new HashSet<>();
             for (Channel c : channels) {
                 if (c instanceof EpollDatagramChannel e) {
-                    String link = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/" + e.fd().intValue()))
+                    String link = Files.readSymbolicLink(Path.of("/proc/self/fd/" + e.fd().intValue()))
                             .toString(); // socket:[12345]
                     if (link.startsWith("socket:[") && link.endsWith("]")) {
                         inodes.add(link.substring(8, link.length() - 1));
@@ -365,21 +370,21 @@ public final class WebRtcTransport implements AutoCloseable {
                 }
             }
             if (!inodes.isEmpty()) {
-                socketDrops = procUdpDrops(inodes, java.nio.file.Path.of("/proc/net/udp"))
-                        + procUdpDrops(inodes, java.nio.file.Path.of("/proc/net/udp6"));
+                socketDrops = procUdpDrops(inodes, Path.of("/proc/net/udp"))
+                        + procUdpDrops(inodes, Path.of("/proc/net/udp6"));
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.debug("cannot read the UDP drop counters: {}", e.toString());
         }
     }
 
     /** The drops column summed over the rows of {@code table} (a /proc/net/udp file) whose inode is in {@code inodes}. */
-    static long procUdpDrops(java.util.Set<String> inodes, java.nio.file.Path table) throws java.io.IOException {
-        if (!java.nio.file.Files.isReadable(table)) {
+    static long procUdpDrops(Set<String> inodes, Path table) throws IOException {
+        if (!Files.isReadable(table)) {
             return 0;
         }
         long sum = 0;
-        for (String line : java.nio.file.Files.readAllLines(table)) {
+        for (String line : Files.readAllLines(table)) {
             String[] f = line.trim().split("\\s+");
             if (f.length >= 13 && inodes.contains(f[9]) && f[f.length - 1].chars().allMatch(Character::isDigit)) {
                 sum += Long.parseLong(f[f.length - 1]);
@@ -545,12 +550,12 @@ public final class WebRtcTransport implements AutoCloseable {
         return payloads;
     }
 
-    private java.util.Set<Peer> tickedBy(Channel c) {
+    private Set<Peer> tickedBy(Channel c) {
         return ticked.computeIfAbsent(c, k -> ConcurrentHashMap.newKeySet());
     }
 
     void forget(Peer peer) {
-        for (java.util.Set<Peer> set : ticked.values()) {
+        for (Set<Peer> set : ticked.values()) {
             set.remove(peer);
         }
         responder.unregister(peer.id());

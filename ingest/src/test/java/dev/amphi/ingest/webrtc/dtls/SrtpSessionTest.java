@@ -82,6 +82,25 @@ class SrtpSessionTest {
 
     @ParameterizedTest
     @EnumSource(SrtpProfile.class)
+    void aSecondSenderWithTheSameKeysIsReadByTheSamePeer(SrtpProfile profile) {
+        SrtpSession[] p = pair(profile);
+        SrtpSession second = p[0].withOwnSender(); // e.g. an event loop's RTCP and RTX beside a media thread's RTP
+        for (int i = 0; i < 5; i++) {
+            byte[] media = rtp(100 + i, 7, 60);
+            byte[] rtx = rtp(900 + i, 8, 62);
+            byte[] report = rtcp(7);
+            byte[] a = p[0].protectRtp(media, 0, media.length);
+            byte[] b = second.protectRtp(rtx, 0, rtx.length);
+            byte[] c = second.protectRtcp(report, 0, report.length);
+            assertThat(p[1].unprotectRtp(a, 0, a.length)).isEqualTo(media);
+            assertThat(p[1].unprotectRtp(b, 0, b.length)).isEqualTo(rtx);
+            assertThat(p[1].unprotectRtcp(c, 0, c.length)).isEqualTo(report);
+        }
+        assertThat(p[1].stats()).isEqualTo(new SrtpSession.Stats(0, 0, 0, 0));
+    }
+
+    @ParameterizedTest
+    @EnumSource(SrtpProfile.class)
     void sequenceNumbersWrapIntoTheNextRolloverCounter(SrtpProfile profile) {
         SrtpSession[] p = pair(profile);
         byte[][] sent = new byte[20][];
