@@ -52,6 +52,8 @@ final class PeerMedia implements InboundStream.Feedback {
     private volatile long packetsIn;
     private volatile long bytesIn;
     private volatile long lost;
+    /** The streams' NACK requests skipped by the budget, summed by the timer (the streams belong to the event loop). */
+    private volatile long nacksSkipped;
     private volatile long nacksSent;
     private volatile long nacksReceived;
     private volatile long retransmitsReceived;
@@ -73,16 +75,7 @@ final class PeerMedia implements InboundStream.Feedback {
         long rtt = rttNanos;
         return new PeerStats(packetsIn, bytesIn, peer.packetsOut.get(), peer.bytesOut.get(), lost, nacksSent,
                 nacksReceived, out, retransmitsReceived, plisSent, keyframeRequests,
-                rtt < 0 ? -1 : rtt / 1_000_000, dropped, nacksSkipped());
-    }
-
-    /** Read from any thread for metrics: a slightly stale sum is fine. */
-    private long nacksSkipped() {
-        long n = 0;
-        for (InboundStream s : streams.values()) {
-            n += s.nacksSkipped;
-        }
-        return n;
+                rtt < 0 ? -1 : rtt / 1_000_000, dropped, nacksSkipped);
     }
 
     void drop() {
@@ -274,11 +267,14 @@ final class PeerMedia implements InboundStream.Feedback {
     void tick(long now) {
         long rtt = rttNanos;
         long lostNow = 0;
+        long skippedNow = 0;
         for (InboundStream s : streams.values()) {
             s.tick(now, rtt < 0 ? 100_000_000L : rtt);
             lostNow += Math.max(0, s.stats.lost());
+            skippedNow += s.nacksSkipped;
         }
         lost = lostNow;
+        nacksSkipped = skippedNow;
         if (now - lastTransportCc >= TRANSPORT_CC_INTERVAL_NANOS) {
             sendTransportCc(now);
         }
