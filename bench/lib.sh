@@ -96,13 +96,17 @@ status_kb() {
 }
 # thread_ticks PID: "tid ticks name" for every thread of PID (JVM threads carry their names in comm).
 thread_ticks() {
+  thread_ticks_sys "$1" | awk '{ print $1, $2, $4 }'
+}
+# thread_ticks_sys PID: "tid ticks system-ticks name": as thread_ticks, with the part spent in the kernel.
+thread_ticks_sys() {
   local f line a name tid
   for f in /proc/"$1"/task/[0-9]*/stat; do
     read -r line 2>/dev/null < "$f" || continue
     name=${line#*(}; name=${name%)*}; name=${name// /_}
     read -ra a <<< "${line##*) }"
     tid=${f%/stat}; tid=${tid##*/}
-    echo "$tid $((a[11] + a[12])) $name"
+    echo "$tid $((a[11] + a[12])) ${a[12]} $name"
   done
 }
 # heap_used_kib PID: the JVM's used heap in KiB (jcmd GC.heap_info), 0 when unavailable.

@@ -6,7 +6,11 @@
 #
 #   bench/webrtc-load.sh [--speakers 300] [--rounds 1] [--sides webrtc,rtmp] [--warmup 60] [--measure 60]
 #                        [--talkers 3] [--receivers N] [--g2g] [--java-opts "..."]
-#                        [--client-opts "-Xmx2g"] [--amphi-args "..."] [--build] [--keep-work]
+#                        [--client-opts "-Xmx2g"] [--client-nice 10] [--amphi-args "..."] [--build] [--keep-work]
+#
+# The speakers' process (the load, which in a deployment runs on other machines) runs at nice 10 on
+# both sides, so on a saturated machine it yields the CPU to the server under test; --client-nice 0
+# runs it as the server runs (before 2026-12-07 it always did).
 #
 # Measured per side, over the window, from outside the server's JVM: its CPU (utime+stime of
 # /proc/PID/stat), RSS (sampled every second; peak), per-thread CPU; from /metrics: program frames
@@ -18,7 +22,8 @@
 # first, so their tiles are on the gallery's first page, then N-2 light speakers (the room admits
 # 300): one sends a clock in its picture, the other reads it back from the program it receives, in
 # the same window: the return stream's glass-to-glass latency under load.
-# Results: bench/results/webrtc-load-<stamp>.{csv,md,meta.txt} and -<side>-<round>-threads.txt.
+# Results: bench/results/webrtc-load-<stamp>.{csv,md,meta.txt} and -<side>-<round>-threads.txt
+# (per thread name: CPU seconds in the window, and the part of them spent in the kernel).
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,6 +39,7 @@ G2G=0
 G2G_DIR=""
 JAVA_OPTS=""
 CLIENT_OPTS="-Xmx2g"
+CLIENT_NICE=10
 AMPHI_ARGS=""
 BUILD=0
 KEEP_WORK=0
@@ -58,6 +64,7 @@ while [ $# -gt 0 ]; do
     --g2g-dir)     G2G_DIR="$2"; shift 2 ;;
     --java-opts)   JAVA_OPTS="$2"; shift 2 ;;
     --client-opts) CLIENT_OPTS="$2"; shift 2 ;;
+    --client-nice) CLIENT_NICE="$2"; shift 2 ;;
     --amphi-args)  AMPHI_ARGS="$2"; shift 2 ;;
     --build)       BUILD=1; shift ;;
     --keep-work)   KEEP_WORK=1; shift ;;
@@ -109,6 +116,7 @@ fi
   echo "tree: $(git -C "$REPO_DIR" rev-parse --short HEAD)$(git -C "$REPO_DIR" diff --quiet || echo ' (modified)')"
   echo "jar: sha256 $(sha256sum "$AMPHI_JAR" | cut -c1-16), built $(date -u -r "$AMPHI_JAR" +%FT%TZ)"
   echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "speakers' process: nice $CLIENT_NICE"
 } > "$OUT.meta.txt"
 
 # metrics PORT: "name value" of the room's series; a loaded server may answer slowly: three tries of 30 s
@@ -152,7 +160,7 @@ run_side() {
   fi
   log "round $round, $side: server $pid up, joining $light speakers"
   # shellcheck disable=SC2086
-  java $CLIENT_OPTS -cp "$BENCH_JAR" dev.amphi.bench.speakers.SpeakerLoad --side "$side" --speakers "$light" \
+  nice -n "$CLIENT_NICE" java $CLIENT_OPTS -cp "$BENCH_JAR" dev.amphi.bench.speakers.SpeakerLoad --side "$side" --speakers "$light" \
     --http "http://127.0.0.1:$http" --rtmp-port "$rtmp" --room "$ROOM" --key "$KEY" --clip "$CLIP" \
     --talkers "$TALKERS" --receivers "$RECEIVERS" > "$dir/speakers.log" 2>&1 &
   cpid=$!; CHILDREN+=("$cpid")
@@ -174,7 +182,7 @@ run_side() {
   # the window
   local m0="$dir/metrics0" m1="$dir/metrics1" c0 c1 k0 k1 mt0 mt1 t0 t1 rss=0 r s0 s1
   metrics "$http" > "$m0"
-  thread_ticks "$pid" > "$dir/threads0"
+  thread_ticks_sys "$pid" > "$dir/threads0"
   cp "$dir/speakers.log" "$dir/speakers0.log"
   local load1; load1=$(cut -d' ' -f1 /proc/loadavg)
   local ud0 uc0 ud1 uc1; ud0=$(udp_drops "$pid"); uc0=$(udp_drops "$cpid")
@@ -187,7 +195,7 @@ run_side() {
   c1=$(cpu_ticks "$pid"); k1=$(cpu_ticks "$cpid"); mt1=$(machine_ticks); t1=$(now)
   ud1=$(udp_drops "$pid"); uc1=$(udp_drops "$cpid")
   metrics "$http" > "$m1"
-  thread_ticks "$pid" > "$dir/threads1"
+  thread_ticks_sys "$pid" > "$dir/threads1"
   sleep 5.5   # the next STATS line of the speakers
   cp "$dir/speakers.log" "$dir/speakers1.log"
   alive "$pid" || die "$side: the server died in the window (see $dir/server.log)"
@@ -221,7 +229,8 @@ run_side() {
     "$(sf video)" "$(sf audio)" "$(sf rtp_back)" "$(sf nacks_in)" "$(sf rtx_sent)" "$(sf send_dropped)" \
     "$(stat_field "$dir/speakers1.log" dtls_closed)" "$chrome" "$((ud1 - ud0))" "$((uc1 - uc0))" >> "$CSV"
   join -1 1 -2 1 <(sort "$dir/threads0") <(sort "$dir/threads1") |
-    awk -v tck="$CLK_TCK" '{ n = $5; sub(/-[0-9]+$/, "-N", n); s[n] += ($4 - $2) / tck } END { for (k in s) printf "%8.2f %s\n", s[k], k }' |
+    awk -v tck="$CLK_TCK" '{ n = $7; sub(/-[0-9]+$/, "-N", n); s[n] += ($5 - $2) / tck; k[n] += ($6 - $3) / tck }
+      END { for (x in s) printf "%8.2f %8.2f %s\n", s[x], k[x], x }' |
     sort -rn > "$OUT-$side-$round-threads.txt"
   log "$side: $(tail -n1 "$CSV")"
   [ -z "$g2g_pid" ] || stop_pids 10 "$g2g_pid"

@@ -13,6 +13,7 @@ import dev.amphi.media.MediaSink;
 import dev.amphi.transcode.ProgramOutput;
 import dev.amphi.transcode.ProgramStats;
 import dev.amphi.transcode.RoomProgram;
+import dev.amphi.transcode.SenderControl;
 import dev.amphi.transcode.demo.DemoSpeaker;
 import dev.amphi.transcode.encode.Rung;
 import java.util.ArrayList;
@@ -152,10 +153,10 @@ final class ProgramRoom implements AutoCloseable {
     }
 
     /**
-     * {@link #newSession(PublishRequest)} for a sender that can be asked for a keyframe (WebRTC):
-     * see {@link RoomProgram#join(String, String, Runnable)}.
+     * {@link #newSession(PublishRequest)} for a sender that can be asked for a keyframe and told
+     * whether it is shown (WebRTC): see {@link RoomProgram#join(String, String, SenderControl)}.
      */
-    CompletionStage<Accepted> newSession(PublishRequest request, Runnable keyframeRequest) {
+    CompletionStage<Accepted> newSession(PublishRequest request, SenderControl control) {
         String id;
         String display;
         synchronized (this) {
@@ -179,20 +180,20 @@ final class ProgramRoom implements AutoCloseable {
             CompletableFuture<RoomProgram> ready = programReady();
             // speakers join in the order they came (their tiles' order), also when they waited for a start
             CompletableFuture<Accepted> joined = joins.handle((a, e) -> null).thenCompose(ignored -> ready)
-                    .thenApply(p -> join(p, id, display, keyframeRequest));
+                    .thenApply(p -> join(p, id, display, control));
             joins = joined;
             return joined;
         }
     }
 
     /** A speaker joins the running program {@code p}. */
-    private synchronized Accepted join(RoomProgram p, String id, String display, Runnable keyframeRequest) {
+    private synchronized Accepted join(RoomProgram p, String id, String display, SenderControl control) {
         if (closed || program != p) {
             throw new Refused(closed ? "server is stopping" : "the room's program stopped; try again", true);
         }
         idleSince = 0; // the idle check must not stop the program before this speaker's first packet
         events.named(id, display);
-        MediaSink input = keyframeRequest == null ? p.join(id, display) : p.join(id, display, keyframeRequest);
+        MediaSink input = control == null ? p.join(id, display) : p.join(id, display, control);
         return new Accepted(room.name() + "/" + id, new Session(id, input));
     }
 

@@ -180,6 +180,10 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
                 .description("Datagrams the kernel dropped on the WebRTC port's sockets: their readers fell behind or the"
                         + " receive buffer is too small (net.core.rmem_max); read from /proc/net/udp every 5 s, Linux only")
                 .register(registry);
+        FunctionCounter.builder("amphi.webrtc.send.queue.drops", webrtc, w -> w.transport().sendQueueDrops())
+                .description("Datagrams to WebRTC peers not sent because their socket's send queue was full (its event loop"
+                        + " stalled)")
+                .register(registry);
         FunctionCounter.builder("amphi.webrtc.datagrams.dropped", webrtc, w -> w.transport().droppedDatagrams())
                 .description("Datagrams on the WebRTC port dropped before reaching a peer (oversize, unknown source, malformed)")
                 .register(registry);

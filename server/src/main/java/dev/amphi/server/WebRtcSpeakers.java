@@ -18,6 +18,7 @@ import dev.amphi.media.MediaKind;
 import dev.amphi.media.MediaPacket;
 import dev.amphi.media.MediaSink;
 import dev.amphi.transcode.RoomProgram;
+import dev.amphi.transcode.SenderControl;
 import dev.amphi.transcode.interactive.InteractiveProgram;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +32,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,21 +112,16 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
         if (receives) {
             String query = offer.name().map(n -> "name=" + URLEncoder.encode(n, StandardCharsets.UTF_8)).orElse("");
             PublishRequest request = new PublishRequest("live", "webrtc", offer.remote(), true, query);
-            // the room's decoder asks this peer for a keyframe when a tile waits for one (browsers send one only when asked)
-            AtomicReference<PeerSession> opened = new AtomicReference<>();
-            Runnable keyframe = () -> {
-                PeerSession p = opened.get();
-                if (p != null) {
-                    p.requestKeyframe();
-                }
-            };
-            return program.newSession(request, keyframe).handle((accepted, failure) -> {
+            // the room's decoder asks this peer for a keyframe when a tile waits for one (browsers send one only
+            // when asked), and tells it whether its tile is shown (a hidden speaker is asked for a trickle)
+            PeerControl control = new PeerControl();
+            return program.newSession(request, control).handle((accepted, failure) -> {
                 if (failure != null) {
                     throw refusal(room, failure);
                 }
                 String speakerId = accepted.streamName().substring(accepted.streamName().indexOf('/') + 1);
                 Call call = open(room, program, answer, local, speakerId, accepted.sink());
-                opened.set(call.peer);
+                control.attach(call.peer);
                 if (offer.name().map(ScreenShares::isScreen).orElse(false)) {
                     shares.started(program, speakerId, call.id);
                 }
@@ -408,6 +403,42 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
                 closedPeers.add(p.stats());
             }
             LOG.info("room {}: WebRTC session {} of {} closed: {}", room, p.id(), speakerId == null ? "a listener" : speakerId, reason);
+        }
+    }
+
+    /**
+     * The program's requests to one speaker's peer, which opens only after the speaker joined the
+     * program: what is said before that (shown or hidden) is kept and told to the peer once it opens.
+     */
+    static final class PeerControl implements SenderControl {
+        private PeerSession peer;
+        private Boolean shown;
+
+        /** The peer the speaker's media arrives on. */
+        synchronized void attach(PeerSession p) {
+            peer = p;
+            if (shown != null) {
+                p.receivedVideoShown(shown);
+            }
+        }
+
+        @Override
+        public void requestKeyframe() {
+            PeerSession p;
+            synchronized (this) {
+                p = peer;
+            }
+            if (p != null) {
+                p.requestKeyframe();
+            }
+        }
+
+        @Override
+        public synchronized void videoShown(boolean on) {
+            shown = on;
+            if (peer != null) {
+                peer.receivedVideoShown(on);
+            }
         }
     }
 }

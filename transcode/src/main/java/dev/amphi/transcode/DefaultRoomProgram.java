@@ -147,8 +147,8 @@ final class DefaultRoomProgram implements RoomProgram, ProgramFrames {
     }
 
     @Override
-    public MediaSink join(String speakerId, String displayName, Runnable keyframeRequest) {
-        return roster.join(speakerId, displayName, keyframeRequest);
+    public MediaSink join(String speakerId, String displayName, SenderControl control) {
+        return roster.join(speakerId, displayName, control);
     }
 
     @Override

@@ -73,13 +73,11 @@ public interface RoomProgram extends AutoCloseable {
     MediaSink join(String speakerId, String displayName);
 
     /**
-     * {@link #join(String, String)} for a sender that can be asked for a keyframe (a WebRTC peer,
-     * whose encoder sends one only when asked): {@code keyframeRequest} runs, on a decode worker and
-     * at most every 2 s, while the speaker's tile waits for a keyframe (shown after being hidden, a
-     * reconnection, a decoding error, keyframes-only shedding); it must not block. A returning
-     * speaker's request replaces the one of its earlier connection; null: none.
+     * {@link #join(String, String)} for a sender that can be asked for a keyframe and told whether
+     * its video is shown (a WebRTC peer): see {@link SenderControl}. A returning speaker's control
+     * replaces the one of its earlier connection; null: none.
      */
-    default MediaSink join(String speakerId, String displayName, Runnable keyframeRequest) {
+    default MediaSink join(String speakerId, String displayName, SenderControl control) {
         return join(speakerId, displayName);
     }
 

@@ -70,9 +70,10 @@ final class Speaker implements MediaSink {
         this.disconnectedAt = programNow.getAsLong();
     }
 
-    /** See {@link SpeakerVideo#keyframeRequests}; a returning speaker's new connection replaces the old one's. */
-    void keyframeRequests(Runnable request) {
-        video.keyframeRequests(request);
+    /** See {@link SenderControl}; a returning speaker's new connection replaces the old one's. */
+    void senderControl(SenderControl control) {
+        video.keyframeRequests(control == null ? null : control::requestKeyframe);
+        video.shownListener(control == null ? null : control::videoShown);
     }
 
     /** The publisher-facing sink: enqueues, never blocks. */

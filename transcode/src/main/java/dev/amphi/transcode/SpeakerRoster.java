@@ -61,8 +61,8 @@ final class SpeakerRoster {
         return join(speakerId, displayName, null);
     }
 
-    /** See {@link RoomProgram#join(String, String, Runnable)}. */
-    MediaSink join(String speakerId, String displayName, Runnable keyframeRequest) {
+    /** See {@link RoomProgram#join(String, String, SenderControl)}. */
+    MediaSink join(String speakerId, String displayName, SenderControl control) {
         if (speakerId == null || speakerId.isBlank() || speakerId.length() > 128) {
             throw new IllegalArgumentException("speaker id must be 1..128 characters, got '" + speakerId + "'");
         }
@@ -73,14 +73,14 @@ final class SpeakerRoster {
             s = speakers.get(speakerId);
             if (s != null) {
                 s.displayName = name;
-                s.keyframeRequests(keyframeRequest);
+                s.senderControl(control);
                 return s.input();
             }
             if (speakers.size() >= maxSpeakers) {
                 throw new RoomProgram.RoomFullException("room " + room + " is full (" + maxSpeakers + " speakers)");
             }
             s = new Speaker(speakerId, name, joinCounter++, decoders, clock::now, jitter, clock.tileShortcuts());
-            s.keyframeRequests(keyframeRequest);
+            s.senderControl(control);
             speakers.put(speakerId, s);
             changed.run();
             now = List.copyOf(speakers.keySet());

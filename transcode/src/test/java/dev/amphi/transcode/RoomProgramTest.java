@@ -203,6 +203,53 @@ class RoomProgramTest {
     }
 
     @Test
+    void aSenderIsToldWhenItsTileLeavesThePictureAndWhenItComesBack() throws Exception {
+        start(new Layout.Gallery(1), new ProgramListener() { });
+        Map<String, List<Boolean>> told = new ConcurrentHashMap<>();
+        for (int i = 0; i < 50; i++) { // 7x7 tiles a page: the 50th speaker is on page 2
+            String id = "s" + i;
+            List<Boolean> mine = new CopyOnWriteArrayList<>();
+            told.put(id, mine);
+            program.join(id, "S" + i, new SenderControl() {
+                @Override
+                public void requestKeyframe() {
+                }
+
+                @Override
+                public void videoShown(boolean shown) {
+                    mine.add(shown);
+                }
+            });
+        }
+        await(Duration.ofSeconds(20), "page 1 laid out, s49 hidden", () -> last(told.get("s0")) == Boolean.TRUE
+                && last(told.get("s49")) == Boolean.FALSE);
+        assertThat(told.get("s49")).as("told once, not at every frame").containsExactly(false);
+
+        program.layout(new Layout.Gallery(2));
+        await(Duration.ofSeconds(20), "page 2: s49 shown, s0 hidden", () -> last(told.get("s49")) == Boolean.TRUE
+                && last(told.get("s0")) == Boolean.FALSE);
+        assertThat(told.get("s0")).containsExactly(true, false);
+
+        // a reconnecting speaker's new connection is told where it stands at once
+        List<Boolean> again = new CopyOnWriteArrayList<>();
+        program.join("s0", "S0", new SenderControl() {
+            @Override
+            public void requestKeyframe() {
+            }
+
+            @Override
+            public void videoShown(boolean shown) {
+                again.add(shown);
+            }
+        });
+        assertThat(again).containsExactly(false);
+    }
+
+    private static Boolean last(List<Boolean> l) {
+        return l.isEmpty() ? null : l.get(l.size() - 1);
+    }
+
+    @Test
     void everyRungHasItsIdrFramesAtTheSameProgramTimes() throws Exception {
         start(new Layout.Gallery(1), new ProgramListener() { });
         speaker("red", RED, 440, 4, t -> 0.5).start();

@@ -1,12 +1,9 @@
 package dev.amphi.bench.speakers;
 
-import dev.amphi.ingest.webrtc.sdp.IceCredentials;
-import dev.amphi.ingest.webrtc.sdp.ServerParameters;
 import dev.amphi.ingest.webrtc.transport.TestClientLoop;
 import dev.amphi.ingest.webrtc.transport.TestWebRtcClient;
 import dev.amphi.media.MediaPacket;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -14,8 +11,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * A WebRTC speaker as OBS's WHIP output or the speaker page joins: an SDP offer POSTed to the room's
@@ -54,8 +49,7 @@ final class WhipSpeaker implements LoadSpeaker {
                 throw new IOException("WHIP " + name + ": " + r.statusCode() + " " + r.body().strip());
             }
             URI location = whip.resolve(r.headers().firstValue("Location").orElseThrow());
-            Answer a = Answer.parse(r.body());
-            client.connect(a.parameters(), a.address());
+            client.connect(r.body());
             return new WhipSpeaker(client, http, location, key);
         } catch (Exception e) {
             client.close();
@@ -109,50 +103,5 @@ final class WhipSpeaker implements LoadSpeaker {
             Thread.currentThread().interrupt();
         }
         client.close();
-    }
-
-    /** What the client needs from the server's SDP answer. */
-    record Answer(ServerParameters parameters, InetSocketAddress address) {
-
-        static Answer parse(String sdp) {
-            String ufrag = null;
-            String pwd = null;
-            String fingerprint = null;
-            String host = null;
-            int port = 0;
-            String kind = "";
-            List<Long> audio = new ArrayList<>();
-            List<Long> video = new ArrayList<>();
-            for (String line : sdp.split("\r?\n")) {
-                if (line.startsWith("m=")) {
-                    kind = line.substring(2, line.indexOf(' '));
-                } else if (line.startsWith("a=ice-ufrag:")) {
-                    ufrag = line.substring(12);
-                } else if (line.startsWith("a=ice-pwd:")) {
-                    pwd = line.substring(10);
-                } else if (line.startsWith("a=fingerprint:sha-256 ")) {
-                    fingerprint = line.substring(22).strip();
-                } else if (line.startsWith("a=candidate:") && host == null) {
-                    String[] f = line.split(" ");
-                    host = f[4];
-                    port = Integer.parseInt(f[5]);
-                } else if (line.startsWith("a=ssrc:")) {
-                    long ssrc = Long.parseLong(line.substring(7, line.indexOf(' ')));
-                    List<Long> into = kind.equals("audio") ? audio : video;
-                    if (!into.contains(ssrc)) {
-                        into.add(ssrc);
-                    }
-                }
-            }
-            if (ufrag == null || pwd == null || fingerprint == null || host == null) {
-                throw new IllegalArgumentException("answer lacks ICE credentials, fingerprint or candidate:\n" + sdp);
-            }
-            long a = audio.isEmpty() ? 1 : audio.get(0);
-            long v = video.isEmpty() ? 2 : video.get(0);
-            long rtx = video.size() > 1 ? video.get(1) : 3;
-            ServerParameters p = new ServerParameters(new IceCredentials(ufrag, pwd), fingerprint, port, List.of(host),
-                    1, "bench", "bench", a, v, rtx);
-            return new Answer(p, new InetSocketAddress(host, port));
-        }
     }
 }

@@ -5,6 +5,7 @@ import dev.amphi.media.MediaPacket;
 import dev.amphi.transcode.frame.Picture;
 import dev.amphi.transcode.frame.Rect;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.global.avutil;
 
 /**
@@ -199,6 +200,17 @@ public final class SpeakerVideo implements AutoCloseable {
      */
     public void keyframeRequests(Runnable request) {
         decoder.keyframeRequests(request);
+    }
+
+    /**
+     * Told whether this tile is shown, for a sender that can lower its rate while hidden (a WebRTC
+     * peer): {@code false} once {@link #target} hides the tile, {@code true} once it shows it again
+     * (the tile then waits for a keyframe, see {@link #keyframeRequests}), and the current state at
+     * once if the tile has been laid out. Called on the thread that calls {@link #target}; must not
+     * block. Null: nobody listens. Any thread.
+     */
+    public void shownListener(Consumer<Boolean> listener) {
+        decoder.shownListener(listener);
     }
 
     /** Times the sender was asked for a keyframe (see {@link #keyframeRequests}). */

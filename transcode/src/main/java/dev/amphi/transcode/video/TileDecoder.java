@@ -17,6 +17,7 @@ import dev.amphi.transcode.frame.Rect;
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,6 +64,8 @@ final class TileDecoder implements AutoCloseable {
     final AtomicLong keyframeRequests = new AtomicLong();
     /** Asks the speaker's sender for a keyframe (a WebRTC PLI); null for a sender that cannot be asked (RTMP). */
     private volatile Runnable keyframeRequest;
+    /** Told whether the tile is shown (see {@link SpeakerVideo#shownListener}); null: nobody listens. */
+    private volatile Consumer<Boolean> shownListener;
     /** When {@link #keyframeRequest} last ran, {@link System#nanoTime()}; decode worker only. */
     private long lastKeyframeRequest = System.nanoTime() - KEYFRAME_REQUEST_INTERVAL_NANOS;
     /**
@@ -104,7 +107,33 @@ final class TileDecoder implements AutoCloseable {
 
     /** See {@link SpeakerVideo#target}. */
     void target(int w, int h) {
-        target = w == 0 || h == 0 ? 0 : ((long) w << 32) | h;
+        long t = w == 0 || h == 0 ? 0 : ((long) w << 32) | h;
+        long was = target;
+        target = t;
+        if (was == UNSET || (was == 0) != (t == 0)) {
+            announceShown(t != 0);
+        }
+    }
+
+    /** See {@link SpeakerVideo#shownListener}. */
+    void shownListener(Consumer<Boolean> listener) {
+        shownListener = listener;
+        long t = target;
+        if (listener != null && t != UNSET) {
+            announceShown(t != 0);
+        }
+    }
+
+    private void announceShown(boolean shown) {
+        Consumer<Boolean> l = shownListener;
+        if (l == null) {
+            return;
+        }
+        try {
+            l.accept(shown);
+        } catch (RuntimeException e) { // the sender's problem; the tile goes on
+            log.warn("speaker {}: telling the sender whether its video is shown failed: {}", speakerId, e.toString());
+        }
     }
 
     void shed(int level) {

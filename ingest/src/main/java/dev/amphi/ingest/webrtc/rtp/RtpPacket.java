@@ -90,59 +90,7 @@ public record RtpPacket(boolean marker, int payloadType, int sequenceNumber, lon
     }
 
     public static RtpPacket parse(byte[] packet, int offset, int length) {
-        ByteReader r = new ByteReader(packet, offset, length);
-        if (length < FIXED_HEADER) {
-            throw new RtpFormatException("RTP packet of " + length + " bytes is shorter than the 12-byte fixed header");
-        }
-        int b0 = r.u8("RTP first byte");
-        int version = b0 >>> 6;
-        if (version != 2) {
-            throw new RtpFormatException("RTP version " + version + ", expected 2");
-        }
-        boolean padding = (b0 & 0x20) != 0;
-        boolean hasExtension = (b0 & 0x10) != 0;
-        int csrcCount = b0 & 0x0f;
-        int b1 = r.u8("RTP marker and payload type");
-        int seq = r.u16("RTP sequence number");
-        long ts = r.u32("RTP timestamp");
-        int ssrc = r.i32("RTP SSRC");
-        if (csrcCount * 4 > r.remaining()) {
-            throw new RtpFormatException("CSRC count " + csrcCount + " needs " + csrcCount * 4 + " bytes but only "
-                    + r.remaining() + " follow the fixed header");
-        }
-        int[] csrcs = new int[csrcCount];
-        for (int i = 0; i < csrcCount; i++) {
-            csrcs[i] = r.i32("CSRC");
-        }
-        RtpHeaderExtension ext = null;
-        if (hasExtension) {
-            if (r.remaining() < 4) {
-                throw new RtpFormatException("extension bit set but only " + r.remaining() + " bytes follow the CSRCs (need 4)");
-            }
-            int profile = r.u16("extension profile");
-            int words = r.u16("extension length");
-            if (words * 4 > r.remaining()) {
-                throw new RtpFormatException("header extension length " + words + " words (" + words * 4
-                        + " bytes) but only " + r.remaining() + " bytes remain");
-            }
-            ext = new RtpHeaderExtension(profile, r.bytes(words * 4, "header extension"));
-        }
-        int pad = 0;
-        if (padding) {
-            if (r.remaining() == 0) {
-                throw new RtpFormatException("padding bit set but no byte follows the header to hold the padding count");
-            }
-            pad = packet[offset + length - 1] & 0xff;
-            if (pad == 0) {
-                throw new RtpFormatException("padding bit set but the padding count is 0");
-            }
-            if (pad > r.remaining()) {
-                throw new RtpFormatException("padding of " + pad + " bytes is larger than the " + r.remaining()
-                        + " bytes after the header");
-            }
-        }
-        byte[] payload = r.bytes(r.remaining() - pad, "RTP payload");
-        return new RtpPacket((b1 & 0x80) != 0, b1 & 0x7f, seq, ts, ssrc, csrcs, ext, payload, pad);
+        return RtpView.parse(packet, offset, length).toPacket();
     }
 
     /** Size on the wire. */

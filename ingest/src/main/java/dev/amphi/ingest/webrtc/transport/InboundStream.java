@@ -51,6 +51,8 @@ final class InboundStream implements DepacketizerOutput {
     static final long PLI_REPEAT_NANOS = 1_000_000_000L;
     /** A gap held in the reorder buffer for longer than this is given up (video: a frame or two is late anyway). */
     static final long MAX_HOLD_NANOS = 300_000_000L;
+    /** Audio levels kept for packets in the reorder buffer (a power of two, more than an audio reorder buffer holds). */
+    static final int LEVELS = 64;
 
     /** What the stream asks of its peer. */
     interface Feedback {
@@ -84,7 +86,9 @@ final class InboundStream implements DepacketizerOutput {
     private final ReorderBuffer reorder;
     private final Depacketizer depacketizer;
     private final Map<Integer, Missing> missing = new LinkedHashMap<>();
-    private final Map<Integer, Integer> levels = new LinkedHashMap<>();
+    /** The audio level of the packets waiting in the reorder buffer, by sequence number modulo {@link #LEVELS}. */
+    private final int[] levelSeq = new int[LEVELS];
+    private final byte[] levelOf = new byte[LEVELS];
     private int highest = -1;
     /** No missing packet is due for a NACK or for giving up before this (the timer skips the list until then). */
     private long nextMissingDue;
@@ -96,6 +100,8 @@ final class InboundStream implements DepacketizerOutput {
     private int currentLevel = -1;
     private int paddingShift;
     private boolean keyframeAsked;
+    /** False while the video is not shown: losses are neither NACKed nor answered with a PLI (see {@link #repair}). */
+    private boolean repair = true;
     long retransmitsReceived;
 
     InboundStream(NegotiatedMedia media, int ssrc, Feedback feedback) {
@@ -135,7 +141,7 @@ final class InboundStream implements DepacketizerOutput {
         } else {
             int ahead = SequenceNumbers.distance(highest, seq);
             if (ahead > 0) {
-                if (nackEnabled && ahead > 1 && ahead <= MAX_MISSING) {
+                if (nackEnabled && repair && ahead > 1 && ahead <= MAX_MISSING) {
                     List<Integer> fresh = new ArrayList<>();
                     for (int s = (highest + 1) & 0xffff; s != seq; s = (s + 1) & 0xffff) {
                         if (nackTokens < 1) {
@@ -165,8 +171,9 @@ final class InboundStream implements DepacketizerOutput {
                 retransmitsReceived++;
             }
         }
-        if (audioLevel >= 0 && levels.size() < 64) {
-            levels.put(seq, audioLevel);
+        if (audioLevel >= 0) {
+            levelSeq[seq & (LEVELS - 1)] = seq;
+            levelOf[seq & (LEVELS - 1)] = (byte) (audioLevel + 1);
         }
         for (RtpPayload p : reorder.push(new RtpPayload(seq, timestamp, marker, payload))) {
             push(p);
@@ -181,12 +188,14 @@ final class InboundStream implements DepacketizerOutput {
      * there was none; a real loss still shows as a gap.
      */
     private void push(RtpPayload p) {
-        Integer level = levels.remove(p.sequenceNumber());
+        int slot = p.sequenceNumber() & (LEVELS - 1);
+        int level = levelSeq[slot] == p.sequenceNumber() ? (levelOf[slot] & 0xff) - 1 : -1; // 0: none, else level + 1
+        levelOf[slot] = 0;
         if (p.payload().length == 0) {
             paddingShift = (paddingShift + 1) & 0xffff;
             return;
         }
-        currentLevel = level == null ? -1 : level;
+        currentLevel = level;
         depacketizer.push(paddingShift == 0 ? p
                 : new RtpPayload((p.sequenceNumber() - paddingShift) & 0xffff, p.timestamp(), p.marker(), p.payload()));
         currentLevel = -1;
@@ -240,9 +249,6 @@ final class InboundStream implements DepacketizerOutput {
             }
             holdSince = reorder.held() == 0 ? -1 : now;
         }
-        if (levels.size() >= 64) {
-            levels.clear();
-        }
         // a depacketizer waits for a first keyframe from the start: only a request it made is repeated
         keyframeAsked &= depacketizer.waitingForKeyframe();
         if (keyframeAsked && now - lastPli >= PLI_REPEAT_NANOS) {
@@ -269,7 +275,28 @@ final class InboundStream implements DepacketizerOutput {
 
     @Override
     public void onKeyframeNeeded(String reason) {
-        keyframeAsked = true;
-        pli(System.nanoTime());
+        if (repair) {
+            keyframeAsked = true;
+            pli(System.nanoTime());
+        }
+    }
+
+    /**
+     * Whether this stream's losses are repaired (its video is shown). Off: the sequence numbers
+     * waiting for a retransmission are forgotten and no PLI goes out for a broken picture (the
+     * depacketizer still waits for a keyframe); on again: a picture broken meanwhile is asked for.
+     */
+    void repair(boolean on, long now) {
+        if (on == repair) {
+            return;
+        }
+        repair = on;
+        if (!on) {
+            missing.clear();
+            keyframeAsked = false;
+        } else if (depacketizer.waitingForKeyframe()) {
+            keyframeAsked = true;
+            pli(now);
+        }
     }
 }

@@ -53,6 +53,8 @@ final class Peer implements PeerSession, OutboundStream.Wire {
     private volatile State state = State.WAITING;
     /** What REMB asks for; see {@link #maxReceiveBitrate}. */
     volatile long rembCapBps;
+    /** See {@link #receivedVideoShown}; applied by the peer's timer. */
+    volatile boolean videoShown = true;
     private volatile long lastConsent = System.nanoTime();
     private volatile InetSocketAddress remote;
     /** The socket (and event loop) this peer lives on: set by its first nomination, then fixed; see WebRtcTransport. */
@@ -362,6 +364,11 @@ final class Peer implements PeerSession, OutboundStream.Wire {
             throw new IllegalArgumentException("bitsPerSecond must be 0..1e9, was " + bitsPerSecond);
         }
         rembCapBps = bitsPerSecond;
+    }
+
+    @Override
+    public void receivedVideoShown(boolean shown) {
+        videoShown = shown;
     }
 
     @Override

@@ -9,7 +9,7 @@ import dev.amphi.ingest.webrtc.rtp.Remb;
 import dev.amphi.ingest.webrtc.rtp.ReportBlock;
 import dev.amphi.ingest.webrtc.rtp.Rtcp;
 import dev.amphi.ingest.webrtc.rtp.RtcpPacket;
-import dev.amphi.ingest.webrtc.rtp.RtpPacket;
+import dev.amphi.ingest.webrtc.rtp.RtpView;
 import dev.amphi.ingest.webrtc.rtp.SenderReport;
 import dev.amphi.ingest.webrtc.rtp.SourceDescription;
 import dev.amphi.ingest.webrtc.rtp.TransportCcFeedback;
@@ -44,6 +44,8 @@ final class PeerMedia implements InboundStream.Feedback {
     private final StreamTable table;
     private final Map<Integer, InboundStream> streams;
     private long lastReport;
+    /** The {@link Peer#videoShown} the streams and the REMB were last set for; event loop only. */
+    private boolean videoShown = true;
     private final List<TransportCcFeedback.Arrival> arrivals = new ArrayList<>();
     private int arrivalsSsrc;
     private long lastTransportCc;
@@ -91,45 +93,40 @@ final class PeerMedia implements InboundStream.Feedback {
             dropped++;
             return;
         }
-        RtpPacket p = RtpPacket.parse(plain);
+        RtpView p = RtpView.parse(plain); // read in place: one copy of the payload is all this packet costs
         packetsIn++;
         bytesIn += datagram.length;
         int ssrc = p.ssrc();
         InboundStream s = streams.get(ssrc);
         if (s != null) {
             transportCc(s, p, now);
-            deliver(s, p, p.sequenceNumber(), p.payload(), false, now);
+            deliver(s, p, p.sequenceNumber(), p.payload(0), false, now);
             return;
         }
         InboundStream original = table.rtx.get(ssrc);
         if (original == null) {
-            if (!table.learn(p)) {
+            if (!table.learn(p.toPacket())) {
                 dropped++;
                 return;
             }
             s = streams.get(ssrc);
             if (s != null) {
                 transportCc(s, p, now);
-                deliver(s, p, p.sequenceNumber(), p.payload(), false, now);
+                deliver(s, p, p.sequenceNumber(), p.payload(0), false, now);
                 return;
             }
             original = table.rtx.get(ssrc);
         }
         transportCc(original, p, now);
-        byte[] payload = p.payload();
-        if (payload.length < 2) {
+        if (p.payloadLength() < 2) {
             return; // RTX padding (bandwidth probing)
         }
-        int osn = ((payload[0] & 0xff) << 8) | (payload[1] & 0xff);
-        byte[] inner = java.util.Arrays.copyOfRange(payload, 2, payload.length);
-        deliver(original, p, osn, inner, true, now);
+        int osn = (p.payloadByte(0) << 8) | p.payloadByte(1);
+        deliver(original, p, osn, p.payload(2), true, now);
     }
 
-    private void deliver(InboundStream s, RtpPacket p, int seq, byte[] payload, boolean retransmission, long now) {
-        int level = -1;
-        if (s.audioLevelId >= 0) {
-            level = p.audioLevel(s.audioLevelId).map(a -> a.level()).orElse(-1);
-        }
+    private void deliver(InboundStream s, RtpView p, int seq, byte[] payload, boolean retransmission, long now) {
+        int level = s.audioLevelId >= 0 ? p.audioLevel(s.audioLevelId) : -1;
         s.receive(seq, p.timestamp(), p.marker(), payload, level, retransmission, now);
         if (retransmission) {
             retransmitsReceived = sumRetransmitsReceived();
@@ -145,7 +142,7 @@ final class PeerMedia implements InboundStream.Feedback {
     }
 
     /** Notes the packet's transport-wide sequence number and arrival, when transport-cc is negotiated. */
-    private void transportCc(InboundStream s, RtpPacket p, long now) {
+    private void transportCc(InboundStream s, RtpView p, long now) {
         if (s.transportCcId < 0) {
             return;
         }
@@ -265,6 +262,16 @@ final class PeerMedia implements InboundStream.Feedback {
     // ---- the timer and feedback out ----
 
     void tick(long now) {
+        boolean shown = peer.videoShown;
+        if (shown != videoShown) {
+            videoShown = shown;
+            for (InboundStream s : streams.values()) {
+                if (s.media.kind() == MediaKind.VIDEO) {
+                    s.repair(shown, now);
+                }
+            }
+            lastReport = now - REPORT_INTERVAL_NANOS; // the new REMB now, not within a second
+        }
         long rtt = rttNanos;
         long lostNow = 0;
         long skippedNow = 0;
@@ -284,7 +291,7 @@ final class PeerMedia implements InboundStream.Feedback {
             compound.add(report(now));
             int cnameSsrc = peer.video != null && peer.video.hasSent() ? peer.video.ssrc : localSsrc;
             compound.add(new SourceDescription(List.of(SourceDescription.Chunk.cname(cnameSsrc, peer.local.cname()))));
-            long cap = peer.rembCapBps;
+            long cap = videoShown ? peer.rembCapBps : Math.min(peer.rembCapBps, PeerSession.HIDDEN_VIDEO_BPS);
             List<Integer> videoSsrcs = streams.values().stream().filter(s -> s.media.kind() == MediaKind.VIDEO)
                     .map(s -> s.ssrc).toList();
             if (cap > 0 && !videoSsrcs.isEmpty()) {

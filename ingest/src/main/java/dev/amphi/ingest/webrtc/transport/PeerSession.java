@@ -31,6 +31,18 @@ public interface PeerSession extends AutoCloseable {
     void requestKeyframe();
 
     /**
+     * Whether the video this peer sends is shown now (it is until told otherwise). While it is not,
+     * its losses are not repaired (no NACK, no PLI for a broken picture) and REMB asks for at most
+     * {@link #HIDDEN_VIDEO_BPS}, so a browser whose tile is off the picture sends a trickle; shown
+     * again, REMB goes back to {@link #maxReceiveBitrate} at once and a picture broken meanwhile is
+     * asked for again. Takes effect within the peer's next timer tick (40 ms). Any thread; does not block.
+     */
+    void receivedVideoShown(boolean shown);
+
+    /** What REMB asks of a peer whose video is not shown ({@link #receivedVideoShown}): 150 kbit/s. */
+    long HIDDEN_VIDEO_BPS = 150_000;
+
+    /**
      * Sends one H.264 access unit (AVCC, keyframes carry or get SPS/PPS) on the answer's video
      * SSRC, timestamps from the packet's pts.
      *

@@ -23,6 +23,7 @@ import dev.amphi.ingest.webrtc.rtp.Rtcp;
 import dev.amphi.ingest.webrtc.rtp.RtcpPacket;
 import dev.amphi.ingest.webrtc.rtp.RtpHeaderExtension;
 import dev.amphi.ingest.webrtc.rtp.RtpPacket;
+import dev.amphi.ingest.webrtc.sdp.IceCredentials;
 import dev.amphi.ingest.webrtc.sdp.ServerParameters;
 import dev.amphi.media.MediaPacket;
 import dev.amphi.media.OpusConfig;
@@ -222,6 +223,15 @@ public final class TestWebRtcClient implements AutoCloseable {
         return reply;
     }
 
+    /**
+     * Connects with what a WHIP answer (the server's SDP) says: its ICE credentials, fingerprint,
+     * first host candidate and the SSRCs it sends from.
+     */
+    public void connect(String answerSdp) throws Exception {
+        Answer a = Answer.parse(answerSdp);
+        connect(a.parameters(), a.address());
+    }
+
     /** Nominates, then runs the DTLS client handshake (blocking) and sets up SRTP. */
     public void connect(ServerParameters params, InetSocketAddress serverAddress) throws Exception {
         StunMessage reply = nominate(params, serverAddress);
@@ -281,6 +291,11 @@ public final class TestWebRtcClient implements AutoCloseable {
         if (channel.send(ByteBuffer.wrap(datagram), server) == 0) {
             sendDropped.incrementAndGet();
         }
+    }
+
+    /** Video packets sent so far (or dropped by {@link #dropVideo}, which counts them the same way). */
+    public int videoPacketsSent() {
+        return videoSent.get();
     }
 
     /** Sends an H.264 access unit (AVCC) at its pts; the packets listed in {@link #dropVideo} are only cached. */
@@ -477,6 +492,50 @@ public final class TestWebRtcClient implements AutoCloseable {
         }
         if (ownLoop) {
             loop.close();
+        }
+    }
+
+    /** What a client needs from the server's SDP answer. */
+    public record Answer(ServerParameters parameters, InetSocketAddress address) {
+
+        /** Reads the ICE credentials, fingerprint, first host candidate and the server's SSRCs. */
+        public static Answer parse(String sdp) {
+            String ufrag = null;
+            String pwd = null;
+            String fingerprint = null;
+            String host = null;
+            int port = 0;
+            String kind = "";
+            List<Long> audio = new ArrayList<>();
+            List<Long> video = new ArrayList<>();
+            for (String line : sdp.split("\r?\n")) {
+                if (line.startsWith("m=")) {
+                    kind = line.substring(2, line.indexOf(' '));
+                } else if (line.startsWith("a=ice-ufrag:")) {
+                    ufrag = line.substring(12);
+                } else if (line.startsWith("a=ice-pwd:")) {
+                    pwd = line.substring(10);
+                } else if (line.startsWith("a=fingerprint:sha-256 ")) {
+                    fingerprint = line.substring(22).strip();
+                } else if (line.startsWith("a=candidate:") && host == null) {
+                    String[] f = line.split(" ");
+                    host = f[4];
+                    port = Integer.parseInt(f[5]);
+                } else if (line.startsWith("a=ssrc:")) {
+                    long ssrc = Long.parseLong(line.substring(7, line.indexOf(' ')));
+                    List<Long> into = kind.equals("audio") ? audio : video;
+                    if (!into.contains(ssrc)) {
+                        into.add(ssrc);
+                    }
+                }
+            }
+            if (ufrag == null || pwd == null || fingerprint == null || host == null) {
+                throw new IllegalArgumentException("answer lacks ICE credentials, fingerprint or candidate:\n" + sdp);
+            }
+            ServerParameters p = new ServerParameters(new IceCredentials(ufrag, pwd), fingerprint, port, List.of(host), 1,
+                    "test", "test", audio.isEmpty() ? 1 : audio.get(0), video.isEmpty() ? 2 : video.get(0),
+                    video.size() > 1 ? video.get(1) : 3);
+            return new Answer(p, new InetSocketAddress(host, port));
         }
     }
 }

@@ -80,6 +80,8 @@ public final class WebRtcTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebRtcTransport.class);
     /** Larger datagrams are dropped: WebRTC keeps packets under the path MTU (about 1200 bytes). */
     public static final int MAX_DATAGRAM = 1500;
+    /** Datagrams read per system call (epoll's recvmmsg) when that many wait. */
+    static final int RECEIVE_BATCH = 16;
     /**
      * The peers' timer: NACK repeats (50 ms apart at the earliest), transport-cc feedback (every
      * 100 ms), reports, timeouts. Every 20 ms it cost a fifth of the loops' time at 300 peers.
@@ -108,6 +110,9 @@ public final class WebRtcTransport implements AutoCloseable {
     private final LongAdder unclassified = new LongAdder();
     private final LongAdder stunDropped = new LongAdder();
     private final LongAdder stunRefused = new LongAdder();
+    private final LongAdder sendQueueDrops = new LongAdder();
+    /** What each of the port's sockets sends, queued for one flush per drain. */
+    private final Map<Channel, Outbox> outboxes;
     private final MultiThreadIoEventLoopGroup group;
     private final ThreadPoolExecutor dtlsWorkers;
     /** The sockets bound to the port, one per event loop; the first is the one addresses and filters start from. */
@@ -138,7 +143,7 @@ public final class WebRtcTransport implements AutoCloseable {
             Bootstrap b = new Bootstrap().group(group).channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                     .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
                     .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(epoll ? RECEIVE_BATCH * 2048 : 2048))
                     .handler(new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
@@ -150,6 +155,10 @@ public final class WebRtcTransport implements AutoCloseable {
                     });
             if (loops > 1) {
                 b.option(EpollChannelOption.SO_REUSEPORT, true);
+            }
+            if (epoll) {
+                // recvmmsg: up to RECEIVE_BATCH datagrams of at most 2 KiB per system call
+                b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 2048);
             }
             // each bind registers with the group's next loop: one socket per loop
             Channel first = b.bind(options.bindHost(), options.port()).sync().channel();
@@ -168,6 +177,11 @@ public final class WebRtcTransport implements AutoCloseable {
         }
         channels = List.copyOf(bound);
         channel = channels.get(0);
+        Map<Channel, Outbox> out = new java.util.IdentityHashMap<>();
+        for (Channel c : channels) {
+            out.put(c, new Outbox(c, sendQueueDrops));
+        }
+        outboxes = Collections.unmodifiableMap(out);
         candidates = findCandidateAddresses();
         for (Channel c : channels) {
             tickers.add(c.eventLoop().scheduleAtFixedRate(() -> tick(c), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS));
@@ -486,48 +500,41 @@ public final class WebRtcTransport implements AutoCloseable {
         return filter;
     }
 
-    /** Sends one datagram through socket {@code via} (a peer's home). */
+    /** Sends one datagram through socket {@code via} (a peer's home); any thread, see {@link Outbox}. */
     void write(Channel via, byte[] datagram, InetSocketAddress to) {
         DatagramFilter f = filter;
-        if (f != null && to != null && !f.pass(DatagramFilter.Direction.OUTBOUND, to, datagram)) {
+        if (to == null || f != null && !f.pass(DatagramFilter.Direction.OUTBOUND, to, datagram)) {
             return;
         }
-        if (to != null) {
-            via.writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to), via.voidPromise());
-        }
+        outbox(via).add(new DatagramPacket(Unpooled.wrappedBuffer(datagram), to));
     }
 
     /**
-     * Sends several datagrams to one address with one flush (Netty's epoll transport then hands
-     * them to the kernel with one sendmmsg); from another thread, as one task of the event loop.
+     * Sends several datagrams to one address through socket {@code via}, in order; any thread. They
+     * go out with whatever else the socket's loop sends meanwhile: one flush, one sendmmsg for many
+     * peers (see {@link Outbox}).
      */
     void write(Channel via, List<byte[]> datagrams, InetSocketAddress to) {
-        if (to == null || datagrams.isEmpty()) {
+        if (to == null) {
             return;
         }
-        if (datagrams.size() == 1) {
-            write(via, datagrams.get(0), to);
-            return;
-        }
-        if (via.eventLoop().inEventLoop()) {
-            writeAll(via, datagrams, to);
-        } else {
-            try {
-                via.eventLoop().execute(() -> writeAll(via, datagrams, to));
-            } catch (RejectedExecutionException e) {
-                // the transport is closing: nothing more goes out
+        DatagramFilter f = filter;
+        Outbox out = outbox(via);
+        for (byte[] d : datagrams) {
+            if (f == null || f.pass(DatagramFilter.Direction.OUTBOUND, to, d)) {
+                out.add(new DatagramPacket(Unpooled.wrappedBuffer(d), to));
             }
         }
     }
 
-    private void writeAll(Channel via, List<byte[]> datagrams, InetSocketAddress to) {
-        DatagramFilter f = filter;
-        for (byte[] d : datagrams) {
-            if (f == null || f.pass(DatagramFilter.Direction.OUTBOUND, to, d)) {
-                via.write(new DatagramPacket(Unpooled.wrappedBuffer(d), to), via.voidPromise());
-            }
-        }
-        via.flush();
+    private Outbox outbox(Channel via) {
+        Outbox o = outboxes.get(via);
+        return o != null ? o : outboxes.get(channel); // not one of the port's sockets: cannot happen, the first one then
+    }
+
+    /** Datagrams not sent because their socket's queue was full (its event loop stalled); see {@link Outbox}. */
+    public long sendQueueDrops() {
+        return sendQueueDrops.sum();
     }
 
     /** One video packet's RTP payloads, made once for all the peers it is sent to. */

@@ -122,6 +122,40 @@ class RtpPacketTest {
         }
     }
 
+    @ParameterizedTest
+    @MethodSource("table")
+    void theInPlaceViewReadsWhatTheRecordHolds(Case c) {
+        byte[] wire = Hex.bytes(c.hex());
+        RtpView v = RtpView.parse(wire);
+        RtpPacket p = c.packet();
+        assertThat(List.of(v.marker(), v.payloadType(), v.sequenceNumber(), v.timestamp(), v.ssrc(), v.payloadLength()))
+                .containsExactly(p.marker(), p.payloadType(), p.sequenceNumber(), p.timestamp(), p.ssrc(), p.payload().length);
+        assertThat(v.payload(0)).isEqualTo(p.payload());
+        assertThat(Arrays.copyOfRange(wire, v.payloadOffset(), v.payloadOffset() + v.payloadLength())).isEqualTo(p.payload());
+        assertThat(v.toPacket()).isEqualTo(p);
+        assertSameLookups(v, p);
+    }
+
+    /** Every element id read through the view gives what the record gives, or the same refusal. */
+    private static void assertSameLookups(RtpView v, RtpPacket p) {
+        for (int id = 1; id <= 20; id++) {
+            int element = id;
+            assertThat(orRefused(() -> v.audioLevel(element))).as("audio level in element %d", id)
+                    .isEqualTo(orRefused(() -> p.audioLevel(element).map(AudioLevel::level).orElse(-1)));
+            assertThat(orRefused(() -> v.transportSequenceNumber(element))).as("transport sequence number in element %d", id)
+                    .isEqualTo(orRefused(() -> p.transportSequenceNumber(element)));
+        }
+    }
+
+    /** The value read, or -2 when the read was refused as malformed. */
+    private static int orRefused(java.util.function.IntSupplier read) {
+        try {
+            return read.getAsInt();
+        } catch (RtpFormatException e) {
+            return -2;
+        }
+    }
+
     @Test
     void readsChromiumStyleExtensionsById() {
         RtpPacket p = RtpPacket.parse(Hex.bytes(table().findFirst().orElseThrow().hex()));
@@ -248,6 +282,7 @@ class RtpPacketTest {
             try {
                 RtpPacket p = RtpPacket.parse(b);
                 assertThat(RtpPacket.parse(p.write())).isEqualTo(p);
+                assertSameLookups(RtpView.parse(b), p);
             } catch (RtpFormatException expected) {
                 assertThat(expected.getMessage()).isNotBlank();
             }

@@ -279,6 +279,41 @@ class WebRtcTransportTest {
     }
 
     @Test
+    void aHiddenPeersVideoIsCappedLowAndItsLossesLeftAloneUntilItIsShownAgain() throws Exception {
+        connect("sendrecv");
+        List<MediaPacket> video = frames(40, 5);
+        client.sendVideo(video.get(0));
+        await().atMost(Duration.ofSeconds(5)).until(() -> listener.packets(MediaKind.VIDEO).size() == 1);
+
+        peer.receivedVideoShown(false);
+        await().atMost(Duration.ofSeconds(1)).until(() -> lastRemb() != null && lastRemb() <= PeerSession.HIDDEN_VIDEO_BPS);
+        client.dropVideo.add(client.videoPacketsSent()); // the next delta frame's first packet: it cannot be decoded
+        for (MediaPacket p : video.subList(1, 10)) {
+            client.sendVideo(p);
+        }
+        await().during(Duration.ofMillis(600)).atMost(Duration.ofSeconds(3))
+                .until(() -> client.received(GenericNack.class).isEmpty() && client.received(PictureLossIndication.class).isEmpty());
+        assertThat(peer.stats().nacksSent()).isZero();
+        assertThat(listener.packets(MediaKind.VIDEO)).as("nothing after the broken frame without a keyframe").hasSize(1);
+
+        peer.receivedVideoShown(true); // shown: the full rate again, and the broken picture asked for at once
+        await().atMost(Duration.ofSeconds(1)).until(() -> lastRemb() != null && lastRemb() >= 2_400_000L
+                && !client.received(PictureLossIndication.class).isEmpty());
+        client.sendVideo(video.get(0));
+        client.dropVideo.add(client.videoPacketsSent());
+        for (MediaPacket p : video.subList(10, 14)) {
+            client.sendVideo(p);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> !client.received(GenericNack.class).isEmpty()
+                && listener.packets(MediaKind.VIDEO).size() == 6);
+    }
+
+    private Long lastRemb() {
+        List<Remb> rembs = client.received(Remb.class);
+        return rembs.isEmpty() ? null : rembs.get(rembs.size() - 1).bitrate();
+    }
+
+    @Test
     void aPliGoesOutWhenTheVideoCannotBeDecoded() throws Exception {
         connect("sendrecv");
         client.sendVideo(frames(2, 4).get(1)); // a delta frame first: nothing to decode it from
