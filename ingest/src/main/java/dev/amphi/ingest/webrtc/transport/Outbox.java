@@ -1,6 +1,8 @@
 package dev.amphi.ingest.webrtc.transport;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.unix.SegmentedDatagramPacket;
 import io.netty.channel.socket.DatagramPacket;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -8,6 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 
 /**
  * What goes out through one of the port's sockets. A datagram written from any thread (the program's
@@ -27,10 +30,17 @@ final class Outbox implements Runnable {
     private final AtomicInteger queued = new AtomicInteger();
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final LongAdder dropped;
+    private final ChannelFutureListener segmentedSent;
 
-    Outbox(Channel channel, LongAdder dropped) {
+    /** @param segmentedFailed told when a segmented (UDP GSO) send fails */
+    Outbox(Channel channel, LongAdder dropped, Consumer<Throwable> segmentedFailed) {
         this.channel = channel;
         this.dropped = dropped;
+        this.segmentedSent = f -> {
+            if (!f.isSuccess()) {
+                segmentedFailed.accept(f.cause());
+            }
+        };
     }
 
     /** Queues one datagram; any thread. */
@@ -59,7 +69,11 @@ final class Outbox implements Runnable {
         DatagramPacket d;
         while ((d = queue.poll()) != null) {
             queued.decrementAndGet();
-            channel.write(d, channel.voidPromise());
+            if (d instanceof SegmentedDatagramPacket) {
+                channel.write(d).addListener(segmentedSent);
+            } else {
+                channel.write(d, channel.voidPromise());
+            }
             n++;
         }
         if (n > 0) {

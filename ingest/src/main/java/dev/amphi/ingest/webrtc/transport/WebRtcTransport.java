@@ -21,6 +21,7 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.SegmentedDatagramPacket;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -80,6 +81,9 @@ public final class WebRtcTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebRtcTransport.class);
     /** Larger datagrams are dropped: WebRTC keeps packets under the path MTU (about 1200 bytes). */
     public static final int MAX_DATAGRAM = 1500;
+    /** At most this many datagrams, and bytes, in one segmented send (the kernel takes 64 segments, 64 KiB). */
+    static final int GSO_MAX_SEGMENTS = 64;
+    static final int GSO_MAX_BYTES = 60_000;
     /** Datagrams read per system call (epoll's recvmmsg) when that many wait. */
     static final int RECEIVE_BATCH = 16;
     /**
@@ -111,6 +115,9 @@ public final class WebRtcTransport implements AutoCloseable {
     private final LongAdder stunDropped = new LongAdder();
     private final LongAdder stunRefused = new LongAdder();
     private final LongAdder sendQueueDrops = new LongAdder();
+    private final LongAdder gsoSends = new LongAdder();
+    /** Whether runs of equal-size datagrams go out segmented (UDP GSO, epoll); see {@link #writeSegmented}. */
+    private volatile boolean gso;
     /** What each of the port's sockets sends, queued for one flush per drain. */
     private final Map<Channel, Outbox> outboxes;
     private final MultiThreadIoEventLoopGroup group;
@@ -179,9 +186,11 @@ public final class WebRtcTransport implements AutoCloseable {
         channel = channels.get(0);
         Map<Channel, Outbox> out = new java.util.IdentityHashMap<>();
         for (Channel c : channels) {
-            out.put(c, new Outbox(c, sendQueueDrops));
+            out.put(c, new Outbox(c, sendQueueDrops, this::gsoFailed));
         }
         outboxes = Collections.unmodifiableMap(out);
+        gso = epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported()
+                && Boolean.parseBoolean(System.getProperty("amphi.webrtc.gso", "true"));
         candidates = findCandidateAddresses();
         for (Channel c : channels) {
             tickers.add(c.eventLoop().scheduleAtFixedRate(() -> tick(c), TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS));
@@ -192,8 +201,8 @@ public final class WebRtcTransport implements AutoCloseable {
                     + " will be dropped; raise net.core.rmem_max (sysctl -w net.core.rmem_max={})", rcvbuf / 1024,
                     SOCKET_BUFFER / 1024, SOCKET_BUFFER);
         }
-        LOG.info("WebRTC transport on UDP {} ({}, {} socket(s) and thread(s)), candidates {}", channel.localAddress(),
-                epoll ? "epoll" : "NIO", channels.size(), candidateAddresses());
+        LOG.info("WebRTC transport on UDP {} ({}, {} socket(s) and thread(s){}), candidates {}", channel.localAddress(),
+                epoll ? "epoll" : "NIO", channels.size(), gso ? ", UDP GSO" : "", candidateAddresses());
     }
 
     /**
@@ -520,11 +529,63 @@ public final class WebRtcTransport implements AutoCloseable {
         }
         DatagramFilter f = filter;
         Outbox out = outbox(via);
+        if (f == null && gso) {
+            writeSegmented(out, datagrams, to);
+            return;
+        }
         for (byte[] d : datagrams) {
             if (f == null || f.pass(DatagramFilter.Direction.OUTBOUND, to, d)) {
                 out.add(new DatagramPacket(Unpooled.wrappedBuffer(d), to));
             }
         }
+    }
+
+    /**
+     * UDP GSO: a run of datagrams of one size (the last may be shorter: a frame's FU-A fragments)
+     * goes to the kernel as one buffer it cuts into datagrams ({@code UDP_SEGMENT}), so a frame for a
+     * peer costs one pass through the socket layer instead of one per packet; the receiver sees
+     * the same datagrams.
+     */
+    private void writeSegmented(Outbox out, List<byte[]> datagrams, InetSocketAddress to) {
+        int n = datagrams.size();
+        int i = 0;
+        while (i < n) {
+            int size = datagrams.get(i).length;
+            int total = size;
+            int j = i + 1;
+            while (j < n && j - i < GSO_MAX_SEGMENTS) {
+                int len = datagrams.get(j).length;
+                if (len > size || total + len > GSO_MAX_BYTES) {
+                    break;
+                }
+                total += len;
+                j++;
+                if (len < size) {
+                    break; // a shorter one ends the run
+                }
+            }
+            if (j - i == 1) {
+                out.add(new DatagramPacket(Unpooled.wrappedBuffer(datagrams.get(i)), to));
+            } else {
+                out.add(new SegmentedDatagramPacket(Unpooled.wrappedBuffer(datagrams.subList(i, j).toArray(new byte[0][])),
+                        size, to));
+                gsoSends.increment();
+            }
+            i = j;
+        }
+    }
+
+    /** A segmented send failed (a device without the checksum offload UDP GSO needs): plain datagrams from now on. */
+    void gsoFailed(Throwable cause) {
+        if (gso) {
+            gso = false;
+            LOG.warn("UDP GSO failed on the WebRTC port ({}): sending one datagram per system call entry from now on", cause.toString());
+        }
+    }
+
+    /** Sends that went out as one segmented (GSO) buffer of several datagrams. */
+    long gsoSends() {
+        return gsoSends.sum();
     }
 
     private Outbox outbox(Channel via) {

@@ -386,6 +386,10 @@ class WebRtcTransportTest {
         assertThat(client.videoReceived).containsExactlyElementsOf(video);
         assertThat(client.audioReceived).containsExactlyElementsOf(audio);
         assertThat(peer.stats().packetsOut()).isGreaterThan(20);
+        if (io.netty.channel.epoll.EpollDatagramChannel.isSegmentedDatagramPacketSupported()) {
+            // the frames' FU-A fragments left as segmented sends, and arrived as the datagrams they were
+            assertThat(transport.gsoSends()).isPositive();
+        }
         // a sender report about each stream follows within a second; the client's report about it gives the RTT
         await().atMost(Duration.ofSeconds(5)).until(() -> client.received(SenderReport.class).stream()
                 .anyMatch(sr -> sr.ssrc() == (int) local.videoSsrc() && sr.packetCount() > 10));
