@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The publisher side ({@link #input()}) may be called from any thread and only enqueues. The
  * queue's consumer ({@link #onPacket}) runs serially on the decode executor: the first packet of
- * each publish session anchors the session's timeline at "program now + jitter buffer", and audio
- * and video share that anchor, so they stay in sync exactly as their input timestamps say. A
+ * each publish session anchors the session's timeline at "the program time it was handed over +
+ * jitter buffer" (its arrival, not when the decode worker got to it: a worker that was behind then,
+ * or waited for a batch of packets, would otherwise add its lag to every frame of the session), and
+ * audio and video share that anchor, so they stay in sync exactly as their input timestamps say. A
  * timeline that drifts out of the window (a publisher's clock running fast or slow, a long stall)
  * is re-anchored, with a log line.
  */
@@ -32,6 +34,11 @@ final class Speaker implements MediaSink {
     static final int QUEUE_CAPACITY = 256;
     /** Packets that may wait before the decoder is woken (a keyframe always wakes it). */
     static final int WAKE_BATCH = 3;
+    /**
+     * A measuring knob, not an option: anchor sessions when the decode worker takes their first
+     * packet, as before 2026-12-07, for bench/glass-to-glass.sh to compare both in one run.
+     */
+    static final boolean ANCHOR_AT_DECODE = Boolean.getBoolean("amphi.bench.anchorAtDecode");
     /** A mapped timestamp this far before "now" or after "now + 2 × jitter" re-anchors the timeline. */
     private static final long DRIFT_LIMIT = MediaPacket.TIMESCALE;
 
@@ -49,6 +56,8 @@ final class Speaker implements MediaSink {
     volatile boolean connected;
     /** Program time the publisher went away, for the rejoin grace; valid when !connected. */
     volatile long disconnectedAt;
+    /** Program time the current publish session's first packet was handed to {@link #input()}; -1: none yet. */
+    private volatile long sessionArrival = -1;
 
     // decode thread only, under this object's lock (close() takes it too, so native decoders are
     // never freed while a decode is running)
@@ -81,6 +90,9 @@ final class Speaker implements MediaSink {
         return new MediaSink() {
             @Override
             public void onPacket(MediaPacket packet) {
+                if (!connected) { // a publish session's first packet: its arrival anchors the session
+                    sessionArrival = programNow.getAsLong();
+                }
                 connected = true;
                 fanout.onPacket(packet);
             }
@@ -125,7 +137,8 @@ final class Speaker implements MediaSink {
         }
         long now = programNow.getAsLong();
         if (!anchored) {
-            offset = now + jitter - p.dts();
+            long arrived = ANCHOR_AT_DECODE ? -1 : sessionArrival;
+            offset = (arrived >= 0 && arrived <= now ? arrived : now) + jitter - p.dts();
             anchored = true;
         } else {
             long mapped = p.dts() + offset;
@@ -179,6 +192,11 @@ final class Speaker implements MediaSink {
 
     long droppedAudio() {
         return subscription.droppedAudio();
+    }
+
+    /** What is added to a packet's input timestamps to place it on the program clock (90 kHz); decode side. */
+    synchronized long timelineOffset() {
+        return offset;
     }
 
     long reanchors() {
