@@ -48,6 +48,16 @@ final class WebRtcBrowsers implements AutoCloseable {
                 "--canvas", "640x360", "--ladder", "360p:640x360:800k", "--preset", "ultrafast", "--segment-duration", segment);
     }
 
+    /** Closes the browsers, then the server (either may be null: a start that failed half way). */
+    static void closeAll(WebRtcBrowsers browsers, AmphiServer server) {
+        if (browsers != null) {
+            browsers.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
     /** A 2 s clip (Chromium loops it) made with the ffmpeg CLI from a lavfi source, e.g. {@code color=c=red:s=320x240:r=30}. */
     static void fixture(Path dir, String source, String name) throws Exception {
         Process p = new ProcessBuilder("ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", source, "-t", "2",

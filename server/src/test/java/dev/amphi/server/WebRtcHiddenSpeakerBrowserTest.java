@@ -46,12 +46,7 @@ class WebRtcHiddenSpeakerBrowserTest {
 
     @AfterAll
     static void stop() {
-        if (browsers != null) {
-            browsers.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        WebRtcBrowsers.closeAll(browsers, server);
     }
 
     /** The bitrate Chromium's encoder aims at for the camera (outbound-rtp targetBitrate), bits/s; -1 before it has one. */

@@ -69,12 +69,7 @@ class WebRtcPacketLossBrowserTest {
 
     @AfterAll
     static void stop() {
-        if (browsers != null) {
-            browsers.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        WebRtcBrowsers.closeAll(browsers, server);
     }
 
     private static WebRtcTransport transport() {

@@ -53,12 +53,7 @@ class WebRtcReconnectBrowserTest {
 
     @AfterAll
     static void stop() {
-        if (browsers != null) {
-            browsers.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        WebRtcBrowsers.closeAll(browsers, server);
     }
 
     private static List<WebRtcSpeakers.Call> reds() {

@@ -49,12 +49,7 @@ class WebRtcScreenShareBrowserTest {
 
     @AfterAll
     static void stop() {
-        if (browsers != null) {
-            browsers.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        WebRtcBrowsers.closeAll(browsers, server);
     }
 
     private static Layout programLayout() {

@@ -47,12 +47,7 @@ class WebRtcSpeakerBrowserTest {
 
     @AfterAll
     static void stop() {
-        if (browsers != null) {
-            browsers.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        WebRtcBrowsers.closeAll(browsers, server);
     }
 
     @Test

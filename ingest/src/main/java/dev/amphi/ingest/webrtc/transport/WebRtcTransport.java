@@ -575,12 +575,28 @@ public final class WebRtcTransport implements AutoCloseable {
         }
     }
 
-    /** A segmented send failed (a device without the checksum offload UDP GSO needs): plain datagrams from now on. */
+    /**
+     * A segmented send failed. The kernel refuses GSO with EIO on a device without the checksum
+     * offload it needs (or the transport says it is unsupported): plain datagrams from now on.
+     * Anything else (a closed socket at shutdown, an unreachable peer) is that send's own failure.
+     */
     void gsoFailed(Throwable cause) {
+        String m = String.valueOf(cause.getMessage());
+        boolean gsoRefused = cause instanceof UnsupportedOperationException || m.contains("Input/output error")
+                || m.contains("EIO");
+        if (!gsoRefused) {
+            LOG.debug("WebRTC port: a segmented send failed: {}", cause.toString());
+            return;
+        }
         if (gso) {
             gso = false;
             LOG.warn("UDP GSO failed on the WebRTC port ({}): sending one datagram per system call entry from now on", cause.toString());
         }
+    }
+
+    /** Whether runs of datagrams go out segmented (UDP GSO) now. */
+    boolean gsoOn() {
+        return gso;
     }
 
     /** Sends that went out as one segmented (GSO) buffer of several datagrams. */

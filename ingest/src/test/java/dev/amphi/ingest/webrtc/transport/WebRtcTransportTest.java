@@ -398,6 +398,17 @@ class WebRtcTransportTest {
     }
 
     @Test
+    void onlyTheKernelsRefusalOfGsoTurnsItOff() throws Exception {
+        start(TransportOptions.loopback());
+        org.junit.jupiter.api.Assumptions.assumeTrue(transport.gsoOn(), "UDP GSO available here");
+        transport.gsoFailed(new java.nio.channels.ClosedChannelException()); // a send at shutdown
+        transport.gsoFailed(new java.io.IOException("sendmmsg(..) failed: No route to host")); // one peer's problem
+        assertThat(transport.gsoOn()).isTrue();
+        transport.gsoFailed(new java.io.IOException("sendmmsg(..) failed: Input/output error")); // no checksum offload
+        assertThat(transport.gsoOn()).isFalse();
+    }
+
+    @Test
     void aRecvonlyPeerGetsNothingToSendFromUsOnlyWhenItReceives() throws Exception {
         connect("sendonly");
         assertThat(peer.sendVideo(frames(1, 6).get(0))).isFalse();
