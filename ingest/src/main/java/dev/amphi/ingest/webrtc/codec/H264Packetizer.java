@@ -4,6 +4,7 @@ import dev.amphi.media.AvcConfig;
 import dev.amphi.media.MediaPacket;
 import dev.amphi.media.NalUnits;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -105,7 +106,7 @@ public final class H264Packetizer {
                 i++;
             }
         }
-        return java.util.Collections.unmodifiableList(payloads);
+        return Collections.unmodifiableList(payloads);
     }
 
     private static byte[] stapA(List<byte[]> nals, int size) {

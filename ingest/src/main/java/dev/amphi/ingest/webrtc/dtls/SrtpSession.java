@@ -3,6 +3,7 @@ package dev.amphi.ingest.webrtc.dtls;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +33,7 @@ public final class SrtpSession {
     private final SrtpContext outbound;
     private final SrtpContext inbound;
     /** Builds another sending context with this side's keys (see {@link #withOwnSender}). */
-    private final java.util.function.Supplier<SrtpContext> outboundFactory;
+    private final Supplier<SrtpContext> outboundFactory;
     private final LongAdder authFailures = new LongAdder();
     private final LongAdder replays = new LongAdder();
     private final LongAdder malformed = new LongAdder();
@@ -55,7 +56,7 @@ public final class SrtpSession {
         }
     }
 
-    private SrtpSession(SrtpProfile profile, java.util.function.Supplier<SrtpContext> outboundFactory,
+    private SrtpSession(SrtpProfile profile, Supplier<SrtpContext> outboundFactory,
             SrtpContext inbound) {
         this.profile = profile;
         this.outboundFactory = outboundFactory;
@@ -98,8 +99,8 @@ public final class SrtpSession {
             throw new IllegalArgumentException("maxStreams must be 1..65536, got " + maxStreams);
         }
         SrtpProfile p = keys.profile();
-        java.util.function.Supplier<SrtpContext> client = () -> new SrtpContext(p, keys.clientKey(), keys.clientSalt(), maxStreams);
-        java.util.function.Supplier<SrtpContext> server = () -> new SrtpContext(p, keys.serverKey(), keys.serverSalt(), maxStreams);
+        Supplier<SrtpContext> client = () -> new SrtpContext(p, keys.clientKey(), keys.clientSalt(), maxStreams);
+        Supplier<SrtpContext> server = () -> new SrtpContext(p, keys.serverKey(), keys.serverSalt(), maxStreams);
         return localIsDtlsClient ? new SrtpSession(p, client, server.get()) : new SrtpSession(p, server, client.get());
     }
 

@@ -5,6 +5,7 @@ import dev.amphi.ingest.webrtc.rtp.RtpPacket;
 import dev.amphi.ingest.webrtc.rtp.SenderReport;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
@@ -87,7 +88,7 @@ final class OutboundStream {
         this.rtxPayloadType = rtxSsrc != 0 ? rtxPayloadType : -1;
         this.timestampOffset = random.nextInt() & 0xffffffffL;
         this.rtxSeq = random.nextInt(0x8000);
-        java.util.Arrays.fill(resentSeq, -1);
+        Arrays.fill(resentSeq, -1);
     }
 
     /** Rewrites the payloads' timestamps by this stream's offset and sends them. */

@@ -1,13 +1,13 @@
 package dev.amphi.ingest.webrtc.transport;
 
+import dev.amphi.ingest.webrtc.codec.H264Packetizer;
 import dev.amphi.ingest.webrtc.dtls.DtlsCertificate;
-import dev.amphi.ingest.webrtc.ice.IceLiteResponder;
 import dev.amphi.ingest.webrtc.ice.IceLiteResponder.Outcome;
+import dev.amphi.ingest.webrtc.ice.IceLiteResponder;
 import dev.amphi.ingest.webrtc.ice.StunHandler;
 import dev.amphi.ingest.webrtc.sdp.IceCredentials;
 import dev.amphi.ingest.webrtc.sdp.NegotiatedSession;
 import dev.amphi.ingest.webrtc.sdp.ServerParameters;
-import dev.amphi.ingest.webrtc.codec.H264Packetizer;
 import dev.amphi.media.MediaPacket;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
@@ -28,6 +28,7 @@ import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -39,6 +40,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -184,7 +186,7 @@ public final class WebRtcTransport implements AutoCloseable {
         }
         channels = List.copyOf(bound);
         channel = channels.get(0);
-        Map<Channel, Outbox> out = new java.util.IdentityHashMap<>();
+        Map<Channel, Outbox> out = new IdentityHashMap<>();
         for (Channel c : channels) {
             out.put(c, new Outbox(c, sendQueueDrops, this::gsoFailed));
         }
@@ -220,7 +222,7 @@ public final class WebRtcTransport implements AutoCloseable {
      * first when anything holds the port.
      */
     private static void refuseIfTaken(String host, int port) {
-        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(null)) {
+        try (DatagramSocket probe = new DatagramSocket(null)) {
             probe.setReuseAddress(false);
             probe.bind(new InetSocketAddress(host, port));
         } catch (SocketException e) {
