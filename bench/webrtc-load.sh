@@ -5,7 +5,7 @@
 # turns on a fresh server each, with the same warm-up and window. See bench/README.md, "WebRTC load".
 #
 #   bench/webrtc-load.sh [--speakers 300] [--rounds 1] [--sides webrtc,rtmp] [--warmup 60] [--measure 60]
-#                        [--talkers 3] [--receivers N] [--g2g] [--java-opts "..."]
+#                        [--talkers 3] [--receivers N] [--g2g] [--g2g-sender light|chromium] [--java-opts "..."]
 #                        [--client-opts "-Xmx2g"] [--client-nice 10] [--amphi-args "..."] [--build] [--keep-work]
 #
 # The speakers' process (the load, which in a deployment runs on other machines) runs at nice 10 on
@@ -17,11 +17,14 @@
 # and late frames (real-time factor), speaker audio decoded / skipped as silent, drops and sheds,
 # interactive rendition frames and subscriber drops; from the speakers' process: media sent, how
 # late its pacers ran, RTP/NACKs that came back; from the kernel: datagrams dropped on the server's
-# and the speakers' UDP sockets because their readers fell behind (/proc/net/udp). With --g2g (WebRTC side), two headless Chromium
-# speakers of the glass-to-glass benchmark (bench/g2g/run.mjs; another directory with --g2g-dir) join
-# first, so their tiles are on the gallery's first page, then N-2 light speakers (the room admits
-# 300): one sends a clock in its picture, the other reads it back from the program it receives, in
-# the same window: the return stream's glass-to-glass latency under load.
+# and the speakers' UDP sockets because their readers fell behind (/proc/net/udp). With --g2g (WebRTC side), two speakers of
+# the glass-to-glass benchmark join first, so their tiles are on the gallery's first page, then N-2
+# light speakers (the room admits 300): one sends a clock in its picture, the other, a headless
+# Chromium on the speaker page (bench/g2g/run.mjs; another directory with --g2g-dir), reads it back
+# from the program it receives, in the same window: the Chromium speaker's return stream's latency
+# under load. The clock's sender is bench-tools' ClockSpeaker (x264 on the clock picture, sent over
+# WHIP) by default; --g2g-sender chromium makes it a second Chromium (on two cores the two browsers
+# and the load do not fit: its congestion control collapses, see bench/README.md).
 # Results: bench/results/webrtc-load-<stamp>.{csv,md,meta.txt} and -<side>-<round>-threads.txt
 # (per thread name: CPU seconds in the window, and the part of them spent in the kernel).
 set -euo pipefail
@@ -37,6 +40,7 @@ TALKERS=3
 RECEIVERS=""
 G2G=0
 G2G_DIR=""
+G2G_SENDER=light
 JAVA_OPTS=""
 CLIENT_OPTS="-Xmx2g"
 CLIENT_NICE=10
@@ -62,6 +66,7 @@ while [ $# -gt 0 ]; do
     --receivers)   RECEIVERS="$2"; shift 2 ;;
     --g2g)         G2G=1; shift ;;
     --g2g-dir)     G2G_DIR="$2"; shift 2 ;;
+    --g2g-sender)  G2G_SENDER="$2"; shift 2 ;;
     --java-opts)   JAVA_OPTS="$2"; shift 2 ;;
     --client-opts) CLIENT_OPTS="$2"; shift 2 ;;
     --client-nice) CLIENT_NICE="$2"; shift 2 ;;
@@ -77,6 +82,7 @@ G2G_DIR=${G2G_DIR:-$BENCH_DIR/g2g}
 if [ "$G2G" = 1 ]; then
   [ -f "$G2G_DIR/run.mjs" ] && [ -f "$G2G_DIR/report.mjs" ] || { echo "--g2g needs $G2G_DIR/run.mjs and report.mjs" >&2; exit 2; }
   command -v node >/dev/null || { echo "--g2g needs node >= 20" >&2; exit 2; }
+  case "$G2G_SENDER" in light|chromium) ;; *) echo "--g2g-sender is light or chromium, got $G2G_SENDER" >&2; exit 2 ;; esac
 fi
 
 # shellcheck source=lib.sh
@@ -143,20 +149,31 @@ run_side() {
     --max-speakers "$SPEAKERS" $AMPHI_ARGS > "$dir/server.log" 2>&1 &
   pid=$!; CHILDREN+=("$pid")
   wait_listening "$pid" 90 "$http" "$rtmp" || die "$side: the server did not start (see $dir/server.log)"
-  local light=$SPEAKERS g2g_pid=""
+  local light=$SPEAKERS g2g_pid="" clock_pid=""
   if [ "$side" = webrtc ] && [ "$G2G" = 1 ]; then
     light=$((SPEAKERS - 2))
-    # its warm-up covers the light speakers' joining and ours; its window starts where ours does
+    if [ "$G2G_SENDER" = light ]; then
+      # the clock's sender: one live x264 encoder, at the server's priority as a browser would be
+      java -cp "$BENCH_JAR" dev.amphi.bench.speakers.ClockSpeaker --http "http://127.0.0.1:$http" --room "$ROOM" \
+        --key "$KEY" --name Clock > "$dir/clock.log" 2>&1 &
+      clock_pid=$!; CHILDREN+=("$clock_pid")
+      local until=$((SECONDS + 60))
+      until grep -q '^SENDING' "$dir/clock.log"; do
+        alive "$clock_pid" && [ $SECONDS -lt $until ] || die "the clock speaker did not join (see $dir/clock.log)"
+        nap 1
+      done
+    fi
+    # its warm-up lasts until we touch g2g-go (the light speakers joined and warmed up): its window is ours
     node --experimental-websocket --no-warnings "$G2G_DIR/run.mjs" --base "http://127.0.0.1:$http" --room "$ROOM" \
-      --key "$KEY" --warmup $((WARMUP + 60 + SPEAKERS / 2)) --measure "$MEASURE" --out "$dir/browsers.json" \
-      --profiles "$dir" > "$dir/g2g.log" 2>&1 &
+      --key "$KEY" --go "$dir/g2g-go" --measure "$MEASURE" --out "$dir/browsers.json" \
+      --profiles "$dir" --sender "$G2G_SENDER" > "$dir/g2g.log" 2>&1 &
     g2g_pid=$!; CHILDREN+=("$g2g_pid")
     local until=$((SECONDS + 180))
-    until grep -q "B reads A's clock" "$dir/g2g.log"; do
+    until grep -q "B reads A's clock" "$dir/g2g.log" 2>/dev/null; do
       alive "$g2g_pid" && [ $SECONDS -lt $until ] || die "g2g browsers did not start (see $dir/g2g.log)"
       nap 1
     done
-    log "$side: two Chromium speakers joined and one reads the other's clock"
+    log "$side: the Chromium speaker reads the clock of the $G2G_SENDER sender"
   fi
   log "round $round, $side: server $pid up, joining $light speakers"
   # shellcheck disable=SC2086
@@ -174,9 +191,10 @@ run_side() {
   grep '^JOIN-FAILED' "$dir/speakers.log" | sort | uniq -c | head -n 5 >&2 || true
   nap "$WARMUP"
   if [ -n "$g2g_pid" ]; then
+    touch "$dir/g2g-go"
     until grep -q "measuring" "$dir/g2g.log"; do
       alive "$g2g_pid" || die "g2g browsers stopped (see $dir/g2g.log)"
-      nap 1
+      nap 0.2
     done
   fi
   # the window
@@ -210,7 +228,9 @@ run_side() {
     local until=$((SECONDS + 120))
     while alive "$g2g_pid" && [ $SECONDS -lt $until ]; do nap 1; done
     if [ -s "$dir/browsers.json" ]; then
-      echo "WebRTC load, $SPEAKERS speakers ($light light + these two), round $round; $(cut -d' ' -f1-3 /proc/loadavg)" > "$dir/g2g-meta.txt"
+      { echo "WebRTC load, $SPEAKERS speakers ($light light + these two: the clock's sender ($G2G_SENDER) and the Chromium reader), round $round; $(cut -d' ' -f1-3 /proc/loadavg)"
+        [ -z "$clock_pid" ] || echo "clock speaker at the window's end: $(grep '^CLOCK' "$dir/clock.log" | tail -n1)"
+      } > "$dir/g2g-meta.txt"
       node "$G2G_DIR/report.mjs" "$dir/browsers.json" /dev/null "$dir/g2g-meta.txt" "$OUT-g2g-$round" > /dev/null 2>&1 || true
       [ -s "$OUT-g2g-$round.json" ] && chrome=$(node -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
         const f = (x) => Number.isFinite(x) ? x.toFixed(0) : ""; console.log([r.g2g.n, r.g2g.p50, r.g2g.p95, r.g2g.max].map(f).join(","))' "$OUT-g2g-$round.json")
@@ -234,6 +254,7 @@ run_side() {
     sort -rn > "$OUT-$side-$round-threads.txt"
   log "$side: $(tail -n1 "$CSV")"
   [ -z "$g2g_pid" ] || stop_pids 10 "$g2g_pid"
+  [ -z "$clock_pid" ] || stop_pids 10 "$clock_pid"
   stop_pids 30 "$cpid"
   stop_pids 20 "$pid"
   [ "$KEEP_WORK" = 1 ] && cp "$dir/server.log" "$dir/speakers.log" "$OUT-$side-$round-logs/" 2>/dev/null || true

@@ -79,5 +79,37 @@
     return x1 - x0 < 40 || y1 - y0 < 24 ? null : { x: x0, y: y0, w: x1 - x0 + 2, h: y1 - y0 + 2 };
   }
 
-  window.G2G = { wallMs: wallMs, draw: draw, read: read, age: age, findFrame: findFrame, MOD: MOD };
+  // The boxes of the separate magenta regions of RGBA pixels `d` (w x h), largest first, found on a
+  // 2-pixel grid (4-connected). Other speakers' tiles may show magenta too (FFmpeg's testsrc2, which
+  // the load bench's light speakers send, is about 15 % magenta), so a reader tries these in turn and
+  // keeps the one whose code reads; findFrame's single bounding box would span them all.
+  function findFrames(d, w, h) {
+    var gw = w >> 1, gh = h >> 1, mask = new Uint8Array(gw * gh), stack = new Int32Array(gw * gh), out = [];
+    for (var gy = 0; gy < gh; gy++) {
+      for (var gx = 0; gx < gw; gx++) {
+        var k = (gy * 2 * w + gx * 2) * 4;
+        mask[gy * gw + gx] = d[k] > 150 && d[k + 2] > 150 && d[k + 1] < 90 ? 1 : 0;
+      }
+    }
+    for (var i = 0; i < mask.length; i++) {
+      if (mask[i] !== 1) continue;
+      var top = 0, n = 0, x0 = gw, y0 = gh, x1 = -1, y1 = -1;
+      mask[i] = 2;
+      stack[top++] = i;
+      while (top > 0) {
+        var j = stack[--top], x = j % gw, y = (j - x) / gw;
+        n++;
+        if (x < x0) x0 = x; if (x > x1) x1 = x;
+        if (y < y0) y0 = y; if (y > y1) y1 = y;
+        if (x > 0 && mask[j - 1] === 1) { mask[j - 1] = 2; stack[top++] = j - 1; }
+        if (x < gw - 1 && mask[j + 1] === 1) { mask[j + 1] = 2; stack[top++] = j + 1; }
+        if (y > 0 && mask[j - gw] === 1) { mask[j - gw] = 2; stack[top++] = j - gw; }
+        if (y < gh - 1 && mask[j + gw] === 1) { mask[j + gw] = 2; stack[top++] = j + gw; }
+      }
+      if ((x1 - x0) * 2 >= 40 && (y1 - y0) * 2 >= 24) out.push({ x: x0 * 2, y: y0 * 2, w: (x1 - x0) * 2 + 2, h: (y1 - y0) * 2 + 2, n: n });
+    }
+    return out.sort(function (a, b) { return b.n - a.n; });
+  }
+
+  window.G2G = { wallMs: wallMs, draw: draw, read: read, age: age, findFrame: findFrame, findFrames: findFrames, MOD: MOD };
 })();

@@ -78,13 +78,18 @@ for (const line of traceText.split('\n')) {
 const server = Object.fromEntries(stageNames.map((n) => [n, summary(byStage[n])]));
 const serverMean = stageNames.reduce((a, n) => a + (Number.isFinite(server[n].mean) ? server[n].mean : 0), 0);
 const toReceiveMean = toReceive.mean;
-const residual = toReceiveMean - A.encode - A.pacer - serverMean;
+const light = r.sender === 'light';  // A is bench-tools' ClockSpeaker, not a browser: no getStats of A
+const residual = toReceiveMean - (light ? 0 : A.encode + A.pacer) - serverMean;
 const bRender = receiveToDisplay.mean - B.processing;
 
 const rows = [
-  ['A: canvas capture + network to the server + B\'s network receive (rest: A→B receive minus the measured stages)', residual, '', ''],
-  ['A: encode (outbound-rtp totalEncodeTime / framesEncoded)', A.encode, '', ''],
-  ['A: pacer (outbound-rtp totalPacketSendDelay / packetsSent)', A.pacer, '', ''],
+  ...(light ? [
+    ['A (light clock speaker): draw + x264 encode + send, network to the server, B\'s network receive (rest: A→B receive minus the server\'s stages; A\'s own part is in its CLOCK lines)', residual, '', ''],
+  ] : [
+    ['A: canvas capture + network to the server + B\'s network receive (rest: A→B receive minus the measured stages)', residual, '', ''],
+    ['A: encode (outbound-rtp totalEncodeTime / framesEncoded)', A.encode, '', ''],
+    ['A: pacer (outbound-rtp totalPacketSendDelay / packetsSent)', A.pacer, '', ''],
+  ]),
   ['server: frame handed over by the transport → speaker decode starts (queue)', server.queue.mean, server.queue.p50, server.queue.p95],
   ['server: decode + scale to the tile (decode)', server.decode.mean, server.decode.p50, server.decode.p95],
   ['server: decoded → due on the program clock: the speaker jitter buffer (wait)', server.wait.mean, server.wait.p50, server.wait.p95],
@@ -114,7 +119,8 @@ const md = [
   '| stage | mean ms | p50 ms | p95 ms |', '|---|---|---|---|',
   ...rows.map(([n, m, p50, p95]) => `| ${n} | ${f(m)} | ${p50 === '' ? '' : f(p50)} | ${p95 === '' ? '' : f(p95)} |`),
   '',
-  `A sent ${A.size} at ${f(A.fps)} fps, ${f(A.kbps)} kbit/s (${A.codec}, quality limitation: ${A.limitation}); `
+  (light ? 'A: the light clock speaker (bench-tools ClockSpeaker: x264, 320x180, 30 fps, 300 kbit/s); '
+    : `A sent ${A.size} at ${f(A.fps)} fps, ${f(A.kbps)} kbit/s (${A.codec}, quality limitation: ${A.limitation}); `)
     + `B decoded ${B.size} at ${f(B.fps)} fps, ${f(B.kbps)} kbit/s, dropped ${f(B.dropped)}, freezes ${f(B.freezes)}, NACKs ${f(B.nacks)}, `
     + `jitter buffer target ${f(B.target)} ms, RTT ${f(B.rtt)} ms. Server trace samples in the window: `
     + stageNames.map((n) => `${n} ${server[n].n}`).join(', ') + '.',

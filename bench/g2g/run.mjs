@@ -3,10 +3,13 @@
 // `node --experimental-websocket`). A sends the clock code, B reads it back from the program;
 // after --warmup seconds B's samples are recorded for --measure seconds, the two browsers'
 // getStats are read at the window's start and end, and everything is written as JSON to --out.
+// With --sender light, A is not a browser: the clock comes from a speaker already in the room
+// (bench-tools' ClockSpeaker, started by bench/webrtc-load.sh), and only B is opened.
 // Usage: node --experimental-websocket run.mjs --base http://127.0.0.1:PORT --room ROOM --key KEY
 //        --out FILE [--warmup 15] [--measure 30] [--chromium /usr/bin/chromium] [--profiles DIR]
+//        [--sender chromium|light] [--go FILE (the warm-up ends when FILE exists, not after --warmup)]
 import { spawn } from 'node:child_process';
-import { readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { access, readFile, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +20,8 @@ const args = Object.fromEntries(process.argv.slice(2).reduce((acc, a, i, all) =>
 for (const k of ['base', 'room', 'key', 'out']) if (!args[k]) throw new Error(`--${k} is required`);
 const warmup = Number(args.warmup || 15), measure = Number(args.measure || 30);
 const chromium = args.chromium || '/usr/bin/chromium';
+const sender = args.sender || 'chromium';
+if (sender !== 'chromium' && sender !== 'light') throw new Error(`--sender is chromium or light, got ${sender}`);
 const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 const log = (m) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${m}`);
 
@@ -91,11 +96,11 @@ const scripts = (await readFile(path.join(here, 'clock-code.js'), 'utf8')) + '\n
 const browsers = [];
 let result;
 try {
-  const a = await open('A');
-  browsers.push(a);
+  const a = sender === 'chromium' ? await open('A') : null;
+  if (a) browsers.push(a);
   const b = await open('B');
   browsers.push(b);
-  for (const br of [a, b]) {
+  for (const br of browsers) {
     for (let i = 0; i < 300; i++) {
       // the page's own camera preview first: setSource before it would be undone by it
       if (await br.js(`!!(window.amphiJoin && window.amphiJoin.local && document.readyState === 'complete')`)) break;
@@ -103,8 +108,10 @@ try {
     }
     await br.js(scripts);
   }
-  await a.js(`G2GSpeaker.join('sender', 'Clock', ${JSON.stringify(args.key)})`);
-  log('A joined and sends the clock');
+  if (a) {
+    await a.js(`G2GSpeaker.join('sender', 'Clock', ${JSON.stringify(args.key)})`);
+    log('A joined and sends the clock');
+  }
   await b.js(`G2GSpeaker.join('receiver', 'Reader', ${JSON.stringify(args.key)})`);
   log('B joined and reads the program');
   for (let i = 0; ; i++) {
@@ -112,23 +119,31 @@ try {
     if (st.code !== null) { log(`B reads A's clock (A's picture at ${JSON.stringify(st.box)} of the program)`); break; }
     if (i > 600) {
       const file = await snapshot(b);
-      const sent = (await a.js('G2GSpeaker.stats()'))['outbound-rtp'] || {};
+      const sent = a ? (await a.js('G2GSpeaker.stats()'))['outbound-rtp'] || {} : {};
       throw new Error(`B never read A's clock from the program (its last frame: ${file}): ${JSON.stringify(st)}; `
-        + `A sent ${sent.framesEncoded} frames, ${sent.packetsSent} packets, ${sent.frameWidth}x${sent.frameHeight}; `
-        + `A: ${await a.js('G2GSpeaker.sending()')}`);
+        + (a ? `A sent ${sent.framesEncoded} frames, ${sent.packetsSent} packets, ${sent.frameWidth}x${sent.frameHeight}; `
+        + `A: ${await a.js('G2GSpeaker.sending()')}` : 'A is the light clock speaker (see its log)'));
     }
     await sleep(100);
   }
-  log(`warm-up ${warmup} s`);
-  await sleep(warmup * 1000);
-  const statsBefore = { a: await a.js('G2GSpeaker.stats()'), b: await b.js('G2GSpeaker.stats()') };
+  if (args.go) {
+    log(`warm-up until ${args.go} exists`);
+    for (const t0 = Date.now(); ; await sleep(200)) {
+      if (await access(args.go).then(() => true, () => false)) break;
+      if (Date.now() - t0 > 3600e3) throw new Error(`${args.go} did not appear in an hour`);
+    }
+  } else {
+    log(`warm-up ${warmup} s`);
+    await sleep(warmup * 1000);
+  }
+  const statsBefore = { a: a ? await a.js('G2GSpeaker.stats()') : null, b: await b.js('G2GSpeaker.stats()') };
   const counts0 = await b.js(`(G2GSpeaker.recording = true, {frames: G2GSpeaker.frames, unreadable: G2GSpeaker.unreadable, repeats: G2GSpeaker.repeats})`);
   const start = Date.now();
   log(`measuring ${measure} s`);
   await sleep(measure * 1000);
   const counts1 = await b.js(`(G2GSpeaker.recording = false, {frames: G2GSpeaker.frames, unreadable: G2GSpeaker.unreadable, repeats: G2GSpeaker.repeats})`);
   const end = Date.now();
-  const statsAfter = { a: await a.js('G2GSpeaker.stats()'), b: await b.js('G2GSpeaker.stats()') };
+  const statsAfter = { a: a ? await a.js('G2GSpeaker.stats()') : null, b: await b.js('G2GSpeaker.stats()') };
   log(`the program as B shows it: ${await snapshot(b)}`);
   const bad = await b.js('G2GSpeaker.unreadableFrames');
   for (let i = 0; i < bad.length; i++) {
@@ -139,7 +154,7 @@ try {
   const size = await b.js(`[document.getElementById('program').videoWidth, document.getElementById('program').videoHeight]`);
   result = { start, end, samples, statsBefore, statsAfter, box, programSize: size,
     presented: counts1.frames - counts0.frames, unreadable: counts1.unreadable - counts0.unreadable,
-    repeats: counts1.repeats - counts0.repeats, chromium: await a.js('navigator.userAgent') };
+    repeats: counts1.repeats - counts0.repeats, chromium: await b.js('navigator.userAgent'), sender };
   log(`${samples.length} samples`);
 } finally {
   for (const br of browsers.reverse()) await br.close();

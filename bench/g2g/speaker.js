@@ -42,6 +42,18 @@
     return c.captureStream(30);
   }
 
+  // A's picture in the program: the first magenta region (largest first) whose code reads, else
+  // the region of the whole magenta bounding box when only A shows magenta (as before the light
+  // speakers of the load bench), else null.
+  function locate(d, w, h) {
+    var boxes = G2G.findFrames(d, w, h);
+    for (var i = 0; i < boxes.length && i < 12; i++) {
+      if (G2G.read(d, w, boxes[i].x, boxes[i].y, boxes[i].w, boxes[i].h) !== null) return boxes[i];
+    }
+    var all = G2G.findFrame(d, w, h);
+    return all && G2G.read(d, w, all.x, all.y, all.w, all.h) !== null ? all : null;
+  }
+
   function readProgram() {
     var v = document.getElementById('program');
     var c = document.createElement('canvas');
@@ -57,7 +69,7 @@
         }
         g.drawImage(v, 0, 0, w, h);
         var d = g.getImageData(0, 0, w, h).data;
-        if (!S.box || S.frames % 60 === 0) S.box = G2G.findFrame(d, w, h) || S.box;
+        if (!S.box || S.frames % 60 === 0) S.box = locate(d, w, h) || S.box;
         var code = S.box ? G2G.read(d, w, S.box.x, S.box.y, S.box.w, S.box.h) : null;
         if (code === null) {
           S.unreadable++;

@@ -48,7 +48,8 @@ public final class SpeakerLoad {
         this.talkers = talkers;
     }
 
-    public static void main(String[] args) throws Exception {
+    /** {@code --name value} pairs of a command line, without the dashes. */
+    static Map<String, String> options(String[] args) {
         Map<String, String> o = new HashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             if (!args[i].startsWith("--")) {
@@ -56,6 +57,11 @@ public final class SpeakerLoad {
             }
             o.put(args[i].substring(2), args[i + 1]);
         }
+        return o;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = options(args);
         String side = o.getOrDefault("side", "webrtc");
         int n = Integer.parseInt(o.getOrDefault("speakers", "10"));
         int receivers = Integer.parseInt(o.getOrDefault("receivers", String.valueOf(n)));

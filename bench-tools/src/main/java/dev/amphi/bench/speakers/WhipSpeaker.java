@@ -75,6 +75,10 @@ final class WhipSpeaker implements LoadSpeaker {
         return client.rtpBytes.get();
     }
 
+    long plisReceived() {
+        return client.plisReceived.get();
+    }
+
     long nacksReceived() {
         return client.nacksReceived.get();
     }

@@ -120,6 +120,8 @@ public final class TestWebRtcClient implements AutoCloseable {
     /** RTCP packets the server sent (counted also when they are not kept), NACKs among them. */
     public final AtomicLong rtcpPackets = new AtomicLong();
     public final AtomicLong nacksReceived = new AtomicLong();
+    /** Keyframe requests (PLI) the server sent for this client's video. */
+    public final AtomicLong plisReceived = new AtomicLong();
     /** Datagrams the socket had no room for (a non-blocking send that sent nothing). */
     public final AtomicLong sendDropped = new AtomicLong();
 
@@ -450,6 +452,9 @@ public final class TestWebRtcClient implements AutoCloseable {
             if (x instanceof SenderReport sr) {
                 sendRtcp(List.of(new ReceiverReport(AUDIO_SSRC, List.of(
                         new ReportBlock(sr.ssrc(), 0, 0, 0, 0, sr.compactNtp(), 0)))));
+            }
+            if (x instanceof PictureLossIndication pli && pli.mediaSsrc() == VIDEO_SSRC) {
+                plisReceived.incrementAndGet();
             }
             if (x instanceof GenericNack nack && nack.mediaSsrc() == VIDEO_SSRC) {
                 nacksReceived.incrementAndGet();

@@ -328,8 +328,10 @@ class WebRtcTransportTest {
         client.sendVideo(frames(1, 4).get(0));
         await().atMost(Duration.ofSeconds(5)).until(() -> listener.packets(MediaKind.VIDEO).size() == 1);
         assertThat(client.received(PictureLossIndication.class)).as("a decodable stream needs no PLI").isEmpty();
+        assertThat(client.plisReceived.get()).isZero();
         peer.requestKeyframe();
         await().atMost(Duration.ofSeconds(5)).until(() -> client.received(PictureLossIndication.class).size() == 1);
+        assertThat(client.plisReceived.get()).as("the count a light sender answers with a keyframe").isEqualTo(1);
     }
 
     @Test
