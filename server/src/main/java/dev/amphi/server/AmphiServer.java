@@ -12,6 +12,7 @@ import dev.amphi.core.comments.FloodControl;
 import dev.amphi.core.comments.ViewerTokens;
 import dev.amphi.core.room.Room;
 import dev.amphi.core.room.RoomRegistry;
+import dev.amphi.core.hooks.Webhooks;
 import dev.amphi.core.room.StreamKeyStore;
 import dev.amphi.core.store.CommentStore;
 import dev.amphi.core.store.Database;
@@ -25,6 +26,7 @@ import dev.amphi.ingest.webrtc.transport.WebRtcTransport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.io.PrintStream;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -81,6 +83,8 @@ public final class AmphiServer implements AutoCloseable {
     private Database database;
     private CommentHub comments;
     private CommentFeed commentFeed;
+    private Webhooks webhooks;
+    private WebhookEvents webhookEvents;
     private RtmpServer rtmp;
     private WebRtcSpeakers webrtc;
     private volatile boolean rtmpUp;
@@ -189,6 +193,12 @@ public final class AmphiServer implements AutoCloseable {
         }
         comments.listen(programApi.commentEvents());
         commentFeed = new CommentFeed(vertx, rooms, comments, COMMENT_WINDOWS_KEPT, COMMENT_PUBLISH_TICK);
+        if (!config.hooks().urls().isEmpty()) {
+            webhooks = new Webhooks(vertx, config.hooks().urls(), webhookSecret(), Webhooks.Settings.defaults(), wall);
+            webhookEvents = new WebhookEvents(webhooks, rooms, new RoomProgramControl(programs), comments);
+            metrics.bindWebhooks(webhooks);
+            LOG.info("webhooks: every event to {}", config.hooks().urls());
+        }
         FloodControl.Limits flood = new FloodControl.Limits(FloodControl.Limits.defaults().viewer(), FloodControl.Limits.defaults().address(),
                 new FloodControl.Rate(2 * config.audience().commentRoomRate(),
                         Duration.ofNanos(1_000_000_000L / config.audience().commentRoomRate())));
@@ -288,6 +298,25 @@ public final class AmphiServer implements AutoCloseable {
         } catch (SQLException e) {
             throw new IOException(e.getMessage(), e);
         }
+    }
+
+    /** {@code --webhook-secret}, or the one kept in the data directory (generated, and shown once, the first time). */
+    private byte[] webhookSecret() throws IOException {
+        if (config.hooks().secret().isPresent()) {
+            return config.hooks().secret().get().getBytes(StandardCharsets.UTF_8);
+        }
+        StreamKeyStore.Kept kept;
+        try {
+            kept = StreamKeyStore.in(config.dataDir()).secret("webhook-secret");
+        } catch (IOException e) {
+            throw new IOException("cannot keep the webhook secret in --data-dir " + config.dataDir().toAbsolutePath() + ": "
+                    + e.getMessage(), e);
+        }
+        if (kept.created()) {
+            LOG.info("webhook secret generated: {} (kept in {}; shown only this once: give it to the receivers, which check "
+                    + "the Amphi-Signature header with it)", kept.value(), config.dataDir().resolve("webhook-secret").toAbsolutePath());
+        }
+        return kept.value().getBytes(StandardCharsets.UTF_8);
     }
 
     private String lobbyKeyFromDataDir() throws IOException {
@@ -432,6 +461,12 @@ public final class AmphiServer implements AutoCloseable {
         }
         if (commentFeed != null) {
             quietly("comment feed", commentFeed::close);
+        }
+        if (webhookEvents != null) {
+            quietly("webhook events", webhookEvents::close);
+        }
+        if (webhooks != null) {
+            quietly("webhooks", webhooks::close);
         }
         if (vertx != null) {
             quietly("Vert.x", () -> vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS));

@@ -262,6 +262,16 @@ public final class Main {
                     + "turn:turn.example.net:3478?transport=udp;username=amphi;credential=secret. Default: none.")
     String iceServers = "";
 
+    @Option(names = "--webhook", paramLabel = "URL,URL", split = ",",
+            description = "URLs that receive every event as a signed JSON POST (room.live, room.ended, speaker.joined, "
+                    + "speaker.left, comment.flagged), retried with backoff; see the README's Webhooks. Default: none.")
+    List<String> webhooks = new ArrayList<>();
+
+    @Option(names = "--webhook-secret", paramLabel = "SECRET",
+            description = "Key of the webhooks' HMAC-SHA256 signature, at least 16 characters. Default: generated on "
+                    + "first start, kept in --data-dir as webhook-secret and printed once.")
+    String webhookSecret;
+
     @Option(names = "--room-setting", paramLabel = "ROOM.KEY=VALUE",
             description = "A program setting of one room, overriding the global flag of the same name (repeatable). "
                     + "KEY: mode, ladder, canvas, fps, layout, video-codec, preset, mix-loudest, max-speakers, audio-bitrate, "
@@ -291,7 +301,23 @@ public final class Main {
                 Optional.ofNullable(databaseUrl).map(String::strip).filter(u -> !u.isEmpty()),
                 new ServerConfig.Audience(commentRoomRate, maxEventStreams,
                         trustedProxies.stream().map(String::strip).filter(p -> !p.isEmpty()).toList()),
-                webrtc());
+                webrtc(), hooks());
+    }
+
+    private ServerConfig.Hooks hooks() {
+        List<java.net.URI> urls = new ArrayList<>();
+        for (String w : webhooks) {
+            String u = w.strip();
+            if (u.isEmpty()) {
+                continue;
+            }
+            try {
+                urls.add(new java.net.URI(u));
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("--webhook '" + u + "' is not a URL: " + e.getReason());
+            }
+        }
+        return new ServerConfig.Hooks(urls, Optional.ofNullable(webhookSecret).map(String::strip).filter(k -> !k.isEmpty()));
     }
 
     private ServerConfig.WebRtc webrtc() {

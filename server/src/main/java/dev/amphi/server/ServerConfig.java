@@ -34,12 +34,13 @@ import java.util.Set;
  * @param databaseUrl       the JDBC URL of the comments' database; empty: an SQLite file in {@code dataDir}
  * @param audience          limits of what viewers do: comments, event streams, proxies trusted
  * @param webrtc            WebRTC speakers: the UDP port, the addresses clients are told, ICE servers
+ * @param hooks             where events are POSTed (webhooks) and the secret they are signed with
  */
 public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls> tls, Path dataDir,
                            Optional<String> lobbyKey, List<Room> rooms, DuplicatePolicy duplicatePolicy,
                            Duration segmentDuration, int playlistWindow, long segmentStoreBytes,
                            RtmpLimits limits, Optional<String> publicHost, ProgramConfig program, HttpListeners http,
-                           Optional<String> databaseUrl, Audience audience, WebRtc webrtc) {
+                           Optional<String> databaseUrl, Audience audience, WebRtc webrtc, Hooks hooks) {
 
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
@@ -55,6 +56,7 @@ public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls
         Objects.requireNonNull(databaseUrl, "databaseUrl");
         Objects.requireNonNull(audience, "audience");
         Objects.requireNonNull(webrtc, "webrtc");
+        Objects.requireNonNull(hooks, "hooks");
         databaseUrl.ifPresent(u -> {
             if (!u.startsWith("jdbc:")) {
                 // not echoed: a URL may carry a password
@@ -212,6 +214,34 @@ public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls
                 throw new IllegalArgumentException("--max-event-streams must be at least 1, was " + maxEventStreams);
             }
             trustedProxies = List.copyOf(trustedProxies);
+        }
+    }
+
+    /**
+     * Webhooks.
+     *
+     * @param urls   where every event is POSTed ({@code http://} or {@code https://}); empty: none
+     * @param secret the HMAC-SHA256 key of the signature; empty: generated once and kept in the data directory
+     */
+    public record Hooks(List<java.net.URI> urls, Optional<String> secret) {
+        public Hooks {
+            urls = List.copyOf(urls);
+            for (java.net.URI u : urls) {
+                if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
+                    throw new IllegalArgumentException("--webhook '" + u + "' must be an http:// or https:// URL with a host");
+                }
+            }
+            Objects.requireNonNull(secret, "secret");
+            secret.ifPresent(k -> {
+                if (k.length() < 16) {
+                    throw new IllegalArgumentException("--webhook-secret must be at least 16 characters");
+                }
+            });
+        }
+
+        /** No webhooks. */
+        public static Hooks none() {
+            return new Hooks(List.of(), Optional.empty());
         }
     }
 

@@ -150,6 +150,19 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
     }
 
     /** WebRTC sessions and the UDP port's counters. */
+    /** Webhook deliveries by outcome, and those waiting now (in flight or between tries). */
+    void bindWebhooks(dev.amphi.core.hooks.Webhooks hooks) {
+        String name = "amphi.webhook.deliveries";
+        FunctionCounter.builder(name, hooks, dev.amphi.core.hooks.Webhooks::delivered).tags("result", "delivered")
+                .description("Webhook deliveries: delivered (2xx), retried (a try failed), failed (given up), dropped (too many waiting)")
+                .register(registry);
+        FunctionCounter.builder(name, hooks, dev.amphi.core.hooks.Webhooks::retried).tags("result", "retried").register(registry);
+        FunctionCounter.builder(name, hooks, dev.amphi.core.hooks.Webhooks::failed).tags("result", "failed").register(registry);
+        FunctionCounter.builder(name, hooks, dev.amphi.core.hooks.Webhooks::dropped).tags("result", "dropped").register(registry);
+        Gauge.builder("amphi.webhook.pending", hooks, dev.amphi.core.hooks.Webhooks::pending).strongReference(true)
+                .description("Webhook deliveries in flight or waiting for their next try").register(registry);
+    }
+
     void bindWebRtc(WebRtcSpeakers webrtc) {
         if (!webrtc.enabled()) {
             return;

@@ -179,6 +179,21 @@ class MainConfigTest {
     }
 
     @Test
+    void webhooksComeFromFlagsAndEnvironmentAndBadOnesAreRefused() {
+        assertThat(parse(Map.of()).hooks()).isEqualTo(ServerConfig.Hooks.none());
+        ServerConfig.Hooks h = parse(Map.of("AMPHI_WEBHOOK", "https://hooks.example.org/amphi, http://127.0.0.1:9000/x",
+                "AMPHI_WEBHOOK_SECRET", "a secret of twenty chars"), "--bind", "127.0.0.1").hooks();
+        assertThat(h.urls()).extracting(java.net.URI::toString).containsExactly("https://hooks.example.org/amphi", "http://127.0.0.1:9000/x");
+        assertThat(h.secret()).contains("a secret of twenty chars");
+
+        assertThatThrownBy(() -> parse(Map.of(), "--webhook", "ftp://files.example.org/")).hasMessageContaining("--webhook")
+                .hasMessageContaining("http://");
+        assertThatThrownBy(() -> parse(Map.of(), "--webhook", "http://exa mple/")).hasMessageContaining("--webhook");
+        assertThatThrownBy(() -> parse(Map.of(), "--webhook", "http://127.0.0.1/", "--webhook-secret", "short"))
+                .hasMessageContaining("--webhook-secret").hasMessageNotContaining("short");
+    }
+
+    @Test
     void parsesPolicyDurationsAndSizes() {
         ServerConfig c = parse(Map.of("AMPHI_MAX_MESSAGE_SIZE", "512KiB"), "--duplicate-publisher", "refuse",
                 "--segment-duration", "1500ms", "--handshake-timeout", "PT5S", "--max-chunk-size", "65536",

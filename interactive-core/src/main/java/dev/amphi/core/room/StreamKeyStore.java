@@ -50,10 +50,36 @@ public final class StreamKeyStore {
      */
     public String keyFor(String room) throws IOException {
         Room.requireValidName(room);
+        return kept(room + ".key", room).value();
+    }
+
+    /** A value kept in the data directory, and whether this call made it. */
+    public record Kept(String value, boolean created) {
+        /** Never prints the value. */
+        @Override
+        public String toString() {
+            return "Kept[created=" + created + "]";
+        }
+    }
+
+    /**
+     * A server-wide secret kept in the file {@code name} of the data directory (not a room's
+     * {@code .key} file), generated as a key is the first time: the caller shows a created one once.
+     *
+     * @throws IOException as {@link #keyFor}
+     */
+    public Kept secret(String name) throws IOException {
+        if (!name.matches("[a-z0-9-]{1,64}")) {
+            throw new IllegalArgumentException("a secret's file name must match [a-z0-9-]{1,64}, was '" + name + "'");
+        }
+        return kept(name, name);
+    }
+
+    private Kept kept(String fileName, String room) throws IOException {
         Files.createDirectories(dir);
-        Path file = dir.resolve(room + ".key");
+        Path file = dir.resolve(fileName);
         if (Files.exists(file)) {
-            return read(file, room);
+            return new Kept(read(file, room), false);
         }
         String key = generate();
         Path tmp = Files.createTempFile(dir, room, ".tmp");
@@ -66,11 +92,11 @@ public final class StreamKeyStore {
                 Files.move(tmp, file);
             }
         } catch (FileAlreadyExistsException e) {
-            return read(file, room); // another process got there first
+            return new Kept(read(file, room), false); // another process got there first
         } finally {
             Files.deleteIfExists(tmp);
         }
-        return read(file, room);
+        return new Kept(read(file, room), true);
     }
 
     private static String read(Path file, String room) throws IOException {

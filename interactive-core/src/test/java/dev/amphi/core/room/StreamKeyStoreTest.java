@@ -34,6 +34,23 @@ class StreamKeyStoreTest {
     }
 
     @Test
+    void aSecretIsMadeOnceTellsWhenAndNeverSharesARoomsKeyFile() throws IOException {
+        StreamKeyStore.Kept first = StreamKeyStore.in(dir).secret("webhook-secret");
+        StreamKeyStore.Kept again = StreamKeyStore.in(dir).secret("webhook-secret");
+        String roomKey = StreamKeyStore.in(dir).keyFor("webhook-secret");
+
+        assertThat(first.created()).isTrue();
+        assertThat(again.created()).isFalse();
+        assertThat(again.value()).isEqualTo(first.value()).matches("[A-Za-z0-9_-]{24}");
+        assertThat(first.toString()).doesNotContain(first.value());
+        assertThat(roomKey).as("a room of that name keeps its own key file").isNotEqualTo(first.value());
+        assertThat(Files.getPosixFilePermissions(dir.resolve("webhook-secret")))
+                .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> StreamKeyStore.in(dir).secret("../escape"));
+    }
+
+    @Test
     void differentRoomsAndDirectoriesGetDifferentKeys() throws IOException {
         Set<String> keys = new HashSet<>();
         keys.add(StreamKeyStore.in(dir.resolve("a")).keyFor("lobby"));
