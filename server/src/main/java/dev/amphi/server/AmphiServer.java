@@ -80,6 +80,7 @@ public final class AmphiServer implements AutoCloseable {
     private HlsOrigin origin;
     private Vertx vertx;
     private HttpServers http;
+    private io.vertx.ext.web.Router httpRouter;
     private Database database;
     private CommentHub comments;
     private CommentFeed commentFeed;
@@ -215,6 +216,7 @@ public final class AmphiServer implements AutoCloseable {
                 List.of(commentFeed::mount, commentsApi::mount, moderation::mount, export::mount,
                         new WhipRoutes(rooms, webrtc)::mount));
         commentFeed.start();
+        httpRouter = router;
         http = HttpServers.listen(vertx, config, router, metricsApart ? HttpFrontend.metricsRouter(vertx, metrics) : null,
                 metrics.httpConnections());
 
@@ -339,6 +341,11 @@ public final class AmphiServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /** The HTTP port's routes (tests: every API route is in the OpenAPI document). */
+    List<io.vertx.ext.web.Route> httpRoutes() {
+        return httpRouter.getRoutes();
     }
 
     /** The composited rooms (empty when every room passes through). */

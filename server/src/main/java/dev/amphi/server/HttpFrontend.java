@@ -7,6 +7,7 @@ import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.hls.HlsOrigin;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -91,6 +92,9 @@ final class HttpFrontend {
         RoomsApi.of(rooms).mount(router);
         programApi.mount(router);
         new PlayerRoutes(rooms).mount(router);
+        Buffer openApi = openApi();
+        router.route(HttpMethod.GET, OPENAPI).handler(ctx -> ctx.response().putHeader("Content-Type", "application/json")
+                .putHeader("Cache-Control", "public, max-age=60").end(openApi));
         router.route(HttpMethod.GET, "/health").handler(ctx -> health(ctx, rooms, rtmp, http));
         if (withMetrics) {
             router.route(HttpMethod.GET, "/metrics").handler(ctx -> scrape(vertx, ctx, metrics));
@@ -98,6 +102,21 @@ final class HttpFrontend {
         router.route().last().handler(ctx -> notFound(ctx, "not found"));
         router.route().failureHandler(failures::handle);
         return router;
+    }
+
+    /** Where the API's OpenAPI 3 document is served ({@code openapi.json} beside this class). */
+    static final String OPENAPI = "/api/openapi.json";
+
+    /** The API's OpenAPI document, read once (at start-up, not on an event loop). */
+    static Buffer openApi() {
+        try (var in = HttpFrontend.class.getResourceAsStream("openapi.json")) {
+            if (in == null) {
+                throw new IllegalStateException("openapi.json is missing from the server's jar");
+            }
+            return Buffer.buffer(in.readAllBytes());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read openapi.json from the server's jar", e);
+        }
     }
 
     /** The router of a listener that serves {@code /metrics} alone (404 for anything else). */
