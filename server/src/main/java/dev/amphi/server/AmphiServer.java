@@ -1,44 +1,47 @@
 package dev.amphi.server;
 
+import dev.amphi.core.api.AdminAuth;
 import dev.amphi.core.api.ClientAddress;
 import dev.amphi.core.api.CommentExportApi;
 import dev.amphi.core.api.CommentFeed;
 import dev.amphi.core.api.CommentModerationApi;
 import dev.amphi.core.api.CommentsApi;
 import dev.amphi.core.api.ProgramApi;
+import dev.amphi.core.api.RoomsApi;
 import dev.amphi.core.comments.BlockedWords;
 import dev.amphi.core.comments.CommentHub;
 import dev.amphi.core.comments.FloodControl;
 import dev.amphi.core.comments.ViewerTokens;
+import dev.amphi.core.hooks.Webhooks;
 import dev.amphi.core.room.Room;
 import dev.amphi.core.room.RoomRegistry;
-import dev.amphi.core.hooks.Webhooks;
 import dev.amphi.core.room.StreamKeyStore;
 import dev.amphi.core.store.CommentStore;
 import dev.amphi.core.store.Database;
+import dev.amphi.core.store.RoomStore;
 import dev.amphi.core.store.Secrets;
 import dev.amphi.hls.HlsOrigin;
 import dev.amphi.ingest.rtmp.RtmpServer;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import dev.amphi.ingest.webrtc.transport.TransportOptions;
 import dev.amphi.ingest.webrtc.transport.WebRtcTransport;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.io.PrintStream;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -76,7 +79,12 @@ public final class AmphiServer implements AutoCloseable {
     private ScheduledExecutorService timer;
     private ExecutorService programStarts;
     private final ProgramRoom.Starter programStarter;
-    private List<ProgramRoom> programRooms = List.of();
+    /** The composited rooms' programs, by room: the configured ones, then those made through the API. */
+    private final Map<String, ProgramRoom> programs = new ConcurrentHashMap<>();
+    /** Every room's settings (the API adds and removes its rooms'). */
+    private final Map<String, RoomSettings> settings = new ConcurrentHashMap<>();
+    private ServerRooms serverRooms;
+    private String adminToken;
     private HlsOrigin origin;
     private Vertx vertx;
     private HttpServers http;
@@ -132,44 +140,43 @@ public final class AmphiServer implements AutoCloseable {
                 .windowSize(config.playlistWindow())
                 .maxStoreBytes(config.segmentStoreBytes())
                 .build();
-        Map<String, ProgramRoom> programs = new LinkedHashMap<>();
         for (Room room : rooms.rooms()) {
-            LOG.info("room {}: {}", room.name(), config.program().forRoom(room.name()).summary());
-            if (config.program().modeOf(room.name()) == ProgramConfig.RoomMode.COMPOSITE) {
-                if (decoders == null) {
-                    decoders = namedPool("amphi-decode-", Math.max(1, Runtime.getRuntime().availableProcessors()));
-                    timer = Executors.newScheduledThreadPool(1, r -> {
-                        Thread t = new Thread(r, "amphi-timer");
-                        t.setDaemon(true);
-                        return t;
-                    });
-                    // programs open their encoders here, never on an event loop; rooms start side by side
-                    programStarts = namedPool("amphi-program-start-", 4);
-                    ((ThreadPoolExecutor) programStarts).allowCoreThreadTimeOut(true); // starts are rare
-                }
-                programs.put(room.name(), new ProgramRoom(room, rooms, origin, config.program().forRoom(room.name()),
-                        config.segmentDuration(), decoders, timer, programStarts, programStarter));
+            RoomSettings s = config.program().forRoom(room.name());
+            settings.put(room.name(), s);
+            LOG.info("room {}: {}", room.name(), s.summary());
+            if (s.mode() == ProgramConfig.RoomMode.COMPOSITE) {
+                programs.put(room.name(), newProgramRoom(room, s));
             }
         }
-        programRooms = List.copyOf(programs.values());
+        // rooms made through the API (at start-up from the database, later from the API) get a program each
+        rooms.addRoomsListener(new RoomRegistry.RoomsListener() {
+            @Override
+            public void added(Room room) {
+                ProgramRoom p = newProgramRoom(room, settingsOf(room.name()));
+                programs.put(room.name(), p);
+                if (metrics != null) {
+                    metrics.bindPrograms(List.of(p));
+                }
+            }
+
+            @Override
+            public void removed(Room room) {
+                ProgramRoom p = programs.remove(room.name());
+                if (p != null) {
+                    p.close(); // a worker's thread (the API's blocking call): the program's encoders are flushed here
+                }
+                if (metrics != null) {
+                    metrics.unbindPrograms(room.name());
+                }
+            }
+        });
         RoomPublishing publishing = new RoomPublishing(rooms, config.duplicatePolicy(), origin::sink, worker, programs);
         started.add(publishing);
-        for (ProgramRoom p : programRooms) { // demo speakers: --demo (the lobby's) or ROOM.demo
-            int demo = config.program().forRoom(p.room().name()).demoSpeakers();
+        for (ProgramRoom p : programs.values()) { // demo speakers: --demo (the lobby's) or ROOM.demo
+            int demo = settingsOf(p.room().name()).demoSpeakers();
             if (demo > 0) {
                 p.startDemo(demo);
             }
-        }
-        if (timer != null) {
-            timer.scheduleWithFixedDelay(() -> {
-                for (ProgramRoom p : programRooms) {
-                    try {
-                        p.idleCheck(System.nanoTime());
-                    } catch (RuntimeException e) {
-                        LOG.warn("idle check of {} failed: {}", p, e.toString());
-                    }
-                }
-            }, 5, 5, TimeUnit.SECONDS);
         }
 
         webrtc = startWebRtc(programs);
@@ -186,13 +193,21 @@ public final class AmphiServer implements AutoCloseable {
         byte[] tokenKey;
         try {
             tokenKey = new Secrets(database).get("viewer-token-key", 32);
-            comments = new CommentHub(new CommentStore(database), room -> config.program().forRoom(room).comments(),
-                    room -> BlockedWords.of(config.program().forRoom(room).blockedWords()), config.segmentDuration(),
+            comments = new CommentHub(new CommentStore(database), room -> settingsOf(room).comments(),
+                    room -> BlockedWords.of(settingsOf(room).blockedWords()), config.segmentDuration(),
                     COMMENT_WINDOW_HOLD, COMMENT_REMOVALS_KEPT, wall);
         } catch (Exception e) {
             throw new IOException("cannot read the comments' state from the database: " + e.getMessage(), e);
         }
         comments.listen(programApi.commentEvents());
+        adminToken = adminToken();
+        serverRooms = new ServerRooms(rooms, new RoomStore(database, wall), config.program(), settings, programs, rooms.rooms(),
+                StreamKeyStore.in(config.dataDir()));
+        try {
+            serverRooms.loadStored();
+        } catch (SQLException e) {
+            throw new IOException("cannot read the rooms from the database: " + e.getMessage(), e);
+        }
         commentFeed = new CommentFeed(vertx, rooms, comments, COMMENT_WINDOWS_KEPT, COMMENT_PUBLISH_TICK);
         if (!config.hooks().urls().isEmpty()) {
             webhooks = new Webhooks(vertx, config.hooks().urls(), webhookSecret(), Webhooks.Settings.defaults(), wall);
@@ -213,6 +228,7 @@ public final class AmphiServer implements AutoCloseable {
         var router = HttpFrontend.router(vertx, rooms, origin, metrics,
                 new HttpFrontend.RtmpStatus(() -> rtmpUp, this::rtmpPort, this::rtmpsPort),
                 new HttpFrontend.HttpStatus(this::httpPort, this::httpsPort), programApi, !metricsApart,
+                RoomsApi.of(rooms, serverRooms, new AdminAuth(adminToken), vertx),
                 List.of(commentFeed::mount, commentsApi::mount, moderation::mount, export::mount,
                         new WhipRoutes(rooms, webrtc)::mount));
         commentFeed.start();
@@ -247,7 +263,7 @@ public final class AmphiServer implements AutoCloseable {
         }
         rtmpUp = true;
         metrics.bindRooms(rooms, publishing, rtmp::activePublishers);
-        metrics.bindPrograms(programRooms);
+        metrics.bindPrograms(List.copyOf(programs.values()));
         metrics.bindWebRtc(webrtc);
         LOG.info("Amphi started: RTMP {}:{}{}, HTTP {}:{}{}{}, {} room(s)", config.bind(), rtmpPort(),
                 rtmpsPort() >= 0 ? ", RTMPS " + rtmpsPort() : "", config.bind(), httpPort(),
@@ -302,6 +318,25 @@ public final class AmphiServer implements AutoCloseable {
         }
     }
 
+    /** {@code --admin-token}, or the one kept in the data directory (generated, and shown once, the first time). */
+    private String adminToken() throws IOException {
+        if (config.adminToken().isPresent()) {
+            return config.adminToken().get();
+        }
+        StreamKeyStore.Kept kept;
+        try {
+            kept = StreamKeyStore.in(config.dataDir()).secret("admin-token");
+        } catch (IOException e) {
+            throw new IOException("cannot keep the admin token in --data-dir " + config.dataDir().toAbsolutePath() + ": "
+                    + e.getMessage(), e);
+        }
+        if (kept.created()) {
+            LOG.info("admin token generated: {} (kept in {}; shown only this once: the rooms API takes it as "
+                    + "'Authorization: Bearer TOKEN')", kept.value(), config.dataDir().resolve("admin-token").toAbsolutePath());
+        }
+        return kept.value();
+    }
+
     /** {@code --webhook-secret}, or the one kept in the data directory (generated, and shown once, the first time). */
     private byte[] webhookSecret() throws IOException {
         if (config.hooks().secret().isPresent()) {
@@ -330,6 +365,40 @@ public final class AmphiServer implements AutoCloseable {
         }
     }
 
+    /** A room's settings: its flags', or the API's for a room made through it. */
+    private RoomSettings settingsOf(String room) {
+        RoomSettings s = settings.get(room);
+        if (s == null) {
+            throw new IllegalArgumentException("no settings for room '" + room + "'");
+        }
+        return s;
+    }
+
+    /** A composited room's program holder, with the executors all programs share (made with the first). */
+    private synchronized ProgramRoom newProgramRoom(Room room, RoomSettings s) {
+        if (decoders == null) {
+            decoders = namedPool("amphi-decode-", Math.max(1, Runtime.getRuntime().availableProcessors()));
+            timer = Executors.newScheduledThreadPool(1, r -> {
+                Thread t = new Thread(r, "amphi-timer");
+                t.setDaemon(true);
+                return t;
+            });
+            // programs open their encoders here, never on an event loop; rooms start side by side
+            programStarts = namedPool("amphi-program-start-", 4);
+            ((ThreadPoolExecutor) programStarts).allowCoreThreadTimeOut(true); // starts are rare
+            timer.scheduleWithFixedDelay(() -> {
+                for (ProgramRoom p : programs.values()) {
+                    try {
+                        p.idleCheck(System.nanoTime());
+                    } catch (RuntimeException e) {
+                        LOG.warn("idle check of {} failed: {}", p, e.toString());
+                    }
+                }
+            }, 5, 5, TimeUnit.SECONDS);
+        }
+        return new ProgramRoom(room, rooms, origin, s, config.segmentDuration(), decoders, timer, programStarts, programStarter);
+    }
+
     private static ExecutorService workerPool() {
         return namedPool("amphi-hls-", Math.max(2, Runtime.getRuntime().availableProcessors()));
     }
@@ -350,7 +419,7 @@ public final class AmphiServer implements AutoCloseable {
 
     /** The composited rooms (empty when every room passes through). */
     List<ProgramRoom> programRooms() {
-        return programRooms;
+        return rooms.rooms().stream().map(r -> programs.get(r.name())).filter(java.util.Objects::nonNull).toList();
     }
 
     public RoomRegistry rooms() {
@@ -409,7 +478,7 @@ public final class AmphiServer implements AutoCloseable {
         if (httpsPort() >= 0) {
             out.println("Watch over HTTPS: https://" + host + ":" + httpsPort() + "/watch/" + RoomRegistry.LOBBY);
         }
-        if (webrtcPort() >= 0 && programRooms.stream().anyMatch(p -> p.room().name().equals(RoomRegistry.LOBBY))) {
+        if (webrtcPort() >= 0 && programs.containsKey(RoomRegistry.LOBBY)) {
             // browsers give pages the camera only on https or localhost
             out.println("Speak from a browser: " + (httpsPort() >= 0 ? "https://" + host + ":" + httpsPort() : "http://" + host + ":" + httpPort())
                     + "/join/" + RoomRegistry.LOBBY + " (WebRTC on UDP " + webrtcPort() + ")");
@@ -439,7 +508,7 @@ public final class AmphiServer implements AutoCloseable {
         if (timer != null) {
             timer.shutdownNow();
         }
-        for (ProgramRoom p : programRooms) {
+        for (ProgramRoom p : programs.values()) {
             quietly(p.toString(), p::close);
         }
         if (programStarts != null) {

@@ -73,7 +73,7 @@ final class HttpFrontend {
     /** The main router; {@code withMetrics} false leaves {@code /metrics} to {@link #metricsRouter}. */
     static Router router(Vertx vertx, RoomRegistry rooms, HlsOrigin origin, ServerMetrics metrics,
                          RtmpStatus rtmp, HttpStatus http, ProgramApi programApi, boolean withMetrics) {
-        return router(vertx, rooms, origin, metrics, rtmp, http, programApi, withMetrics, List.of());
+        return router(vertx, rooms, origin, metrics, rtmp, http, programApi, withMetrics, RoomsApi.of(rooms), List.of());
     }
 
     /**
@@ -81,7 +81,7 @@ final class HttpFrontend {
      * {@code /live/{name}/{rendition}/{file}} does not take {@code /live/{name}/comments/...}).
      */
     static Router router(Vertx vertx, RoomRegistry rooms, HlsOrigin origin, ServerMetrics metrics,
-                         RtmpStatus rtmp, HttpStatus http, ProgramApi programApi, boolean withMetrics,
+                         RtmpStatus rtmp, HttpStatus http, ProgramApi programApi, boolean withMetrics, RoomsApi roomsApi,
                          List<Consumer<Router>> mounts) {
         Router router = Router.router(vertx);
         Failures failures = new Failures(vertx);
@@ -89,7 +89,7 @@ final class HttpFrontend {
         Cors.mount(router);
         mounts.forEach(m -> m.accept(router));
         origin.mount(router);
-        RoomsApi.of(rooms).mount(router);
+        roomsApi.mount(router);
         programApi.mount(router);
         new PlayerRoutes(rooms).mount(router);
         Buffer openApi = openApi();

@@ -262,6 +262,11 @@ public final class Main {
                     + "turn:turn.example.net:3478?transport=udp;username=amphi;credential=secret. Default: none.")
     String iceServers = "";
 
+    @Option(names = "--admin-token", paramLabel = "TOKEN",
+            description = "The administrator's token for the rooms API (Authorization: Bearer TOKEN), at least 16 characters. "
+                    + "Default: generated on first start, kept in --data-dir as admin-token and printed once.")
+    String adminToken;
+
     @Option(names = "--webhook", paramLabel = "URL,URL", split = ",",
             description = "URLs that receive every event as a signed JSON POST (room.live, room.ended, speaker.joined, "
                     + "speaker.left, comment.flagged), retried with backoff; see the README's Webhooks. Default: none.")
@@ -301,7 +306,7 @@ public final class Main {
                 Optional.ofNullable(databaseUrl).map(String::strip).filter(u -> !u.isEmpty()),
                 new ServerConfig.Audience(commentRoomRate, maxEventStreams,
                         trustedProxies.stream().map(String::strip).filter(p -> !p.isEmpty()).toList()),
-                webrtc(), hooks());
+                webrtc(), hooks(), Optional.ofNullable(adminToken).map(String::strip).filter(t -> !t.isEmpty()));
     }
 
     private ServerConfig.Hooks hooks() {

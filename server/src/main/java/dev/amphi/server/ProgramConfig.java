@@ -13,7 +13,7 @@ import java.util.Objects;
  *
  * @param rooms every configured room's settings, keyed by room name
  */
-public record ProgramConfig(Map<String, RoomSettings> rooms) {
+public record ProgramConfig(Map<String, RoomSettings> rooms, Map<RoomSettings.Key, String> globals) {
 
     /** What a room does with its publishers. */
     public enum RoomMode {
@@ -34,17 +34,29 @@ public record ProgramConfig(Map<String, RoomSettings> rooms) {
             }
         });
         rooms = Collections.unmodifiableMap(new LinkedHashMap<>(rooms));
+        globals = Collections.unmodifiableMap(new java.util.EnumMap<>(globals.isEmpty()
+                ? Map.<RoomSettings.Key, String>of(RoomSettings.Key.DEMO, "0") : globals));
+    }
+
+    /**
+     * The settings of a room made at run time: the global flags, then {@code overrides} (by
+     * {@code --room-setting} key), with the checks of a configured room's.
+     *
+     * @throws IllegalArgumentException naming the setting at fault
+     */
+    public RoomSettings forNewRoom(String name, Map<String, String> overrides) {
+        return RoomSettingsResolver.resolveNew(name, globals, overrides);
     }
 
     /** Settings keyed by their room, in list order. */
-    static ProgramConfig of(List<RoomSettings> settings) {
+    static ProgramConfig of(List<RoomSettings> settings, Map<RoomSettings.Key, String> globals) {
         Map<String, RoomSettings> map = new LinkedHashMap<>();
         for (RoomSettings s : settings) {
             if (map.put(s.room(), s) != null) {
                 throw new IllegalArgumentException("room " + s.room() + " has two sets of program settings");
             }
         }
-        return new ProgramConfig(map);
+        return new ProgramConfig(map, globals);
     }
 
     /**

@@ -60,7 +60,8 @@ final class ProgramRoom implements AutoCloseable {
     private final Room room;
     private final RoomRegistry registry;
     private final HlsOrigin origin;
-    private final RoomSettings config;
+    /** The settings of the program's next start (the rooms API may change them). */
+    private volatile RoomSettings config;
     private final java.time.Duration segmentDuration;
     private final ExecutorService decoders;
     private final ScheduledExecutorService timer;
@@ -112,6 +113,14 @@ final class ProgramRoom implements AutoCloseable {
     }
 
     /** The room's program settings. */
+    /** Settings for the program's next start (the running one keeps its own). */
+    void settings(RoomSettings changed) {
+        if (!changed.room().equals(room.name())) {
+            throw new IllegalArgumentException("settings of room " + changed.room() + " given to room " + room.name());
+        }
+        config = changed;
+    }
+
     RoomSettings settings() {
         return config;
     }
@@ -243,6 +252,21 @@ final class ProgramRoom implements AutoCloseable {
         stop.run();
     }
 
+    /**
+     * Stops the program now (the host ended the event): flushes its encoders, ends the playlists'
+     * live state; the room stays usable, and the next admitted publisher starts a new program.
+     */
+    void stopNow() {
+        Runnable stop;
+        synchronized (this) {
+            stop = detachProgram();
+        }
+        if (stop != null) {
+            LOG.info("room {}: the event was ended, program stopped", room.name());
+            stop.run();
+        }
+    }
+
     synchronized Optional<RoomProgram> program() {
         return Optional.ofNullable(program);
     }
@@ -293,8 +317,9 @@ final class ProgramRoom implements AutoCloseable {
     /** On the {@code starts} executor, outside the lock: builds and starts the program, then installs it. */
     private RoomProgram open() {
         RoomProgram p;
+        RoomSettings settings = config;
         try {
-            List<String> names = config.ladder().stream().map(Rung::name).toList();
+            List<String> names = settings.ladder().stream().map(Rung::name).toList();
             HlsOrigin.Ladder ladder = origin.ladder(room.name(), names);
             ProgramOutput out = new ProgramOutput() {
                 @Override
@@ -307,7 +332,7 @@ final class ProgramRoom implements AutoCloseable {
                     return ladder.audio();
                 }
             };
-            p = starter.start(room.name(), config.apply(RoomProgram.builder(room.name()))
+            p = starter.start(room.name(), settings.apply(RoomProgram.builder(room.name()))
                     .segmentDuration(segmentDuration)
                     .decodeExecutor(decoders)
                     .output(out)

@@ -17,7 +17,7 @@ final class RoomProgramControl implements ProgramControl {
     private final Map<String, ProgramRoom> programs;
 
     RoomProgramControl(Map<String, ProgramRoom> programs) {
-        this.programs = Map.copyOf(programs);
+        this.programs = programs; // the server's live map
     }
 
     @Override

@@ -64,7 +64,7 @@ final class RoomPublishing implements PublishAuthorizer, AutoCloseable {
                    Map<String, ProgramRoom> programs) {
         this.registry = registry;
         this.policy = policy;
-        this.programs = Map.copyOf(programs);
+        this.programs = programs; // the server's live map: rooms made through the API come and go
         for (Room room : registry.rooms()) {
             if (!programs.containsKey(room.name())) {
                 streams.put(room.name(), new RoomStream(room, originSinks.apply(room.name()), worker));
@@ -89,6 +89,10 @@ final class RoomPublishing implements PublishAuthorizer, AutoCloseable {
         if (room.isEmpty()) {
             LOG.info("refused publisher {}: unknown stream key", request.remote());
             return decided(PublishDecision.rejectCredentials("unknown stream key"));
+        }
+        if (registry.isEnded(room.get().name())) {
+            LOG.info("refused publisher {}: the event in room {} has ended", request.remote(), room.get().name());
+            return decided(PublishDecision.reject("the event in room " + room.get().name() + " has ended"));
         }
         ProgramRoom program = programs.get(room.get().name());
         if (program != null) {

@@ -40,9 +40,13 @@ final class RoomSettingsResolver {
     }
 
     /** One {@code ROOM.KEY=VALUE} entry. */
-    record Entry(String room, Key key, String value) {
+    record Entry(String room, Key key, String value, boolean fromApi) {
+        Entry(String room, Key key, String value) {
+            this(room, key, value, false);
+        }
+
         String origin() {
-            return OPTION + " " + room + "." + key.key() + "=" + value;
+            return fromApi ? "settings." + key.key() + "=" + value : OPTION + " " + room + "." + key.key() + "=" + value;
         }
     }
 
@@ -133,7 +137,24 @@ final class RoomSettingsResolver {
             List<Entry> own = entries.stream().filter(e -> e.room().equals(room)).toList();
             settings.add(resolve(room, globals, passthroughRooms.contains(room), own));
         }
-        return ProgramConfig.of(settings);
+        return ProgramConfig.of(settings, globals);
+    }
+
+    /**
+     * The settings of a room made at run time (the rooms API): the global flags, then its own values
+     * ({@code overrides}, by {@code --room-setting} key), checked as a flag room's are; a failure
+     * names the setting as {@code settings.KEY=VALUE}.
+     *
+     * @throws IllegalArgumentException for an unknown key or a value that does not fit
+     */
+    static RoomSettings resolveNew(String room, Map<Key, String> globals, Map<String, String> overrides) {
+        List<Entry> own = new ArrayList<>();
+        for (Map.Entry<String, String> o : overrides.entrySet()) {
+            Key key = Key.of(o.getKey()).orElseThrow(() -> new IllegalArgumentException("settings." + o.getKey()
+                    + ": no such setting; the settings are " + Key.all()));
+            own.add(new Entry(room, key, o.getValue(), true));
+        }
+        return resolve(room, globals, false, own);
     }
 
     private static RoomSettings resolve(String room, Map<Key, String> globals, boolean passthrough, List<Entry> own) {

@@ -35,12 +35,14 @@ import java.util.Set;
  * @param audience          limits of what viewers do: comments, event streams, proxies trusted
  * @param webrtc            WebRTC speakers: the UDP port, the addresses clients are told, ICE servers
  * @param hooks             where events are POSTed (webhooks) and the secret they are signed with
+ * @param adminToken        the rooms API's administrator token; empty: generated once and kept in {@code dataDir}
  */
 public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls> tls, Path dataDir,
                            Optional<String> lobbyKey, List<Room> rooms, DuplicatePolicy duplicatePolicy,
                            Duration segmentDuration, int playlistWindow, long segmentStoreBytes,
                            RtmpLimits limits, Optional<String> publicHost, ProgramConfig program, HttpListeners http,
-                           Optional<String> databaseUrl, Audience audience, WebRtc webrtc, Hooks hooks) {
+                           Optional<String> databaseUrl, Audience audience, WebRtc webrtc, Hooks hooks,
+                           Optional<String> adminToken) {
 
     public ServerConfig {
         Objects.requireNonNull(bind, "bind");
@@ -57,6 +59,13 @@ public record ServerConfig(String bind, int httpPort, int rtmpPort, Optional<Tls
         Objects.requireNonNull(audience, "audience");
         Objects.requireNonNull(webrtc, "webrtc");
         Objects.requireNonNull(hooks, "hooks");
+        Objects.requireNonNull(adminToken, "adminToken");
+        adminToken.ifPresent(t -> {
+            if (t.length() < 16 || t.chars().anyMatch(c -> c <= 0x20 || c > 0x7e)) {
+                // not echoed: it is a secret
+                throw new IllegalArgumentException("--admin-token must be at least 16 printable ASCII characters without spaces");
+            }
+        });
         databaseUrl.ifPresent(u -> {
             if (!u.startsWith("jdbc:")) {
                 // not echoed: a URL may carry a password

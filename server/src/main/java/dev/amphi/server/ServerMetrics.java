@@ -22,6 +22,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.List;
 import java.util.function.IntSupplier;
 
 /**
@@ -150,6 +151,16 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
     }
 
     /** WebRTC sessions and the UDP port's counters. */
+    /** Forgets a removed room's program meters ({@link #bindPrograms}). */
+    void unbindPrograms(String room) {
+        for (io.micrometer.core.instrument.Meter m : List.copyOf(registry.getMeters())) {
+            String name = m.getId().getName();
+            if ((name.startsWith("amphi.program.") || name.startsWith("amphi.interactive.")) && room.equals(m.getId().getTag("room"))) {
+                registry.remove(m);
+            }
+        }
+    }
+
     /** Webhook deliveries by outcome, and those waiting now (in flight or between tries). */
     void bindWebhooks(dev.amphi.core.hooks.Webhooks hooks) {
         String name = "amphi.webhook.deliveries";

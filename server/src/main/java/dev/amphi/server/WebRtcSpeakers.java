@@ -61,7 +61,7 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
     /** @param transport the bound UDP port, or null when WebRTC is off */
     WebRtcSpeakers(WebRtcTransport transport, Map<String, ProgramRoom> programs, List<IceServer> iceServers) {
         this.transport = transport;
-        this.programs = Map.copyOf(programs);
+        this.programs = programs; // the server's live map
         this.iceServers = List.copyOf(iceServers);
     }
 

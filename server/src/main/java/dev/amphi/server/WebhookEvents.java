@@ -11,7 +11,6 @@ import dev.amphi.core.room.Room;
 import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.core.room.SpeakerView;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,7 @@ import java.util.Map;
  */
 final class WebhookEvents implements AutoCloseable {
 
-    private final List<ProgramControl.Registration> registrations = new ArrayList<>();
+    private final List<ProgramControl.Registration> registrations = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     WebhookEvents(Webhooks hooks, RoomRegistry rooms, ProgramControl programs, CommentHub comments) {
         rooms.addLiveListener((room, live) -> hooks.publish(live ? Webhooks.ROOM_LIVE : Webhooks.ROOM_ENDED, room.name(),
@@ -40,6 +39,16 @@ final class WebhookEvents implements AutoCloseable {
         for (Room room : rooms.rooms()) {
             registrations.add(programs.listen(room.name(), new Speakers(hooks, room.name())));
         }
+        rooms.addRoomsListener(new RoomRegistry.RoomsListener() { // rooms made through the API
+            @Override
+            public void added(Room room) {
+                registrations.add(programs.listen(room.name(), new Speakers(hooks, room.name())));
+            }
+
+            @Override
+            public void removed(Room room) {
+            }
+        });
         comments.listen(new CommentHub.Listener() {
             @Override
             public void accepted(String room, CommentWindows.Accepted comment, boolean held) {

@@ -68,6 +68,10 @@ final class WhipRoutes {
             text(ctx, 503, "WebRTC is off on this server (--webrtc-udp-port off)");
             return;
         }
+        if (rooms.isEnded(room.get().name())) {
+            text(ctx, 409, "the event in room " + room.get().name() + " has ended");
+            return;
+        }
         String type = ctx.request().getHeader("Content-Type");
         if (type == null || !type.split(";")[0].strip().toLowerCase(Locale.ROOT).equals("application/sdp")) {
             text(ctx, 415, "a WHIP offer is sent as Content-Type: application/sdp");

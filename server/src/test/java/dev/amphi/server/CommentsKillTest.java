@@ -5,11 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -29,8 +26,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +41,6 @@ class CommentsKillTest {
     private static final int ADDRESSES = 4;
     private static final int VIEWERS_PER_ADDRESS = 10;
     private static final int POSTS_PER_VIEWER = 3;
-    private static final Pattern WATCH = Pattern.compile("^Watch: http://[^/]+:(\\d+)/watch/lobby$");
 
     @TempDir
     Path dataDir;
@@ -55,16 +49,9 @@ class CommentsKillTest {
 
     @Test
     void killMinusNineAfterABurstLosesNoAcknowledgedComment() throws Exception {
-        Process server = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-                "--bind", "127.0.0.1", "--http-port", "0", "--rtmp-port", "0", "--webrtc-udp-port", "0", "--data-dir", dataDir.toString(),
-                "--room-mode", "passthrough", "--lobby-key", KEY)
-                .redirectErrorStream(true).start();
-        ConcurrentLinkedQueue<String> output = new ConcurrentLinkedQueue<>();
-        CompletableFuture<Integer> port = new CompletableFuture<>();
-        Thread reader = new Thread(() -> read(server.getInputStream(), output, port), "kill-test-server-output");
-        reader.setDaemon(true);
-        reader.start();
+        TestSupport.ServerProcess spawned = TestSupport.spawn(dataDir, "--lobby-key", KEY);
+        Process server = spawned.process();
+        CompletableFuture<Integer> port = spawned.httpPort();
         Set<String> acknowledged = new HashSet<>();
         try {
             int httpPort = port.get(120, TimeUnit.SECONDS);
@@ -98,7 +85,7 @@ class CommentsKillTest {
             assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(server.exitValue()).as("killed by SIGKILL").isEqualTo(137);
         } catch (Exception | AssertionError e) {
-            throw new AssertionError(e.getMessage() + "\nthe server's output:\n" + String.join("\n", output), e);
+            throw new AssertionError(e.getMessage() + "\nthe server's output:\n" + spawned.printed(), e);
         } finally {
             server.destroyForcibly();
         }
@@ -115,24 +102,6 @@ class CommentsKillTest {
             }
             assertThat(kept).as("every acknowledged comment after the restart").containsAll(acknowledged);
             assertThat(comments.getJsonObject(0).getString("text")).matches("burst \\d+\\.\\d <b>👏+</b>");
-        }
-    }
-
-    /** Reads the server's output, noting its HTTP port from the "Watch:" line it prints once started. */
-    private static void read(InputStream in, ConcurrentLinkedQueue<String> output, CompletableFuture<Integer> port) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                if (output.size() < 500) {
-                    output.add(line);
-                }
-                Matcher m = WATCH.matcher(line);
-                if (m.matches()) {
-                    port.complete(Integer.parseInt(m.group(1)));
-                }
-            }
-            port.completeExceptionally(new IOException("the server's output ended before it printed its URLs"));
-        } catch (IOException e) {
-            port.completeExceptionally(e);
         }
     }
 

@@ -27,11 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code /api/openapi.json} against the server itself: every API route the HTTP port has is in the
  * document and nothing else is, every {@code $ref} resolves, and every documented operation, asked
- * without credentials and with the room's key, answers one of the statuses the document lists for it.
+ * without credentials and with the credentials it names (the room's key, the admin token), answers
+ * one of the statuses the document lists for it.
  */
 class OpenApiTest {
 
     private static final String LOBBY_KEY = "lobby-key-for-the-openapi-test";
+    private static final String ADMIN_TOKEN = "admin-token-for-the-openapi-test";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** Example values of the path parameters. */
     private static final Map<String, String> PARAMS = Map.of("name", "lobby", "id", "12345", "viewer", "v-1", "session", "no-such-session");
@@ -43,7 +45,7 @@ class OpenApiTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = TestSupport.start(dataDir, "--room-mode", "composite", "--lobby-key", LOBBY_KEY, "--canvas", "640x360",
+        server = TestSupport.start(dataDir, "--room-mode", "composite", "--lobby-key", LOBBY_KEY, "--admin-token", ADMIN_TOKEN, "--canvas", "640x360",
                 "--ladder", "180p:320x180:250k", "--preset", "ultrafast");
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(TestSupport.httpUrl(server, "/api/openapi.json"))).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -108,10 +110,13 @@ class OpenApiTest {
                 if (String.valueOf(op.getValue("security")).contains("roomKey")) {
                     credentials.add("Bearer " + LOBBY_KEY);
                 }
+                if (String.valueOf(op.getValue("security")).contains("adminToken")) {
+                    credentials.add("Bearer " + ADMIN_TOKEN);
+                }
                 for (String auth : credentials) {
                     int status = call(method, fill(path), op, auth);
-                    answers.add(method + " " + path + (auth == null ? "" : " (room key)") + ": " + status);
-                    assertThat(op.getJsonObject("responses").fieldNames()).as(method + " " + path + (auth == null ? "" : " with the room's key")
+                    answers.add(method + " " + path + (auth == null ? "" : " (" + auth + ")") + ": " + status);
+                    assertThat(op.getJsonObject("responses").fieldNames()).as(method + " " + path + (auth == null ? "" : " with " + auth)
                             + " answered " + status).contains(Integer.toString(status));
                 }
             }

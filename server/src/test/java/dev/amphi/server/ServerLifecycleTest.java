@@ -82,8 +82,9 @@ class ServerLifecycleTest {
             assertThat(h.getJsonArray("liveRooms")).isEmpty();
 
             TestSupport.Response rooms = get(httpUrl(server, "/api/rooms"));
-            assertThat(rooms.body()).isEqualTo("[{\"name\":\"lobby\",\"title\":\"Lobby\",\"live\":false},"
-                    + "{\"name\":\"math-101\",\"title\":\"Math 101\",\"live\":false}]");
+            assertThat(rooms.body()).isEqualTo("[{\"name\":\"lobby\",\"title\":\"Lobby\",\"live\":false,\"description\":\"\","
+                    + "\"scheduledStart\":null,\"status\":\"scheduled\"},{\"name\":\"math-101\",\"title\":\"Math 101\",\"live\":false,"
+                    + "\"description\":\"\",\"scheduledStart\":null,\"status\":\"scheduled\"}]");
             assertThat(get(httpUrl(server, "/watch/math-101")).status()).isEqualTo(200);
             assertThat(get(httpUrl(server, "/live/math-101/master.m3u8")).status()).as("not live: no playlist").isEqualTo(404);
 

@@ -1,23 +1,30 @@
 package dev.amphi.server;
 
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.awaitility.Awaitility;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import org.awaitility.Awaitility;
 
 /** Starting test servers, polling with a deadline, and plain HTTP GETs. */
 final class TestSupport {
 
+    private static final java.util.regex.Pattern WATCH_LOBBY = java.util.regex.Pattern.compile("^Watch: http://[^/]+:(\\d+)/watch/lobby$");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private TestSupport() {
@@ -92,5 +99,50 @@ final class TestSupport {
             }
         }
         return uris;
+    }
+
+    /** A server in a JVM of its own: its process, its output so far, and its HTTP port once it printed it. */
+    record ServerProcess(Process process, java.util.Queue<String> output, CompletableFuture<Integer> httpPort) {
+        /** Its output, for a failure's message. */
+        String printed() {
+            return String.join("\n", output);
+        }
+    }
+
+    /**
+     * Starts {@code Main} in a JVM of its own (for tests that kill it) on 127.0.0.1 with free ports,
+     * {@code dataDir} and passthrough rooms, plus {@code extraArgs}.
+     */
+    static ServerProcess spawn(Path dataDir, String... extraArgs) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-cp", System.getProperty("java.class.path"), Main.class.getName(),
+                "--bind", "127.0.0.1", "--http-port", "0", "--rtmp-port", "0", "--webrtc-udp-port", "0", "--data-dir", dataDir.toString(),
+                "--room-mode", "passthrough"));
+        command.addAll(List.of(extraArgs));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        java.util.Queue<String> output = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        Thread reader = new Thread(() -> readServerOutput(process.getInputStream(), output, port), "spawned-server-output");
+        reader.setDaemon(true);
+        reader.start();
+        return new ServerProcess(process, output, port);
+    }
+
+    /** Reads a server's output (kept, up to 500 lines, in {@code output}), completing {@code port} from the "Watch:" line it prints once started. */
+    private static void readServerOutput(InputStream in, java.util.Queue<String> output, CompletableFuture<Integer> port) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                if (output.size() < 500) {
+                    output.add(line);
+                }
+                Matcher m = WATCH_LOBBY.matcher(line);
+                if (m.matches()) {
+                    port.complete(Integer.parseInt(m.group(1)));
+                }
+            }
+            port.completeExceptionally(new IOException("the server's output ended before it printed its URLs"));
+        } catch (IOException e) {
+            port.completeExceptionally(e);
+        }
     }
 }

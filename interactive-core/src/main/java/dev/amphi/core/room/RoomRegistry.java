@@ -17,8 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The configured rooms and which of them are live. The set of rooms is fixed at construction;
- * live state changes at run time.
+ * The rooms and which of them are live. Rooms from the configuration are there from construction;
+ * rooms made through the API are {@link #add added}, {@link #replace changed} and {@link #remove
+ * removed} at run time (copy on write: lookups never lock), and live state changes at run time.
  *
  * <p>Stream keys are looked up through their SHA-256 digest and then compared in constant time,
  * so the time a lookup takes says nothing about how much of a guessed key was right.
@@ -36,14 +37,116 @@ public final class RoomRegistry {
         void liveChanged(Room room, boolean live);
     }
 
-    private final Map<String, Room> byName;
-    private final Map<String, Room> byKeyDigest;
+    /** Notified when a room is added or removed at run time (on the thread that did it). */
+    public interface RoomsListener {
+        void added(Room room);
+
+        void removed(Room room);
+    }
+
+    private volatile Map<String, Room> byName;
+    private volatile Map<String, Room> byKeyDigest;
     private final Set<String> live = ConcurrentHashMap.newKeySet();
+    private final Set<String> ended = ConcurrentHashMap.newKeySet();
     private final List<LiveListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<RoomsListener> roomsListeners = new CopyOnWriteArrayList<>();
 
     private RoomRegistry(Map<String, Room> byName, Map<String, Room> byKeyDigest) {
         this.byName = byName;
         this.byKeyDigest = byKeyDigest;
+    }
+
+    /**
+     * Adds a room at run time.
+     *
+     * @throws IllegalArgumentException when a room of that name or with that key exists
+     */
+    public void add(Room room) {
+        Objects.requireNonNull(room, "room");
+        synchronized (this) {
+            if (byName.containsKey(room.name())) {
+                throw new IllegalArgumentException("a room named " + room.name() + " exists");
+            }
+            String digest = digest(room.streamKey());
+            if (byKeyDigest.containsKey(digest)) {
+                throw new IllegalArgumentException("room " + byKeyDigest.get(digest).name() + " has that stream key");
+            }
+            Map<String, Room> names = new LinkedHashMap<>(byName);
+            names.put(room.name(), room);
+            Map<String, Room> keys = new HashMap<>(byKeyDigest);
+            keys.put(digest, room);
+            byName = Collections.unmodifiableMap(names);
+            byKeyDigest = keys;
+        }
+        roomsListeners.forEach(l -> l.added(room));
+    }
+
+    /**
+     * Replaces a room by one of the same name (a new title or key); the old key stops working at once.
+     *
+     * @throws IllegalArgumentException for an unknown room, or a key another room has
+     */
+    public synchronized void replace(Room room) {
+        Objects.requireNonNull(room, "room");
+        Room old = byName.get(room.name());
+        if (old == null) {
+            throw new IllegalArgumentException("no room named '" + room.name() + "'");
+        }
+        String digest = digest(room.streamKey());
+        Room holder = byKeyDigest.get(digest);
+        if (holder != null && !holder.name().equals(room.name())) {
+            throw new IllegalArgumentException("room " + holder.name() + " has that stream key");
+        }
+        Map<String, Room> names = new LinkedHashMap<>(byName);
+        names.put(room.name(), room);
+        Map<String, Room> keys = new HashMap<>(byKeyDigest);
+        keys.remove(digest(old.streamKey()));
+        keys.put(digest, room);
+        byName = Collections.unmodifiableMap(names);
+        byKeyDigest = keys;
+    }
+
+    /** Removes a room (no longer live, its key refused); false when there was none of that name. */
+    public boolean remove(String name) {
+        Room room;
+        synchronized (this) {
+            room = byName.get(name);
+            if (room == null) {
+                return false;
+            }
+            Map<String, Room> names = new LinkedHashMap<>(byName);
+            names.remove(name);
+            Map<String, Room> keys = new HashMap<>(byKeyDigest);
+            keys.remove(digest(room.streamKey()));
+            byName = Collections.unmodifiableMap(names);
+            byKeyDigest = keys;
+        }
+        if (live.remove(name)) {
+            for (LiveListener l : listeners) {
+                l.liveChanged(room, false);
+            }
+        }
+        ended.remove(name);
+        roomsListeners.forEach(l -> l.removed(room));
+        return true;
+    }
+
+    /** Marks a room's event ended (its publishers are refused) or open again. */
+    public void setEnded(String name, boolean isEnded) {
+        if (isEnded) {
+            ended.add(name);
+        } else {
+            ended.remove(name);
+        }
+    }
+
+    /** Whether a room's event was ended by its host: publishers are refused until it is opened again. */
+    public boolean isEnded(String name) {
+        return ended.contains(name);
+    }
+
+    public void addRoomsListener(RoomsListener listener) {
+        roomsListeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /**
@@ -66,7 +169,7 @@ public final class RoomRegistry {
                         + " have the same stream key");
             }
         }
-        return new RoomRegistry(Collections.unmodifiableMap(byName), byKey);
+        return new RoomRegistry(Collections.unmodifiableMap(byName), Collections.unmodifiableMap(byKey));
     }
 
     /** The room a publisher with {@code streamKey} may publish to. */
@@ -110,11 +213,14 @@ public final class RoomRegistry {
     /**
      * Marks a room live or not; listeners hear about actual changes only.
      *
-     * @throws IllegalArgumentException for an unknown room
+     * @throws IllegalArgumentException for an unknown room made live (one not live, e.g. removed, is ignored)
      */
     public void setLive(String name, boolean isLive) {
         Room room = byName.get(name);
         if (room == null) {
+            if (!isLive) {
+                return; // a removed room's program stopping after it: nothing to tell
+            }
             throw new IllegalArgumentException("no room named '" + name + "'");
         }
         boolean changed = isLive ? live.add(name) : live.remove(name);

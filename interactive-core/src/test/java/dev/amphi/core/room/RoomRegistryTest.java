@@ -29,6 +29,44 @@ class RoomRegistryTest {
     }
 
     @Test
+    void roomsComeAndGoAtRunTimeWithTheirKeys() {
+        List<String> events = new ArrayList<>();
+        registry.addRoomsListener(new RoomRegistry.RoomsListener() {
+            @Override
+            public void added(Room room) {
+                events.add("+" + room.name());
+            }
+
+            @Override
+            public void removed(Room room) {
+                events.add("-" + room.name());
+            }
+        });
+        registry.addLiveListener((room, live) -> events.add(room.name() + "=" + live));
+        registry.add(new Room("physics", "Physics", "physics-key"));
+        assertThat(registry.byStreamKey("physics-key")).map(Room::name).contains("physics");
+        assertThat(registry.rooms()).extracting(Room::name).containsExactly("lobby", "math-101", "physics");
+        assertThatThrownBy(() -> registry.add(new Room("physics", "Again", "other-key"))).hasMessageContaining("physics");
+        assertThatThrownBy(() -> registry.add(new Room("chem", "Chem", "k2"))).as("another room's key").hasMessageContaining("math-101");
+
+        registry.replace(new Room("physics", "Physics 101", "new-physics-key"));
+        assertThat(registry.byName("physics")).map(Room::title).contains("Physics 101");
+        assertThat(registry.byStreamKey("physics-key")).as("the old key stops at once").isEmpty();
+        assertThat(registry.byStreamKey("new-physics-key")).map(Room::name).contains("physics");
+
+        registry.setEnded("physics", true);
+        assertThat(registry.isEnded("physics")).isTrue();
+        registry.setLive("physics", true);
+        assertThat(registry.remove("physics")).isTrue();
+        assertThat(registry.remove("physics")).isFalse();
+        assertThat(registry.byStreamKey("new-physics-key")).isEmpty();
+        assertThat(registry.isLive("physics")).isFalse();
+        assertThat(registry.isEnded("physics")).isFalse();
+        registry.setLive("physics", false); // a removed room's program stopping late: ignored
+        assertThat(events).containsExactly("+physics", "physics=true", "physics=false", "-physics");
+    }
+
+    @Test
     void keepsConfigurationOrder() {
         assertThat(registry.rooms()).extracting(Room::name).containsExactly("lobby", "math-101");
     }

@@ -48,6 +48,13 @@ class PostgresStoreTest {
     }
 
     @Test
+    void roomsAreKeptInPostgresToo() throws Exception {
+        try (Database db = Database.open(postgres.newDatabase(), null, null)) {
+            RoomStoreTest.roundTrip(db);
+        }
+    }
+
+    @Test
     void commentsAreKeptInPostgresAndTheMigrationsRunOnceForIt() throws Exception {
         String url = postgres.newDatabase();
         try (Database db = Database.open(url, null, null)) {
@@ -77,7 +84,7 @@ class PostgresStoreTest {
                     assertThat(r.getString(1)).isEqualTo(Integer.toString(migrations));
                     assertThat(r.getBoolean(2)).isTrue();
                 }
-                assertThat(migrations).as("V1, V2 and V3, each applied once").isEqualTo(3);
+                assertThat(migrations).as("V1 to V4, each applied once").isEqualTo(4);
             }
         }
     }

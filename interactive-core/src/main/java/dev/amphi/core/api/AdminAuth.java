@@ -1,0 +1,51 @@
+package dev.amphi.core.api;
+
+import io.vertx.ext.web.RoutingContext;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The server's administrator: {@code Authorization: Bearer <admin token>}. A request without the
+ * header gets 401 (with {@code WWW-Authenticate}), one with another token 403. Compared in
+ * constant time.
+ */
+public final class AdminAuth {
+
+    private final byte[] token;
+
+    public AdminAuth(String token) {
+        Objects.requireNonNull(token, "token");
+        if (token.length() < 16) {
+            throw new IllegalArgumentException("the admin token must be at least 16 characters");
+        }
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Whether {@code authorization} is {@code Bearer <the admin token>}. */
+    public boolean holds(String authorization) {
+        if (authorization == null) {
+            return false;
+        }
+        String h = authorization.strip();
+        return h.length() > 7 && h.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")
+                && MessageDigest.isEqual(token, h.substring(7).strip().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A route handler: answers 401/403 or calls {@code ctx.next()}. */
+    void handle(RoutingContext ctx) {
+        String header = ctx.request().getHeader("Authorization");
+        if (header == null || header.isBlank()) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"amphi-admin\"");
+            Responses.error(ctx, 401, "this needs 'Authorization: Bearer <the admin token>' (--admin-token, or the data "
+                    + "directory's admin-token file)");
+            return;
+        }
+        if (!holds(header)) {
+            Responses.error(ctx, 403, "that is not the admin token");
+            return;
+        }
+        ctx.next();
+    }
+}

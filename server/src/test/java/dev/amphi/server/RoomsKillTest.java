@@ -1,0 +1,76 @@
+package dev.amphi.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The real server in a JVM of its own makes rooms through the API, is killed with SIGKILL right
+ * after the last {@code 201} and {@code 200}, and after a restart on the same data directory every
+ * acknowledged room and change is there, with its key working.
+ */
+class RoomsKillTest {
+
+    private static final String ADMIN = "kill-test-admin-token-0123";
+
+    @TempDir
+    Path dataDir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> send(int port, String method, String path, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).header("Authorization", "Bearer " + ADMIN)
+                .header("Content-Type", "application/json")
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void killMinusNineLosesNoAcknowledgedRoomOrChange() throws Exception {
+        TestSupport.ServerProcess spawned = TestSupport.spawn(dataDir, "--admin-token", ADMIN);
+        Process server = spawned.process();
+        CompletableFuture<Integer> port = spawned.httpPort();
+        List<JsonObject> made = new ArrayList<>();
+        try {
+            int httpPort = port.get(120, TimeUnit.SECONDS);
+            for (int i = 1; i <= 5; i++) {
+                HttpResponse<String> r = send(httpPort, "POST", "/api/rooms", "{\"name\":\"seminar-" + i + "\",\"title\":\"Seminar " + i + "\"}");
+                assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+                made.add(new JsonObject(r.body()));
+            }
+            HttpResponse<String> changed = send(httpPort, "PATCH", "/api/rooms/seminar-5", "{\"title\":\"Seminar five\",\"visibility\":\"private\"}");
+            assertThat(changed.statusCode()).isEqualTo(200);
+            server.destroyForcibly(); // SIGKILL, right after the last answer
+            assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(server.exitValue()).as("killed by SIGKILL").isEqualTo(137);
+        } catch (Exception | AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nthe server's output:\n" + spawned.printed(), e);
+        } finally {
+            server.destroyForcibly();
+        }
+
+        try (AmphiServer restarted = TestSupport.start(dataDir, "--admin-token", ADMIN)) {
+            for (JsonObject m : made) {
+                HttpResponse<String> r = send(restarted.httpPort(), "GET", "/api/rooms/" + m.getString("name"), null);
+                assertThat(r.statusCode()).as(m.getString("name")).isEqualTo(200);
+                assertThat(new JsonObject(r.body()).getString("streamKey")).isEqualTo(m.getString("streamKey"));
+                assertThat(restarted.rooms().byStreamKey(m.getString("streamKey"))).isPresent();
+            }
+            JsonObject five = new JsonObject(send(restarted.httpPort(), "GET", "/api/rooms/seminar-5", null).body());
+            assertThat(five.getString("title")).isEqualTo("Seminar five");
+            assertThat(five.getString("visibility")).isEqualTo("private");
+        }
+    }
+}
