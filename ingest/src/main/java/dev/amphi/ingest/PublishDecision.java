@@ -29,9 +29,14 @@ public sealed interface PublishDecision {
      *                      key): such refusals count towards the per-address throttle of failed
      *                      attempts; false for a refusal of a valid key (room full, bad speaker name)
      */
-    record Reject(String reason, boolean failedAttempt) implements PublishDecision {
+    record Reject(String reason, boolean failedAttempt, boolean notAdmitted) implements PublishDecision {
         public Reject {
             Objects.requireNonNull(reason, "reason");
+        }
+
+        /** A refusal of the request itself (a wrong key, a bad name): RTMP's {@code NetStream.Publish.BadName}. */
+        public Reject(String reason, boolean failedAttempt) {
+            this(reason, failedAttempt, false);
         }
     }
 
@@ -42,6 +47,14 @@ public sealed interface PublishDecision {
     /** A refusal that does not count as a failed attempt (see {@link Reject#failedAttempt()}). */
     static PublishDecision reject(String reason) {
         return new Reject(reason, false);
+    }
+
+    /**
+     * A valid publisher the room does not admit now (full, its event ended, its program cannot start):
+     * RTMP's {@code NetStream.Publish.Rejected} with {@code reason} as the description; not a failed attempt.
+     */
+    static PublishDecision notAdmitted(String reason) {
+        return new Reject(reason, false, true);
     }
 
     /** A refusal for a wrong credential, counted towards the address's throttle of failed attempts. */

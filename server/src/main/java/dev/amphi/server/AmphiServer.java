@@ -8,16 +8,21 @@ import dev.amphi.core.api.CommentModerationApi;
 import dev.amphi.core.api.CommentsApi;
 import dev.amphi.core.api.ProgramApi;
 import dev.amphi.core.api.RoomsApi;
+import dev.amphi.core.api.SpeakersApi;
 import dev.amphi.core.comments.BlockedWords;
 import dev.amphi.core.comments.CommentHub;
 import dev.amphi.core.comments.FloodControl;
 import dev.amphi.core.comments.ViewerTokens;
 import dev.amphi.core.hooks.Webhooks;
+import dev.amphi.core.room.JoinLinks;
+import dev.amphi.core.room.People;
+import dev.amphi.core.room.Person;
 import dev.amphi.core.room.Room;
 import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.core.room.StreamKeyStore;
 import dev.amphi.core.store.CommentStore;
 import dev.amphi.core.store.Database;
+import dev.amphi.core.store.PeopleStore;
 import dev.amphi.core.store.RoomStore;
 import dev.amphi.core.store.Secrets;
 import dev.amphi.hls.HlsOrigin;
@@ -84,6 +89,10 @@ public final class AmphiServer implements AutoCloseable {
     /** Every room's settings (the API adds and removes its rooms'). */
     private final Map<String, RoomSettings> settings = new ConcurrentHashMap<>();
     private ServerRooms serverRooms;
+    /** People with credentials of their own (loaded from the database at start). */
+    private final People people = new People();
+    private PeopleStore peopleStore;
+    private JoinLinks joinLinks;
     private String adminToken;
     private HlsOrigin origin;
     private Vertx vertx;
@@ -170,7 +179,7 @@ public final class AmphiServer implements AutoCloseable {
                 }
             }
         });
-        RoomPublishing publishing = new RoomPublishing(rooms, config.duplicatePolicy(), origin::sink, worker, programs);
+        RoomPublishing publishing = new RoomPublishing(rooms, config.duplicatePolicy(), origin::sink, worker, programs, people);
         started.add(publishing);
         for (ProgramRoom p : programs.values()) { // demo speakers: --demo (the lobby's) or ROOM.demo
             int demo = settingsOf(p.room().name()).demoSpeakers();
@@ -201,12 +210,17 @@ public final class AmphiServer implements AutoCloseable {
         }
         comments.listen(programApi.commentEvents());
         adminToken = adminToken();
+        peopleStore = new PeopleStore(database, wall);
         serverRooms = new ServerRooms(rooms, new RoomStore(database, wall), config.program(), settings, programs, rooms.rooms(),
-                StreamKeyStore.in(config.dataDir()));
+                StreamKeyStore.in(config.dataDir()), people, peopleStore);
         try {
             serverRooms.loadStored();
+            for (Person p : peopleStore.all()) {
+                people.put(p);
+            }
+            joinLinks = new JoinLinks(new Secrets(database).get("join-link-key", 32), wall);
         } catch (SQLException e) {
-            throw new IOException("cannot read the rooms from the database: " + e.getMessage(), e);
+            throw new IOException("cannot read the rooms and their people from the database: " + e.getMessage(), e);
         }
         commentFeed = new CommentFeed(vertx, rooms, comments, COMMENT_WINDOWS_KEPT, COMMENT_PUBLISH_TICK);
         if (!config.hooks().urls().isEmpty()) {
@@ -230,7 +244,9 @@ public final class AmphiServer implements AutoCloseable {
                 new HttpFrontend.HttpStatus(this::httpPort, this::httpsPort), programApi, !metricsApart,
                 RoomsApi.of(rooms, serverRooms, new AdminAuth(adminToken), vertx),
                 List.of(commentFeed::mount, commentsApi::mount, moderation::mount, export::mount,
-                        new WhipRoutes(rooms, webrtc)::mount));
+                        new WhipRoutes(rooms, webrtc, people, joinLinks)::mount,
+                        new SpeakersApi(vertx, rooms, people, peopleStore, joinLinks, new AdminAuth(adminToken), SpeakerNames::parse,
+                                StreamKeyStore.in(config.dataDir()))::mount));
         commentFeed.start();
         httpRouter = router;
         http = HttpServers.listen(vertx, config, router, metricsApart ? HttpFrontend.metricsRouter(vertx, metrics) : null,

@@ -1,5 +1,7 @@
 package dev.amphi.server;
 
+import dev.amphi.core.room.People;
+import dev.amphi.core.room.Person;
 import dev.amphi.core.room.Room;
 import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.ingest.PublishAuthorizer;
@@ -10,6 +12,8 @@ import dev.amphi.media.MediaFanout;
 import dev.amphi.media.MediaPacket;
 import dev.amphi.media.MediaSink;
 import dev.amphi.transcode.RoomProgram;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -53,15 +57,26 @@ final class RoomPublishing implements PublishAuthorizer, AutoCloseable {
     private final DuplicatePolicy policy;
     private final Map<String, RoomStream> streams = new LinkedHashMap<>();
     private final Map<String, ProgramRoom> programs;
+    private final People people;
 
     /** Every room passes its publisher through. */
     RoomPublishing(RoomRegistry registry, DuplicatePolicy policy, Function<String, MediaSink> originSinks, Executor worker) {
-        this(registry, policy, originSinks, worker, Map.of());
+        this(registry, policy, originSinks, worker, Map.of(), new People());
     }
 
     /** Rooms in {@code programs} composite their speakers; the others pass their publisher through. */
     RoomPublishing(RoomRegistry registry, DuplicatePolicy policy, Function<String, MediaSink> originSinks, Executor worker,
                    Map<String, ProgramRoom> programs) {
+        this(registry, policy, originSinks, worker, programs, new People());
+    }
+
+    /**
+     * As above, and a key of someone in {@code people} publishes to their room under their display
+     * name (whatever {@code ?name=} says).
+     */
+    RoomPublishing(RoomRegistry registry, DuplicatePolicy policy, Function<String, MediaSink> originSinks, Executor worker,
+                   Map<String, ProgramRoom> programs, People people) {
+        this.people = people;
         this.registry = registry;
         this.policy = policy;
         this.programs = programs; // the server's live map: rooms made through the API come and go
@@ -78,21 +93,26 @@ final class RoomPublishing implements PublishAuthorizer, AutoCloseable {
      * program starts on another thread).
      */
     @Override
-    public CompletionStage<PublishDecision> authorize(PublishRequest request) {
+    public CompletionStage<PublishDecision> authorize(PublishRequest asked) {
+        // someone's own key: their room, under their display name
+        Optional<Person> person = registry.byStreamKey(asked.streamKey()).isPresent() ? Optional.empty()
+                : people.byStreamKey(asked.streamKey()).filter(p -> programs.containsKey(p.room()));
+        PublishRequest request = person.isEmpty() ? asked : new PublishRequest(asked.app(), asked.streamKey(), asked.remote(),
+                asked.secure(), "name=" + URLEncoder.encode(person.get().displayName(), StandardCharsets.UTF_8));
         String app = request.app().replaceFirst("[?].*$", "").replaceFirst("/+$", "");
         if (!"live".equals(app)) {
             // not echoed: an encoder that put the key into the server URL sends it as part of the application
             return decided(PublishDecision.reject("unknown application: publish to rtmp://HOST:PORT/live with the stream key "
                     + "as the stream name (rtmp://HOST:PORT/live/KEY)"));
         }
-        Optional<Room> room = registry.byStreamKey(request.streamKey());
+        Optional<Room> room = person.isPresent() ? registry.byName(person.get().room()) : registry.byStreamKey(request.streamKey());
         if (room.isEmpty()) {
             LOG.info("refused publisher {}: unknown stream key", request.remote());
             return decided(PublishDecision.rejectCredentials("unknown stream key"));
         }
         if (registry.isEnded(room.get().name())) {
             LOG.info("refused publisher {}: the event in room {} has ended", request.remote(), room.get().name());
-            return decided(PublishDecision.reject("the event in room " + room.get().name() + " has ended"));
+            return decided(PublishDecision.notAdmitted("the event in room " + room.get().name() + " has ended"));
         }
         ProgramRoom program = programs.get(room.get().name());
         if (program != null) {
@@ -104,7 +124,7 @@ final class RoomPublishing implements PublishAuthorizer, AutoCloseable {
                 }
                 String reason = refusal(room.get().name(), failure);
                 LOG.info("refused publisher {} for room {}: {}", request.remote(), room.get().name(), reason);
-                return PublishDecision.reject(reason);
+                return publishersFault(failure) ? PublishDecision.reject(reason) : PublishDecision.notAdmitted(reason);
             });
         }
         return decided(passThrough(request, room.get()));
@@ -121,6 +141,12 @@ final class RoomPublishing implements PublishAuthorizer, AutoCloseable {
             return cause.getMessage();
         }
         return "room " + room + " could not start its program; try again later";
+    }
+
+    /** Whether a refusal is the publisher's request (a bad speaker name), not the room's state (full, stopping, not started). */
+    private static boolean publishersFault(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        return cause instanceof ProgramRoom.Refused r && !r.unavailable();
     }
 
     private PublishDecision passThrough(PublishRequest request, Room room) {

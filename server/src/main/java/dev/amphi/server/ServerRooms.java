@@ -1,10 +1,12 @@
 package dev.amphi.server;
 
+import dev.amphi.core.room.People;
 import dev.amphi.core.room.Room;
 import dev.amphi.core.room.RoomAdmin;
 import dev.amphi.core.room.RoomRecord;
 import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.core.room.StreamKeyStore;
+import dev.amphi.core.store.PeopleStore;
 import dev.amphi.core.store.RoomStore;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -40,6 +42,8 @@ final class ServerRooms implements RoomAdmin {
     private final List<Room> configured;
     private final Map<String, RoomRecord> stored = new ConcurrentHashMap<>();
     private final StreamKeyStore keys;
+    private final People people;
+    private final PeopleStore peopleStore;
 
     /**
      * @param configured the rooms from flags (the lobby first)
@@ -47,7 +51,9 @@ final class ServerRooms implements RoomAdmin {
      * @param programs   the composited rooms' programs, shared with the server
      */
     ServerRooms(RoomRegistry registry, RoomStore store, ProgramConfig program, Map<String, RoomSettings> settings,
-                Map<String, ProgramRoom> programs, List<Room> configured, StreamKeyStore keys) {
+                Map<String, ProgramRoom> programs, List<Room> configured, StreamKeyStore keys, People people, PeopleStore peopleStore) {
+        this.people = people;
+        this.peopleStore = peopleStore;
         this.registry = registry;
         this.store = store;
         this.program = program;
@@ -158,6 +164,8 @@ final class ServerRooms implements RoomAdmin {
             return false;
         }
         store.delete(name);
+        peopleStore.deleteRoom(name);
+        people.removeRoom(name);
         stored.remove(name);
         registry.remove(name); // its listener stops the room's program
         settings.remove(name);

@@ -1,6 +1,9 @@
 package dev.amphi.server;
 
 import dev.amphi.core.api.RoomKeyAuth;
+import dev.amphi.core.room.JoinLinks;
+import dev.amphi.core.room.People;
+import dev.amphi.core.room.Person;
 import dev.amphi.core.room.Room;
 import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.ingest.webrtc.whip.IceServer;
@@ -39,10 +42,22 @@ final class WhipRoutes {
 
     private final RoomRegistry rooms;
     private final WebRtcSessions sessions;
+    private final People people;
+    private final JoinLinks links;
 
     WhipRoutes(RoomRegistry rooms, WebRtcSessions sessions) {
+        this(rooms, sessions, new People(), null);
+    }
+
+    /**
+     * Also takes, as the Bearer, the key of someone of the room ({@code people}) or a join token of
+     * theirs ({@code links}); they join under their display name.
+     */
+    WhipRoutes(RoomRegistry rooms, WebRtcSessions sessions, People people, JoinLinks links) {
         this.rooms = rooms;
         this.sessions = sessions;
+        this.people = people;
+        this.links = links;
     }
 
     void mount(Router router) {
@@ -88,7 +103,8 @@ final class WhipRoutes {
             text(ctx, 400, "the request has no SDP offer");
             return;
         }
-        Optional<String> name = Optional.ofNullable(ctx.request().getParam("name"));
+        Person person = ctx.get("person");
+        Optional<String> name = person != null ? Optional.of(person.displayName()) : Optional.ofNullable(ctx.request().getParam("name"));
         Optional<String> listenAs = Optional.ofNullable(ctx.request().getParam("speaker"));
         var remote = ctx.request().remoteAddress();
         WebRtcSessions.Offer offer = new WebRtcSessions.Offer(sdp, name, listenAs,
@@ -157,7 +173,9 @@ final class WhipRoutes {
             return Optional.empty();
         }
         String auth = ctx.request().getHeader("Authorization");
-        if (!RoomKeyAuth.holdsKey(rooms, room.get(), auth)) {
+        Optional<Person> person = person(room.get(), auth);
+        person.ifPresent(p -> ctx.put("person", p));
+        if (person.isEmpty() && !RoomKeyAuth.holdsKey(rooms, room.get(), auth)) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"amphi\""
                     + (auth == null || auth.isBlank() ? "" : ", error=\"invalid_token\""));
             text(ctx, 401, auth == null || auth.isBlank() ? "joining needs 'Authorization: Bearer <the room's stream key>'"
@@ -165,6 +183,19 @@ final class WhipRoutes {
             return Optional.empty();
         }
         return room;
+    }
+
+    /** The person of {@code room} whose own key or join token the Bearer {@code authorization} holds. */
+    private Optional<Person> person(Room room, String authorization) {
+        if (authorization == null || authorization.length() < 8 || !authorization.substring(0, 7).equalsIgnoreCase("bearer ")) {
+            return Optional.empty();
+        }
+        String credential = authorization.substring(7).strip();
+        Optional<Person> p = people.byStreamKey(credential);
+        if (p.isEmpty() && links != null) {
+            p = links.verify(credential, people);
+        }
+        return p.filter(x -> x.room().equals(room.name()));
     }
 
     private static void text(RoutingContext ctx, int status, String message) {

@@ -106,7 +106,7 @@ class ProgramStartTest {
         try (RawRtmpClient c = RawRtmpClient.open(server.rtmpPort()).handshake()) {
             c.connect("live");
             String[] status = c.publish(c.createStream(), "fail-room-key-0123456789?name=Ada");
-            assertThat(status).containsExactly("NetStream.Publish.BadName", "room fail could not start its program; try again later");
+            assertThat(status).containsExactly("NetStream.Publish.Rejected", "room fail could not start its program; try again later");
             assertThat(c.awaitClosed(WAIT)).isTrue();
         }
         try (RawRtmpClient c = RawRtmpClient.open(server.rtmpPort()).handshake()) {

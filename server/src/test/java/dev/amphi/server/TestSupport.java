@@ -101,6 +101,19 @@ final class TestSupport {
         return uris;
     }
 
+    /** An API request: a JSON body (null: none) and a Bearer credential (null: none); the answer as text. */
+    static HttpResponse<String> send(AmphiServer server, String method, String path, String bearer, String json) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(httpUrl(server, path))).timeout(Duration.ofSeconds(20))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
+        if (json != null) {
+            b.header("Content-Type", "application/json");
+        }
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** A server in a JVM of its own: its process, its output so far, and its HTTP port once it printed it. */
     record ServerProcess(Process process, java.util.Queue<String> output, CompletableFuture<Integer> httpPort) {
         /** Its output, for a failure's message. */

@@ -235,7 +235,7 @@ public final class RoomRegistry {
         listeners.add(Objects.requireNonNull(listener, "listener"));
     }
 
-    private static String digest(String key) {
+    static String digest(String key) {
         try {
             byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
             return java.util.HexFormat.of().formatHex(d);

@@ -84,7 +84,7 @@ class PostgresStoreTest {
                     assertThat(r.getString(1)).isEqualTo(Integer.toString(migrations));
                     assertThat(r.getBoolean(2)).isTrue();
                 }
-                assertThat(migrations).as("V1 to V4, each applied once").isEqualTo(4);
+                assertThat(migrations).as("V1 to V5, each applied once").isEqualTo(5);
             }
         }
     }

@@ -301,7 +301,11 @@ public final class CommandHandler extends ChannelInboundHandlerAdapter {
             // stream keys are secrets: never logged
             LOG.info("RTMP {} publish refused (app {}): {}", request.remote(), ClientText.firstSegment(app),
                     ClientText.printable(r.reason()));
-            badName(ctx, streamId, r.reason());
+            if (r.notAdmitted()) {
+                refuse(ctx, streamId, "NetStream.Publish.Rejected", r.reason());
+            } else {
+                badName(ctx, streamId, r.reason());
+            }
             return;
         }
         PublishDecision.Accept accept = (PublishDecision.Accept) decision;
