@@ -53,10 +53,36 @@
     setState('error', '');
     errorLine.textContent = failure.message || String(failure);
     if (failure.kind === 'key') {
+      if (body.dataset.credential === 'link') {  // a refused join link: the room key is the way left
+        errorLine.textContent = 'Your join link is not valid any more (expired, revoked or replaced): ask the host ' +
+          'for a new one, or enter the room key.';
+        useKey();
+      }
       key = null;  // a refused key is forgotten; the field asks for it again
       keyInput.placeholder = '';
       keyInput.focus();
     }
+  }
+
+  // ---- a personal join link (/join/ROOM?t=TOKEN&name=NAME): the token stands in for the key --
+  function useLink(token, name) {
+    key = token;
+    body.dataset.credential = 'link';
+    ['key-label', 'key', 'key-help'].forEach(function (id) { $(id).hidden = true; });
+    $('link-help').hidden = false;
+    if (name) {
+      nameInput.value = name;
+      nameInput.readOnly = true;  // the server shows the name the host gave, whatever is typed
+    }
+    // the token leaves the address bar (and what is bookmarked or shared from it); it stays in this page for reconnecting
+    try { history.replaceState(null, '', location.pathname + (name ? '?name=' + encodeURIComponent(name) : '')); } catch (e) { /* none */ }
+  }
+
+  function useKey() {
+    delete body.dataset.credential;
+    ['key-label', 'key', 'key-help'].forEach(function (id) { $(id).hidden = false; });
+    $('link-help').hidden = true;
+    nameInput.readOnly = false;
   }
 
   // Mic and camera: the button is pressed (aria-pressed) while the device is off.
@@ -230,7 +256,7 @@
     if (!listen && !local) return fail({ kind: 'media', message: 'There is no camera or microphone to send; ' +
         'allow them and reload, or choose to just listen.' });
     try { localStorage.setItem(NAME_KEY, name); } catch (e) { /* private mode */ }
-    keyInput.placeholder = 'kept from your last join';
+    if (body.dataset.credential !== 'link') keyInput.placeholder = 'kept from your last join';
     body.dataset.mode = listen ? 'listen' : 'speak';
     main = new AmphiSession({
       room: room,
@@ -355,6 +381,10 @@
   });
 
   try { nameInput.value = new URLSearchParams(location.search).get('name') || localStorage.getItem(NAME_KEY) || ''; } catch (e) { /* none */ }
+  (function () {
+    var q = new URLSearchParams(location.search);
+    if (q.get('t')) useLink(q.get('t'), q.get('name'));
+  })();
   setState('idle', '');
   startPreview().catch(mediaError);
 

@@ -246,7 +246,9 @@ public final class AmphiServer implements AutoCloseable {
                 List.of(commentFeed::mount, commentsApi::mount, moderation::mount, export::mount,
                         new WhipRoutes(rooms, webrtc, people, joinLinks)::mount,
                         new SpeakersApi(vertx, rooms, people, peopleStore, joinLinks, new AdminAuth(adminToken), SpeakerNames::parse,
-                                StreamKeyStore.in(config.dataDir()))::mount));
+                                StreamKeyStore.in(config.dataDir()), p -> disconnect(p.room(), speakerIdOf(p.displayName()),
+                                p.displayName() + "'s credentials were revoked"))::mount));
+        serverRooms.disconnect((room, reason) -> disconnect(room, id -> true, reason));
         commentFeed.start();
         httpRouter = router;
         http = HttpServers.listen(vertx, config, router, metricsApart ? HttpFrontend.metricsRouter(vertx, metrics) : null,
@@ -379,6 +381,32 @@ public final class AmphiServer implements AutoCloseable {
             throw new IOException("cannot keep the lobby's stream key in --data-dir " + config.dataDir().toAbsolutePath()
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Closes the connections (RTMP publishers, WebRTC sessions) of {@code room} whose speaker id
+     * {@code which} accepts (a listener's id is ""); from any thread.
+     */
+    int disconnect(String room, java.util.function.Predicate<String> which, String reason) {
+        int n = 0;
+        RtmpServer r = rtmp;
+        if (r != null) {
+            n += r.kick(stream -> stream.startsWith(room + "/") && which.test(stream.substring(room.length() + 1)), reason);
+        }
+        if (webrtc != null) {
+            n += webrtc.kick(room, id -> which.test(id == null ? "" : id));
+        }
+        if (n > 0) {
+            LOG.info("room {}: {} connection(s) closed: {}", room, n, reason);
+        }
+        return n;
+    }
+
+    /** Someone's speaker ids in a program: their name's, and their screen share's. */
+    private static java.util.function.Predicate<String> speakerIdOf(String displayName) {
+        String id = displayName.toLowerCase(java.util.Locale.ROOT);
+        String screen = (displayName + ScreenShares.SUFFIX).toLowerCase(java.util.Locale.ROOT);
+        return x -> x.equals(id) || x.equals(screen);
     }
 
     /** A room's settings: its flags', or the API's for a room made through it. */

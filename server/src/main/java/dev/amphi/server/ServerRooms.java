@@ -44,6 +44,18 @@ final class ServerRooms implements RoomAdmin {
     private final StreamKeyStore keys;
     private final People people;
     private final PeopleStore peopleStore;
+    private volatile Disconnect disconnect = (room, reason) -> { };
+
+    /** Closes every connection of a room's publishers and listeners (RTMP and WebRTC). */
+    @FunctionalInterface
+    interface Disconnect {
+        void all(String room, String reason);
+    }
+
+    /** Set once the server's RTMP and WebRTC sides exist. */
+    void disconnect(Disconnect d) {
+        this.disconnect = d;
+    }
 
     /**
      * @param configured the rooms from flags (the lobby first)
@@ -147,6 +159,7 @@ final class ServerRooms implements RoomAdmin {
                 p.layout(ProgramRoomEvents.choiceOf(s.layout()));
             }
             if (r.status() == RoomRecord.Status.ENDED && old.status() != RoomRecord.Status.ENDED) {
+                disconnect.all(r.name(), "the event in room " + r.name() + " has ended");
                 p.stopNow();
             }
         }
@@ -167,6 +180,7 @@ final class ServerRooms implements RoomAdmin {
         peopleStore.deleteRoom(name);
         people.removeRoom(name);
         stored.remove(name);
+        disconnect.all(name, "room " + name + " was deleted");
         registry.remove(name); // its listener stops the room's program
         settings.remove(name);
         LOG.info("room {} deleted through the API", name);

@@ -233,6 +233,22 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
         return true;
     }
 
+    /**
+     * Closes every WebRTC session of {@code room} (speakers, their screens, listeners) whose speaker
+     * id {@code which} accepts ({@code null} ids: listeners); returns how many.
+     */
+    int kick(String room, java.util.function.Predicate<String> which) {
+        int n = 0;
+        for (Call c : calls.values()) {
+            PeerSession peer = c.peer;
+            if (peer != null && c.room.equals(room) && which.test(c.speakerId)) {
+                peer.close();
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** One counter over every session since start, the open ones included (for metrics). */
     long total(PeerTotals.Total which) {
         long sum = closedPeers.get(which);

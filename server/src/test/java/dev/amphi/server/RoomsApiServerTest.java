@@ -107,13 +107,14 @@ class RoomsApiServerTest {
             assertThat(body(send("GET", "/api/rooms/physics-101", null, null)).getString("title")).isEqualTo("Physics 101: Mechanics");
             await().atMost(TIMEOUT).until(() -> "speaker".equals(body(send("GET", "/api/rooms/physics-101/program", null, null))
                     .getJsonObject("layout").getString("layout")));
+
+            // ending the event disconnects its speakers and refuses them (here a browser's WHIP join)
+            assertThat(send("PATCH", "/api/rooms/physics-101", ADMIN, "{\"status\":\"ended\"}").statusCode()).isEqualTo(200);
+            await().atMost(TIMEOUT).until(publisher::isDone);
+            assertThat(publisher).as("FFmpeg was disconnected, not finished").isCompletedExceptionally();
         } finally {
             stopPublishing.set(true);
         }
-        publisher.get();
-
-        // an ended event refuses its speakers (here a browser's WHIP join)
-        assertThat(send("PATCH", "/api/rooms/physics-101", ADMIN, "{\"status\":\"ended\"}").statusCode()).isEqualTo(200);
         HttpResponse<String> join = http.send(HttpRequest.newBuilder(URI.create(TestSupport.httpUrl(server, "/api/rooms/physics-101/whip?name=Late")))
                 .header("Authorization", "Bearer " + key).header("Content-Type", "application/sdp")
                 .POST(HttpRequest.BodyPublishers.ofString("v=0\r\n")).build(), HttpResponse.BodyHandlers.ofString());

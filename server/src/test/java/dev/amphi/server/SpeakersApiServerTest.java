@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Per-speaker credentials against the server: the administrator gives a speaker their own key and
  * join link; FFmpeg's RTMP client publishing with that key shows their display name on the tile
- * whatever name it asks for; the join token is a WHIP Bearer; revoking refuses both, regenerating
+ * whatever name it asks for; the join token is a WHIP Bearer; revoking closes the speaker's
+ * connection and refuses both, regenerating
  * voids the old ones and not the new, and the credentials survive a restart.
  */
 class SpeakersApiServerTest {
@@ -68,7 +69,7 @@ class SpeakersApiServerTest {
 
     private static String token(JsonObject person) {
         String url = person.getString("joinUrl");
-        return URLDecoder.decode(url.substring(url.indexOf("?t=") + 3), StandardCharsets.UTF_8);
+        return URLDecoder.decode(url.substring(url.indexOf("?t=") + 3, url.indexOf("&name=")), StandardCharsets.UTF_8);
     }
 
     private JsonArray speakersOnStage() throws Exception {
@@ -83,7 +84,7 @@ class SpeakersApiServerTest {
         JsonObject ada = new JsonObject(made.body());
         assertThat(ada.getString("role")).isEqualTo("speaker");
         assertThat(ada.getString("streamKey")).matches("[A-Za-z0-9_-]{24}").isNotEqualTo(ROOM_KEY);
-        assertThat(ada.getString("joinUrl")).startsWith(TestSupport.httpUrl(server, "/join/panel?t="));
+        assertThat(ada.getString("joinUrl")).startsWith(TestSupport.httpUrl(server, "/join/panel?t=")).endsWith("&name=Ada%20Lovelace");
         JsonObject grace = new JsonObject(send("POST", "/api/rooms/panel/speakers", ADMIN, "{\"displayName\":\"Grace Hopper\",\"role\":\"host\"}").body());
 
         // FFmpeg publishes with Ada's key and asks for another name: the tile says Ada Lovelace
@@ -99,19 +100,20 @@ class SpeakersApiServerTest {
         try {
             await().atMost(TIMEOUT).until(() -> speakersOnStage().stream().anyMatch(s -> "Ada Lovelace".equals(((JsonObject) s).getString("name"))));
             assertThat(speakersOnStage().stream().map(s -> ((JsonObject) s).getString("name"))).doesNotContain("Impostor");
+
+            // revoked while publishing: her connection is closed, her key and her link are refused
+            assertThat(send("DELETE", "/api/rooms/panel/speakers/" + ada.getString("id"), ADMIN, null).statusCode()).isEqualTo(204);
+            await().atMost(TIMEOUT).until(publisher::isDone);
+            assertThat(publisher).as("FFmpeg was disconnected, not finished").isCompletedExceptionally();
         } finally {
             stopPublishing.set(true);
         }
-        publisher.get();
+        assertThat(rtmpStatus(ada.getString("streamKey"))).isNotEqualTo("NetStream.Publish.Start");
 
         // a join token is a WHIP Bearer for its room; a tampered one is not; the room's key still is
         assertThat(whip(token(grace))).isEqualTo(201);
         assertThat(whip(token(grace).substring(0, token(grace).length() - 2) + "xx")).isEqualTo(401);
         assertThat(whip(ROOM_KEY)).isEqualTo(201);
-
-        // revoked: her key and her link are refused
-        assertThat(send("DELETE", "/api/rooms/panel/speakers/" + ada.getString("id"), ADMIN, null).statusCode()).isEqualTo(204);
-        assertThat(rtmpStatus(ada.getString("streamKey"))).isNotEqualTo("NetStream.Publish.Start");
         assertThat(whip(token(ada))).isEqualTo(401);
         assertThat(send("POST", "/api/rooms/panel/speakers/" + ada.getString("id") + "/regenerate", ADMIN, null).statusCode()).isEqualTo(409);
 

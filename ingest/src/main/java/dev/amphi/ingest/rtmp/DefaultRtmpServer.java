@@ -161,6 +161,18 @@ final class DefaultRtmpServer implements RtmpServer {
     }
 
     @Override
+    public int kick(java.util.function.Predicate<String> which, String reason) {
+        int n = 0;
+        for (PublishSession s : registry.sessions()) {
+            if (which.test(s.streamName())) {
+                s.kick(reason);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
     public synchronized void close() {
         if (closed || boss == null) {
             closed = true;

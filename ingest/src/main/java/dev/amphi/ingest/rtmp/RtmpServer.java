@@ -36,6 +36,14 @@ public interface RtmpServer extends AutoCloseable {
     /** Number of publishers currently publishing. */
     int activePublishers();
 
+    /**
+     * Disconnects every publisher whose stream name {@code which} accepts (a kicked speaker, every
+     * speaker of a room whose event ended), from any thread; returns at once.
+     *
+     * @return how many were disconnected
+     */
+    int kick(java.util.function.Predicate<String> which, String reason);
+
     /** Closes every publisher and unbinds; waits up to a few seconds. */
     @Override
     void close();

@@ -36,7 +36,7 @@ import java.util.function.Function;
  *   <li>{@code POST /api/rooms/{room}/speakers/{id}/regenerate}: a new key and join link (the old
  *       ones stop working at once);</li>
  *   <li>{@code DELETE /api/rooms/{room}/speakers/{id}}: revokes them (their key and links are
- *       refused; the record stays, revoked).</li>
+ *       refused, their connections closed; the record stays, revoked).</li>
  * </ul>
  * A publisher with such a key (RTMP, or WHIP with it or a join token as the Bearer) joins the room
  * under the display name given here, whatever name it asks for. Stored before the answer.
@@ -55,6 +55,7 @@ public final class SpeakersApi {
     private final AdminAuth auth;
     private final Function<String, Optional<String>> names;
     private final StreamKeyStore keys;
+    private final java.util.function.Consumer<Person> revoked;
     private final SecureRandom random = new SecureRandom();
 
     /**
@@ -63,6 +64,13 @@ public final class SpeakersApi {
      */
     public SpeakersApi(Vertx vertx, RoomRegistry registry, People people, PeopleStore store, JoinLinks links, AdminAuth auth,
                        Function<String, Optional<String>> names, StreamKeyStore keys) {
+        this(vertx, registry, people, store, links, auth, names, keys, p -> { });
+    }
+
+    /** As above; {@code revoked} hears of each revocation once stored (the server closes their connections). */
+    public SpeakersApi(Vertx vertx, RoomRegistry registry, People people, PeopleStore store, JoinLinks links, AdminAuth auth,
+                       Function<String, Optional<String>> names, StreamKeyStore keys, java.util.function.Consumer<Person> revoked) {
+        this.revoked = Objects.requireNonNull(revoked, "revoked");
         this.vertx = Objects.requireNonNull(vertx, "vertx");
         this.registry = Objects.requireNonNull(registry, "registry");
         this.people = Objects.requireNonNull(people, "people");
@@ -194,6 +202,7 @@ public final class SpeakersApi {
             if (regenerate) {
                 Responses.json(ctx, 200, json(ctx, p, true).encode());
             } else {
+                revoked.accept(p);
                 ctx.response().setStatusCode(204).putHeader("Cache-Control", "no-cache").end();
             }
         });
@@ -205,7 +214,8 @@ public final class SpeakersApi {
         if (withLink) {
             String token = links.issue(p, LINK_TTL);
             String origin = ctx.request().scheme() + "://" + ctx.request().authority();
-            o.put("joinUrl", origin + "/join/" + p.room() + "?t=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+            o.put("joinUrl", origin + "/join/" + p.room() + "?t=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
+                    + "&name=" + URLEncoder.encode(p.displayName(), StandardCharsets.UTF_8).replace("+", "%20"));
             o.put("joinExpires", JoinLinks.expires(token).map(Object::toString).orElse(null));
         }
         return o;
