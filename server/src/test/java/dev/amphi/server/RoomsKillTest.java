@@ -2,6 +2,7 @@ package dev.amphi.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -17,9 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The real server in a JVM of its own makes rooms through the API, is killed with SIGKILL right
- * after the last {@code 201} and {@code 200}, and after a restart on the same data directory every
- * acknowledged room and change is there, with its key working.
+ * The real server in a JVM of its own makes rooms through the API, changes one, takes a
+ * moderator's comment settings and a speaker's credentials, is killed with SIGKILL right after the
+ * last answer, and after a restart on the same data directory every acknowledged room, change,
+ * setting and credential is there, the keys working.
  */
 class RoomsKillTest {
 
@@ -43,6 +45,7 @@ class RoomsKillTest {
         Process server = spawned.process();
         CompletableFuture<Integer> port = spawned.httpPort();
         List<JsonObject> made = new ArrayList<>();
+        JsonObject person = null;
         try {
             int httpPort = port.get(120, TimeUnit.SECONDS);
             for (int i = 1; i <= 5; i++) {
@@ -52,6 +55,14 @@ class RoomsKillTest {
             }
             HttpResponse<String> changed = send(httpPort, "PATCH", "/api/rooms/seminar-5", "{\"title\":\"Seminar five\",\"visibility\":\"private\"}");
             assertThat(changed.statusCode()).isEqualTo(200);
+            // a moderator's comment settings (the room's key), and a speaker's own credentials
+            HttpResponse<String> settings = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
+                            + "/api/rooms/seminar-1/comment-settings")).header("Authorization", "Bearer " + made.get(0).getString("streamKey"))
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"mode\":\"emoji\",\"hold\":true}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(settings.statusCode()).as(settings.body()).isEqualTo(200);
+            HttpResponse<String> speaker = send(httpPort, "POST", "/api/rooms/seminar-2/speakers", "{\"displayName\":\"Ada Lovelace\"}");
+            assertThat(speaker.statusCode()).isEqualTo(201);
+            person = new JsonObject(speaker.body());
             server.destroyForcibly(); // SIGKILL, right after the last answer
             assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(server.exitValue()).as("killed by SIGKILL").isEqualTo(137);
@@ -71,6 +82,14 @@ class RoomsKillTest {
             JsonObject five = new JsonObject(send(restarted.httpPort(), "GET", "/api/rooms/seminar-5", null).body());
             assertThat(five.getString("title")).isEqualTo("Seminar five");
             assertThat(five.getString("visibility")).isEqualTo("private");
+            JsonObject settings = new JsonObject(http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restarted.httpPort()
+                            + "/api/rooms/seminar-1/comment-settings")).header("Authorization", "Bearer " + made.get(0).getString("streamKey"))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(settings.getString("mode")).isEqualTo("emoji");
+            assertThat(settings.getBoolean("hold")).isTrue();
+            JsonObject kept = new JsonArray(send(restarted.httpPort(), "GET", "/api/rooms/seminar-2/speakers", null).body()).getJsonObject(0);
+            assertThat(kept.getString("streamKey")).isEqualTo(person.getString("streamKey"));
+            assertThat(kept.getString("displayName")).isEqualTo("Ada Lovelace");
         }
     }
 }

@@ -115,8 +115,16 @@ public final class CommentModerationApi {
             Responses.error(ctx, 400, e.getMessage());
             return;
         }
-        hub.settings(room, next);
-        Responses.json(ctx, 200, CommentJson.settings(next).encode());
+        vertx.executeBlocking(() -> {
+            hub.settings(room, next);
+            return null;
+        }, false).onComplete(r -> {
+            if (r.failed()) {
+                Responses.error(ctx, 503, "the settings could not be stored; try again");
+            } else {
+                Responses.json(ctx, 200, CommentJson.settings(next).encode());
+            }
+        });
     }
 
     /** Runs a blocking change on a worker: 204 when it found its target, 404 {@code missing} otherwise. */

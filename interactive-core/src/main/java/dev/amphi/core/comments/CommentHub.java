@@ -59,6 +59,7 @@ public final class CommentHub implements CommentRooms {
     private final Map<String, RoomState> rooms = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> mutedAtStart;
     private final Map<String, List<CommentWindows.Accepted>> heldAtStart;
+    private final Map<String, CommentSettings> settingsAtStart;
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
 
     /**
@@ -79,6 +80,7 @@ public final class CommentHub implements CommentRooms {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.mutedAtStart = log.muted();
         this.heldAtStart = log.held();
+        this.settingsAtStart = log.settings();
     }
 
     /** Adds a listener for hosts' events. */
@@ -105,9 +107,10 @@ public final class CommentHub implements CommentRooms {
         return state(room).settings;
     }
 
-    /** Changes {@code room}'s settings (memory only: they last until the server stops). */
-    public void settings(String room, CommentSettings settings) {
+    /** Changes {@code room}'s settings, kept in the log (they win over the flags' from then on). Blocking. */
+    public void settings(String room, CommentSettings settings) throws Exception {
         Objects.requireNonNull(settings, "settings");
+        log.settings(room, settings);
         state(room).settings = settings;
         listeners.forEach(l -> l.settingsChanged(room, settings));
     }
@@ -242,7 +245,8 @@ public final class CommentHub implements CommentRooms {
             this.room = room;
             this.windows = new CommentWindows(0, length, hold, clock.millis());
             this.blocked = blockedWords.apply(room);
-            this.settings = initialSettings.apply(room);
+            CommentSettings kept = settingsAtStart.get(room);
+            this.settings = kept != null ? kept : initialSettings.apply(room);
             muted.addAll(mutedAtStart.getOrDefault(room, Set.of()));
             heldAtStart.getOrDefault(room, List.of()).forEach(c -> held.put(c.id(), c));
         }

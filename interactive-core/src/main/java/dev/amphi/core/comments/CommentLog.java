@@ -30,4 +30,13 @@ public interface CommentLog {
 
     /** Adds a published window's reaction counts. */
     void reactions(String room, List<CommentWindows.ReactionSecond> counts) throws Exception;
+
+    /** Keeps a room's settings as a moderator set them. */
+    default void settings(String room, CommentSettings settings) throws Exception {
+    }
+
+    /** The settings moderators set, by room. */
+    default Map<String, CommentSettings> settings() throws Exception {
+        return Map.of();
+    }
 }

@@ -2,8 +2,10 @@ package dev.amphi.core.store;
 
 import dev.amphi.core.comments.CommentDraft;
 import dev.amphi.core.comments.CommentLog;
+import dev.amphi.core.comments.CommentSettings;
 import dev.amphi.core.comments.CommentWindows;
 import dev.amphi.core.comments.DisplayMode;
+import dev.amphi.core.comments.RoomCommentMode;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -215,5 +217,32 @@ public final class CommentStore implements CommentLog {
     private static CommentWindows.Accepted accepted(ResultSet r) throws SQLException {
         CommentDraft d = new CommentDraft(r.getString(4), DisplayMode.valueOf(r.getString(5).toUpperCase(Locale.ROOT)), r.getString(6));
         return new CommentWindows.Accepted(r.getLong(1), r.getString(2), r.getString(3), d, r.getLong(7), r.getLong(8));
+    }
+
+    @Override
+    public void settings(String room, CommentSettings settings) throws SQLException {
+        try (Connection conn = db.connection();
+             PreparedStatement s = conn.prepareStatement("INSERT INTO comment_settings (room, mode, slow_mode_s, hold) VALUES (?, ?, ?, ?) "
+                     + "ON CONFLICT (room) DO UPDATE SET mode = excluded.mode, slow_mode_s = excluded.slow_mode_s, hold = excluded.hold")) {
+            s.setString(1, room);
+            s.setString(2, settings.mode().wire());
+            s.setInt(3, (int) settings.slowMode().toSeconds());
+            s.setBoolean(4, settings.hold());
+            s.executeUpdate();
+        }
+    }
+
+    @Override
+    public Map<String, CommentSettings> settings() throws SQLException {
+        Map<String, CommentSettings> out = new HashMap<>();
+        try (Connection conn = db.connection();
+             PreparedStatement s = conn.prepareStatement("SELECT room, mode, slow_mode_s, hold FROM comment_settings");
+             ResultSet r = s.executeQuery()) {
+            while (r.next()) {
+                out.put(r.getString(1), new CommentSettings(RoomCommentMode.parse(r.getString(2)), java.time.Duration.ofSeconds(r.getInt(3)),
+                        r.getBoolean(4)));
+            }
+        }
+        return out;
     }
 }

@@ -3,8 +3,10 @@ package dev.amphi.core.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.amphi.core.comments.CommentDraft;
+import dev.amphi.core.comments.CommentSettings;
 import dev.amphi.core.comments.CommentWindows;
 import dev.amphi.core.comments.DisplayMode;
+import dev.amphi.core.comments.RoomCommentMode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +27,28 @@ class CommentStoreTest {
     static CommentWindows.Accepted comment(long id, String text) {
         return new CommentWindows.Accepted(id, "a1b2c3", "Quiet Owl 7", new CommentDraft(text, DisplayMode.TOP, "#ff7204"),
                 1_765_000_000_000L + id, 1_765_000_001_000L + id);
+    }
+
+    /** A moderator's settings are kept, replaced by the next change, and read back by room. */
+    static void settingsRoundTrip(Database db) throws Exception {
+        CommentStore store = new CommentStore(db);
+        assertThat(store.settings()).isEmpty();
+        store.settings("hall", new CommentSettings(RoomCommentMode.EMOJI, java.time.Duration.ofSeconds(30), true));
+        store.settings("stage", CommentSettings.defaults());
+        store.settings("hall", new CommentSettings(RoomCommentMode.OFF, java.time.Duration.ofSeconds(5), false));
+        assertThat(store.settings()).containsOnly(
+                java.util.Map.entry("hall", new CommentSettings(RoomCommentMode.OFF, java.time.Duration.ofSeconds(5), false)),
+                java.util.Map.entry("stage", CommentSettings.defaults()));
+    }
+
+    @Test
+    void moderatorsSettingsAreKept() throws Exception {
+        try (Database db = Database.embedded(dir.resolve("settings.db"))) {
+            settingsRoundTrip(db);
+        }
+        try (Database db = Database.embedded(dir.resolve("settings.db"))) {
+            assertThat(new CommentStore(db).settings().get("hall").mode()).isEqualTo(RoomCommentMode.OFF);
+        }
     }
 
     @Test

@@ -48,9 +48,10 @@ class PostgresStoreTest {
     }
 
     @Test
-    void roomsAreKeptInPostgresToo() throws Exception {
+    void roomsAndCommentSettingsAreKeptInPostgresToo() throws Exception {
         try (Database db = Database.open(postgres.newDatabase(), null, null)) {
             RoomStoreTest.roundTrip(db);
+            CommentStoreTest.settingsRoundTrip(db);
         }
     }
 
@@ -84,7 +85,7 @@ class PostgresStoreTest {
                     assertThat(r.getString(1)).isEqualTo(Integer.toString(migrations));
                     assertThat(r.getBoolean(2)).isTrue();
                 }
-                assertThat(migrations).as("V1 to V5, each applied once").isEqualTo(5);
+                assertThat(migrations).as("V1 to V6, each applied once").isEqualTo(6);
             }
         }
     }
