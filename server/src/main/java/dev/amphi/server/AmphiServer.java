@@ -219,6 +219,9 @@ public final class AmphiServer implements AutoCloseable {
                 people.put(p);
             }
             joinLinks = new JoinLinks(new Secrets(database).get("join-link-key", 32), wall);
+            // a host's own key or join link stands for the room's key (layout, moderation, the host's event stream)
+            rooms.hostCheck((room, credential) -> people.byStreamKey(credential).or(() -> joinLinks.verify(credential, people))
+                    .filter(p -> p.room().equals(room) && p.role() == Person.Role.HOST).isPresent());
         } catch (SQLException e) {
             throw new IOException("cannot read the rooms and their people from the database: " + e.getMessage(), e);
         }

@@ -127,9 +127,19 @@ class SpeakersApiServerTest {
         assertThat(whip(token(renewed))).isEqualTo(201);
         assertThat(rtmpStatus(renewed.getString("streamKey"))).isEqualTo("NetStream.Publish.Start");
 
+        // a host's own key and join token stand for the room's key (here: a layout change); a speaker's do not
+        assertThat(send("PUT", "/api/rooms/panel/layout", renewed.getString("streamKey"), "{\"layout\":\"speaker\"}").statusCode())
+                .isEqualTo(204);
+        assertThat(send("PUT", "/api/rooms/panel/layout", token(renewed), "{\"layout\":\"gallery\"}").statusCode()).isEqualTo(204);
+        JsonObject linus = new JsonObject(send("POST", "/api/rooms/panel/speakers", ADMIN, "{\"displayName\":\"Linus\"}").body());
+        assertThat(send("PUT", "/api/rooms/panel/layout", linus.getString("streamKey"), "{\"layout\":\"speaker\"}").statusCode())
+                .isEqualTo(401);
+        assertThat(send("PUT", "/api/rooms/panel/layout", grace.getString("streamKey"), "{\"layout\":\"speaker\"}").statusCode())
+                .as("a host's old key").isEqualTo(401);
+
         JsonArray everyone = new JsonArray(send("GET", "/api/rooms/panel/speakers", ADMIN, null).body());
         assertThat(everyone.stream().map(o -> ((JsonObject) o).getString("displayName") + "/" + ((JsonObject) o).getBoolean("revoked")))
-                .containsExactly("Ada Lovelace/true", "Grace Hopper/false");
+                .containsExactly("Ada Lovelace/true", "Grace Hopper/false", "Linus/false");
 
         // after a restart: the same people, the regenerated key and link still good
         server.close();

@@ -47,7 +47,10 @@ public final class RoomKeyAuth {
         ctx.next();
     }
 
-    /** Whether {@code authorization} is {@code Bearer <room's key>} (no answer sent either way). */
+    /**
+     * Whether {@code authorization} is {@code Bearer <room's key>}, or a host's own key or join token
+     * for the room (no answer sent either way).
+     */
     public static boolean holdsKey(RoomRegistry registry, Room room, String authorization) {
         if (authorization == null) {
             return false;
@@ -56,7 +59,9 @@ public final class RoomKeyAuth {
         if (h.length() < 7 || !h.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
             return false;
         }
-        return registry.byStreamKey(h.substring(7).strip()).map(r -> r.name().equals(room.name())).orElse(false);
+        String credential = h.substring(7).strip();
+        return registry.byStreamKey(credential).map(r -> r.name().equals(room.name())).orElse(false)
+                || registry.isHost(room.name(), credential); // a host's own key or join link
     }
 
     private static void unauthorized(RoutingContext ctx, String error, String message) {

@@ -145,6 +145,24 @@ public final class RoomRegistry {
         return ended.contains(name);
     }
 
+    /** Whether a credential (someone's own key or join token) is a host's of a room: set by the server. */
+    @FunctionalInterface
+    public interface HostCheck {
+        boolean isHost(String room, String credential);
+    }
+
+    private volatile HostCheck hosts = (room, credential) -> false;
+
+    /** Lets hosts' own credentials stand for the room's key ({@link #isHost}). */
+    public void hostCheck(HostCheck check) {
+        hosts = Objects.requireNonNull(check, "check");
+    }
+
+    /** Whether {@code credential} is the own key or join token of a host of {@code room} (not revoked). */
+    public boolean isHost(String room, String credential) {
+        return credential != null && !credential.isEmpty() && hosts.isHost(room, credential);
+    }
+
     public void addRoomsListener(RoomsListener listener) {
         roomsListeners.add(Objects.requireNonNull(listener, "listener"));
     }
