@@ -341,40 +341,31 @@ public final class AmphiServer implements AutoCloseable {
 
     /** {@code --admin-token}, or the one kept in the data directory (generated, and shown once, the first time). */
     private String adminToken() throws IOException {
-        if (config.adminToken().isPresent()) {
-            return config.adminToken().get();
-        }
-        StreamKeyStore.Kept kept;
-        try {
-            kept = StreamKeyStore.in(config.dataDir()).secret("admin-token");
-        } catch (IOException e) {
-            throw new IOException("cannot keep the admin token in --data-dir " + config.dataDir().toAbsolutePath() + ": "
-                    + e.getMessage(), e);
-        }
-        if (kept.created()) {
-            LOG.info("admin token generated: {} (kept in {}; shown only this once: the rooms API takes it as "
-                    + "'Authorization: Bearer TOKEN')", kept.value(), config.dataDir().resolve("admin-token").toAbsolutePath());
-        }
-        return kept.value();
+        return config.adminToken().isPresent() ? config.adminToken().get()
+                : keptSecret("admin-token", "admin token", "the rooms API takes it as 'Authorization: Bearer TOKEN'");
     }
 
     /** {@code --webhook-secret}, or the one kept in the data directory (generated, and shown once, the first time). */
     private byte[] webhookSecret() throws IOException {
-        if (config.hooks().secret().isPresent()) {
-            return config.hooks().secret().get().getBytes(StandardCharsets.UTF_8);
-        }
+        return (config.hooks().secret().isPresent() ? config.hooks().secret().get()
+                : keptSecret("webhook-secret", "webhook secret", "give it to the receivers, which check the Amphi-Signature header with it"))
+                .getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The secret kept in the data directory's file {@code file}; logged once, when this start made it. */
+    private String keptSecret(String file, String what, String use) throws IOException {
         StreamKeyStore.Kept kept;
         try {
-            kept = StreamKeyStore.in(config.dataDir()).secret("webhook-secret");
+            kept = StreamKeyStore.in(config.dataDir()).secret(file);
         } catch (IOException e) {
-            throw new IOException("cannot keep the webhook secret in --data-dir " + config.dataDir().toAbsolutePath() + ": "
+            throw new IOException("cannot keep the " + what + " in --data-dir " + config.dataDir().toAbsolutePath() + ": "
                     + e.getMessage(), e);
         }
         if (kept.created()) {
-            LOG.info("webhook secret generated: {} (kept in {}; shown only this once: give it to the receivers, which check "
-                    + "the Amphi-Signature header with it)", kept.value(), config.dataDir().resolve("webhook-secret").toAbsolutePath());
+            LOG.info("{} generated: {} (kept in {}; shown only this once: {})", what, kept.value(),
+                    config.dataDir().resolve(file).toAbsolutePath(), use);
         }
-        return kept.value().getBytes(StandardCharsets.UTF_8);
+        return kept.value();
     }
 
     private String lobbyKeyFromDataDir() throws IOException {

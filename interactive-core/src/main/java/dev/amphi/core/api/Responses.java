@@ -2,7 +2,9 @@ package dev.amphi.core.api;
 
 import dev.amphi.core.room.Room;
 import dev.amphi.core.room.RoomRegistry;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Locale;
 import java.util.Optional;
 
 /** The API's JSON responses: never cached. */
@@ -21,6 +23,28 @@ final class Responses {
 
     static void error(RoutingContext ctx, int status, String message) {
         json(ctx, status, ProgramJson.error(message).encode());
+    }
+
+    /** A refusal naming the rule broken and, when there is one, the request's field: {@code {"error","field","rule"}}. */
+    static void problem(RoutingContext ctx, int status, String field, String rule, String message) {
+        JsonObject o = new JsonObject().put("error", message);
+        if (field != null) {
+            o.put("field", field);
+        }
+        if (rule != null) {
+            o.put("rule", rule);
+        }
+        json(ctx, status, o.encode());
+    }
+
+    /** A route handler: 415 unless the body is declared JSON, else {@code ctx.next()} (before the body is read). */
+    static void requireJson(RoutingContext ctx) {
+        String type = ctx.request().getHeader("Content-Type");
+        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            problem(ctx, 415, null, "content-type", "the body must be JSON (Content-Type: application/json)");
+            return;
+        }
+        ctx.next();
     }
 
     /** The room named by the path's {@code name}, or empty after a 404 naming it (bounded). */

@@ -79,9 +79,9 @@ public final class RoomsApi {
         if (admin != null) {
             BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
             // credentials and the content type are checked before the body is read (a second route of the same path)
-            router.route(HttpMethod.POST, "/api/rooms").handler(auth::handle).handler(this::json);
+            router.route(HttpMethod.POST, "/api/rooms").handler(auth::handle).handler(Responses::requireJson);
             router.route(HttpMethod.POST, "/api/rooms").handler(body).handler(this::create);
-            router.route(HttpMethod.PATCH, "/api/rooms/:name").handler(auth::handle).handler(this::json);
+            router.route(HttpMethod.PATCH, "/api/rooms/:name").handler(auth::handle).handler(Responses::requireJson);
             router.route(HttpMethod.PATCH, "/api/rooms/:name").handler(body).handler(this::patch);
             router.route(HttpMethod.DELETE, "/api/rooms/:name").handler(auth::handle).handler(this::delete);
         }
@@ -124,15 +124,6 @@ public final class RoomsApi {
         Responses.json(ctx, 200, (full ? full(r.get()) : visible(r.get())).encode());
     }
 
-    private void json(RoutingContext ctx) {
-        String type = ctx.request().getHeader("Content-Type");
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            Responses.json(ctx, 415, problem("the body must be JSON (Content-Type: application/json)", null, "content-type"));
-            return;
-        }
-        ctx.next();
-    }
-
     private void create(RoutingContext ctx) {
         RoomRecord spec;
         try {
@@ -146,7 +137,7 @@ public final class RoomsApi {
                     visibility(b).orElse(RoomRecord.Visibility.PUBLIC), RoomRecord.Status.SCHEDULED, "", settings(b).orElse(Map.of()),
                     RoomRecord.Source.API);
         } catch (Bad e) {
-            Responses.json(ctx, 400, problem(e.getMessage(), e.field, e.rule));
+            Responses.problem(ctx, 400, e.field, e.rule, e.getMessage());
             return;
         }
         vertx.<RoomRecord>executeBlocking(() -> admin.create(spec), false).onComplete(r -> {
@@ -184,7 +175,7 @@ public final class RoomsApi {
                     integer(b, "speakerLimit", 1, 300).orElse(c.speakerLimit()), layout(b).orElse(c.layout()),
                     visibility(b).orElse(c.visibility()), status, c.streamKey(), settings(b).orElse(c.settings()), c.source());
         } catch (Bad e) {
-            Responses.json(ctx, 400, problem(e.getMessage(), e.field, e.rule));
+            Responses.problem(ctx, 400, e.field, e.rule, e.getMessage());
             return;
         }
         vertx.<RoomRecord>executeBlocking(() -> admin.update(changed), false).onComplete(r -> {
@@ -211,25 +202,14 @@ public final class RoomsApi {
 
     private static void refused(RoutingContext ctx, Throwable failure) {
         if (failure instanceof RoomAdmin.Refused r) {
-            Responses.json(ctx, r.status(), problem(r.getMessage(), r.field(), r.rule()));
+            Responses.problem(ctx, r.status(), r.field(), r.rule(), r.getMessage());
         } else {
-            Responses.json(ctx, 503, problem("the change could not be stored; try again", null, "store"));
+            Responses.problem(ctx, 503, null, "store", "the change could not be stored; try again");
         }
     }
 
     private static void notFound(RoutingContext ctx, String name) {
         Responses.error(ctx, 404, "no room named '" + ProgramJson.bounded(name) + "'");
-    }
-
-    private static String problem(String message, String field, String rule) {
-        JsonObject o = new JsonObject().put("error", message);
-        if (field != null) {
-            o.put("field", field);
-        }
-        if (rule != null) {
-            o.put("rule", rule);
-        }
-        return o.encode();
     }
 
     // ---- JSON out

@@ -83,7 +83,7 @@ public final class SpeakersApi {
 
     /** Adds the routes to {@code router}. */
     public void mount(Router router) {
-        router.route(HttpMethod.POST, "/api/rooms/:name/speakers").handler(auth::handle).handler(this::room).handler(this::json);
+        router.route(HttpMethod.POST, "/api/rooms/:name/speakers").handler(auth::handle).handler(this::room).handler(Responses::requireJson);
         router.route(HttpMethod.POST, "/api/rooms/:name/speakers").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(this::create);
         router.route(HttpMethod.GET, "/api/rooms/:name/speakers").handler(auth::handle).handler(this::room).handler(this::list);
         router.route(HttpMethod.POST, "/api/rooms/:name/speakers/:id/regenerate").handler(auth::handle).handler(this::room)
@@ -100,15 +100,6 @@ public final class SpeakersApi {
         }
     }
 
-    private void json(RoutingContext ctx) {
-        String type = ctx.request().getHeader("Content-Type");
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            refuse(ctx, 415, null, "content-type", "the body must be JSON (Content-Type: application/json)");
-            return;
-        }
-        ctx.next();
-    }
-
     private void create(RoutingContext ctx) {
         Room room = ctx.get("room");
         JsonObject b;
@@ -118,12 +109,12 @@ public final class SpeakersApi {
             b = null;
         }
         if (b == null) {
-            refuse(ctx, 400, null, "json", "the body must be a JSON object {\"displayName\",\"role\"}");
+            Responses.problem(ctx, 400, null, "json", "the body must be a JSON object {\"displayName\",\"role\"}");
             return;
         }
         for (String k : b.fieldNames()) {
             if (!FIELDS.contains(k)) {
-                refuse(ctx, 400, ProgramJson.bounded(k), "unknown-field", "unknown field '" + ProgramJson.bounded(k)
+                Responses.problem(ctx, 400, ProgramJson.bounded(k), "unknown-field", "unknown field '" + ProgramJson.bounded(k)
                         + "'; the fields are displayName, role");
                 return;
             }
@@ -132,11 +123,11 @@ public final class SpeakersApi {
         try {
             name = b.getValue("displayName") instanceof String s ? names.apply(s) : Optional.empty();
         } catch (IllegalArgumentException e) {
-            refuse(ctx, 400, "displayName", "name", e.getMessage().replace("(?name=) ", ""));
+            Responses.problem(ctx, 400, "displayName", "name", e.getMessage().replace("(?name=) ", ""));
             return;
         }
         if (name.isEmpty()) {
-            refuse(ctx, 400, "displayName", "name", "displayName is required: the name on their tile");
+            Responses.problem(ctx, 400, "displayName", "name", "displayName is required: the name on their tile");
             return;
         }
         Object r = b.getValue("role", "speaker");
@@ -146,13 +137,13 @@ public final class SpeakersApi {
         } else if ("host".equals(r)) {
             role = Person.Role.HOST;
         } else {
-            refuse(ctx, 400, "role", "role", "role must be speaker or host");
+            Responses.problem(ctx, 400, "role", "role", "role must be speaker or host");
             return;
         }
         boolean taken = people.inRoom(room.name()).stream()
                 .anyMatch(p -> !p.revoked() && p.displayName().toLowerCase(Locale.ROOT).equals(name.get().toLowerCase(Locale.ROOT)));
         if (taken) {
-            refuse(ctx, 409, "displayName", "name-taken", "someone in room " + room.name() + " has that display name already");
+            Responses.problem(ctx, 409, "displayName", "name-taken", "someone in room " + room.name() + " has that display name already");
             return;
         }
         Person p = new Person(newId(), room.name(), name.get(), role, keys.generate(), 1, false);
@@ -161,7 +152,7 @@ public final class SpeakersApi {
             return p;
         }, false).onComplete(done -> {
             if (done.failed()) {
-                refuse(ctx, 503, null, "store", "the credentials could not be stored; try again");
+                Responses.problem(ctx, 503, null, "store", "the credentials could not be stored; try again");
                 return;
             }
             people.put(p);
@@ -188,14 +179,14 @@ public final class SpeakersApi {
         }
         Person old = found.get();
         if (regenerate && old.revoked()) {
-            refuse(ctx, 409, null, "revoked", old.displayName() + " was revoked; add them again");
+            Responses.problem(ctx, 409, null, "revoked", old.displayName() + " was revoked; add them again");
             return;
         }
         Person p = regenerate ? new Person(old.id(), old.room(), old.displayName(), old.role(), keys.generate(), old.linkVersion() + 1, false)
                 : new Person(old.id(), old.room(), old.displayName(), old.role(), old.streamKey(), old.linkVersion() + 1, true);
         vertx.executeBlocking(() -> store.update(p), false).onComplete(done -> {
             if (done.failed()) {
-                refuse(ctx, 503, null, "store", "the change could not be stored; try again");
+                Responses.problem(ctx, 503, null, "store", "the change could not be stored; try again");
                 return;
             }
             people.put(p);
@@ -225,13 +216,5 @@ public final class SpeakersApi {
         byte[] b = new byte[12];
         random.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
-    private static void refuse(RoutingContext ctx, int status, String field, String rule, String message) {
-        JsonObject o = new JsonObject().put("error", message).put("rule", rule);
-        if (field != null) {
-            o.put("field", field);
-        }
-        Responses.json(ctx, status, o.encode());
     }
 }
