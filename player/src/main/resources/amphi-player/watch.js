@@ -185,6 +185,29 @@
     }
   }, 1000);
 
+  // Presence for the hosts' viewer estimate: a random id of this tab, reported every 30 s while
+  // the stream plays or the page is in view (nothing else about the viewer is sent or kept).
+  var viewerId = (function () {
+    try {
+      var kept = sessionStorage.getItem('amphi-viewer');
+      if (kept) return kept;
+    } catch (e) { /* storage off: a new id per page load */ }
+    var bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    var id = Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+    try { sessionStorage.setItem('amphi-viewer', id); } catch (e) { /* as above */ }
+    return id;
+  })();
+  function present() {
+    if (document.body.dataset.state === 'missing') return;
+    if (document.visibilityState !== 'visible' && video.paused) return;
+    var url = '/api/rooms/' + encodeURIComponent(room) + '/presence?viewer=' + viewerId;
+    if (!(navigator.sendBeacon && navigator.sendBeacon(url))) {
+      fetch(url, { method: 'POST', keepalive: true }).catch(function () { /* an estimate: a lost report is fine */ });
+    }
+  }
+  setInterval(present, 30000);
+
   fetch('/api/rooms/' + encodeURIComponent(room), { cache: 'no-store' }).then(function (r) {
     if (r.status === 404) {
       document.title = 'Amphi: no such room';
@@ -199,6 +222,7 @@
     });
   }).catch(function () { /* the stream may still play */ }).finally(function () {
     if (document.body.dataset.state === 'missing') return;
+    present();
     window.AmphiComments.init(ctx);
     probe().then(function (live) {
       if (live) {

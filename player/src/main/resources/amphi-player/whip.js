@@ -7,7 +7,7 @@
 //   AmphiWhip.remove(location, key)                  -> Promise (best effort)
 //
 // A refusal rejects with an AmphiWhip.Failure: {status, kind, message, retry}. kind is one of
-// key | missing | full | offer | unavailable | server | network; retry says whether trying the
+// key | removed (the host took this speaker off) | missing | full | offer | unavailable | server | network; retry says whether trying the
 // same request again later can succeed (a full room, a server error, the network).
 (function () {
   'use strict';
@@ -42,7 +42,8 @@
     return reason(response).then(function (why) {
       var s = response.status;
       var detail = why ? ' (' + why + ')' : '';
-      if (s === 401 || s === 403) return new Failure(s, 'key', 'The room key is not right. Check it and join again.', false);
+      if (s === 403) return new Failure(s, 'removed', 'The host took you off this room' + detail + '.', false);
+      if (s === 401) return new Failure(s, 'key', 'The room key is not right. Check it and join again.', false);
       if (s === 404) return new Failure(s, 'missing', 'There is no room called ' + room + '.', false);
       if (s === 409) return new Failure(s, 'full', 'The room is full: it has as many speakers as it allows.' + detail, true);
       if (s === 400) return new Failure(s, 'offer', 'The server did not accept this browser\'s media offer' + detail + '.', false);

@@ -45,7 +45,7 @@ class PlayerAssetsTest {
     @Test
     void pagesReferenceOnlyFilesThatAreServed() throws IOException {
         Pattern ref = Pattern.compile("(?:src|href)=\"(/[^\"]*)\"");
-        for (String page : List.of("index.html", "watch.html", "join.html")) {
+        for (String page : List.of("index.html", "watch.html", "join.html", "host.html")) {
             Matcher m = ref.matcher(resource("amphi-player/" + page));
             while (m.find()) {
                 String path = m.group(1);

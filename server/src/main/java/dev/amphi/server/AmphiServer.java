@@ -6,6 +6,8 @@ import dev.amphi.core.api.CommentExportApi;
 import dev.amphi.core.api.CommentFeed;
 import dev.amphi.core.api.CommentModerationApi;
 import dev.amphi.core.api.CommentsApi;
+import dev.amphi.core.api.LiveSpeakersApi;
+import dev.amphi.core.api.PresenceApi;
 import dev.amphi.core.api.ProgramApi;
 import dev.amphi.core.api.RoomsApi;
 import dev.amphi.core.api.SpeakersApi;
@@ -20,6 +22,8 @@ import dev.amphi.core.room.Person;
 import dev.amphi.core.room.Room;
 import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.core.room.StreamKeyStore;
+import dev.amphi.core.room.ViewerEstimate;
+import dev.amphi.core.store.BanStore;
 import dev.amphi.core.store.CommentStore;
 import dev.amphi.core.store.Database;
 import dev.amphi.core.store.PeopleStore;
@@ -91,7 +95,10 @@ public final class AmphiServer implements AutoCloseable {
     private ServerRooms serverRooms;
     /** People with credentials of their own (loaded from the database at start). */
     private final People people = new People();
+    /** Speakers the rooms' hosts removed or banned (the bans loaded from the database at start). */
+    private final dev.amphi.core.room.Bans bans = new dev.amphi.core.room.Bans();
     private PeopleStore peopleStore;
+    private BanStore banStore;
     private JoinLinks joinLinks;
     private String adminToken;
     private HlsOrigin origin;
@@ -191,9 +198,12 @@ public final class AmphiServer implements AutoCloseable {
         webrtc = startWebRtc(programs);
 
         vertx = Vertx.vertx(vertxOptions);
-        ProgramApi programApi = ProgramApi.of(rooms, new RoomProgramControl(programs),
+        RoomProgramControl programControl = new RoomProgramControl(programs, this::disconnect);
+        ProgramApi programApi = ProgramApi.of(rooms, programControl,
                 new ProgramApi.Limits(config.audience().maxEventStreams(), ProgramApi.Limits.defaults().heartbeat(),
                         ProgramApi.Limits.defaults().maxBodyBytes()));
+        ViewerEstimate viewerEstimate = new ViewerEstimate();
+        programApi.viewers(viewerEstimate::estimate);
         metrics.bindProgramApi(programApi);
         boolean metricsApart = config.http().metricsPort() >= 0;
         database = openDatabase();
@@ -218,9 +228,22 @@ public final class AmphiServer implements AutoCloseable {
             for (Person p : peopleStore.all()) {
                 people.put(p);
             }
+            banStore = new BanStore(database);
+            for (var ban : banStore.all()) {
+                bans.put(ban);
+            }
+            BanStore forgetBans = banStore;
+            serverRooms.forget(room -> {
+                forgetBans.deleteRoom(room);
+                bans.removeRoom(room);
+                viewerEstimate.removeRoom(room);
+            });
             joinLinks = new JoinLinks(new Secrets(database).get("join-link-key", 32), wall);
             // a host's own key or join link stands for the room's key (layout, moderation, the host's event stream)
-            rooms.hostCheck((room, credential) -> people.byStreamKey(credential).or(() -> joinLinks.verify(credential, people))
+            // and the admin token stands for every room's host
+            AdminAuth admin = new AdminAuth(adminToken);
+            rooms.hostCheck((room, credential) -> admin.holds("Bearer " + credential)
+                    || people.byStreamKey(credential).or(() -> joinLinks.verify(credential, people))
                     .filter(p -> p.room().equals(room) && p.role() == Person.Role.HOST).isPresent());
         } catch (SQLException e) {
             throw new IOException("cannot read the rooms and their people from the database: " + e.getMessage(), e);
@@ -228,7 +251,7 @@ public final class AmphiServer implements AutoCloseable {
         commentFeed = new CommentFeed(vertx, rooms, comments, COMMENT_WINDOWS_KEPT, COMMENT_PUBLISH_TICK);
         if (!config.hooks().urls().isEmpty()) {
             webhooks = new Webhooks(vertx, config.hooks().urls(), webhookSecret(), Webhooks.Settings.defaults(), wall);
-            webhookEvents = new WebhookEvents(webhooks, rooms, new RoomProgramControl(programs), comments);
+            webhookEvents = new WebhookEvents(webhooks, rooms, programControl, comments);
             metrics.bindWebhooks(webhooks);
             LOG.info("webhooks: every event to {}", config.hooks().urls());
         }
@@ -245,9 +268,12 @@ public final class AmphiServer implements AutoCloseable {
         var router = HttpFrontend.router(vertx, rooms, origin, metrics,
                 new HttpFrontend.RtmpStatus(() -> rtmpUp, this::rtmpPort, this::rtmpsPort),
                 new HttpFrontend.HttpStatus(this::httpPort, this::httpsPort), programApi, !metricsApart,
-                RoomsApi.of(rooms, serverRooms, new AdminAuth(adminToken), vertx),
+                RoomsApi.of(rooms, serverRooms, new AdminAuth(adminToken), vertx).viewers(viewerEstimate::estimate),
                 List.of(commentFeed::mount, commentsApi::mount, moderation::mount, export::mount,
                         new WhipRoutes(rooms, webrtc, people, joinLinks)::mount,
+                        new PresenceApi(rooms, viewerEstimate)::mount,
+                        new LiveSpeakersApi(vertx, rooms, programControl, bans, banStore, people, peopleStore, SpeakerNames::parse,
+                                wall)::mount,
                         new SpeakersApi(vertx, rooms, people, peopleStore, joinLinks, new AdminAuth(adminToken), SpeakerNames::parse,
                                 StreamKeyStore.in(config.dataDir()), p -> disconnect(p.room(), speakerIdOf(p.displayName()),
                                 p.displayName() + "'s credentials were revoked"))::mount));
@@ -434,7 +460,7 @@ public final class AmphiServer implements AutoCloseable {
                 }
             }, 5, 5, TimeUnit.SECONDS);
         }
-        return new ProgramRoom(room, rooms, origin, s, config.segmentDuration(), decoders, timer, programStarts, programStarter);
+        return new ProgramRoom(room, rooms, origin, s, config.segmentDuration(), decoders, timer, programStarts, programStarter, bans);
     }
 
     private static ExecutorService workerPool() {

@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * Serves the player's static files from the classpath ({@code amphi-player/} of the player jar
  * and the hls.js webjar): {@code /} (room list), {@code /watch/{room}} (the watch page; 404 for an
- * unknown room), {@code /join/{room}} (the speaker page; 404 for an unknown room), {@code /player/NAME}
+ * unknown room), {@code /join/{room}} (the speaker page; 404 for an unknown room), {@code /host/{room}}
+ * (the host console; 404 for an unknown room) and {@code /host} (the admin's list of rooms), {@code /player/NAME}
  * and {@code /webjars/hls.js/VERSION/dist/hls.min.js}. Every
  * file is read once at construction (blocking, at start-up) and served from memory, so handlers
  * never touch the disk on an event loop.
@@ -39,6 +40,7 @@ final class PlayerRoutes {
     private final Asset indexPage;
     private final Asset watchPage;
     private final Asset joinPage;
+    private final Asset hostPage;
 
     PlayerRoutes(RoomRegistry rooms) {
         this.rooms = rooms;
@@ -54,8 +56,9 @@ final class PlayerRoutes {
         indexPage = assets.get("/player/index.html");
         watchPage = assets.get("/player/watch.html");
         joinPage = assets.get("/player/join.html");
-        if (indexPage == null || watchPage == null || joinPage == null) {
-            throw new IllegalStateException(ROOT + "assets.txt must list index.html, watch.html and join.html");
+        hostPage = assets.get("/player/host.html");
+        if (indexPage == null || watchPage == null || joinPage == null || hostPage == null) {
+            throw new IllegalStateException(ROOT + "assets.txt must list index.html, watch.html, join.html and host.html");
         }
     }
 
@@ -64,6 +67,9 @@ final class PlayerRoutes {
             router.route(method, "/").handler(ctx -> send(ctx, indexPage));
             router.route(method, "/watch/:room").handler(ctx -> roomPage(ctx, watchPage));
             router.route(method, "/join/:room").handler(ctx -> roomPage(ctx, joinPage));
+            router.route(method, "/host").handler(ctx -> send(ctx, hostPage));
+            router.route(method, "/host/").handler(ctx -> send(ctx, hostPage));
+            router.route(method, "/host/:room").handler(ctx -> roomPage(ctx, hostPage));
             router.route(method, "/player/*").handler(ctx -> asset(ctx, ctx.normalizedPath()));
             router.route(method, "/webjars/*").handler(ctx -> asset(ctx, ctx.normalizedPath()));
         }

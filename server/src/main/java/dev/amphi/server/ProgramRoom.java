@@ -68,6 +68,7 @@ final class ProgramRoom implements AutoCloseable {
     private final Executor starts;
     private final Starter starter;
     private final ProgramRoomEvents events;
+    private final dev.amphi.core.room.Bans bans;
 
     // guarded by this
     private RoomProgram program;
@@ -96,6 +97,14 @@ final class ProgramRoom implements AutoCloseable {
 
     ProgramRoom(Room room, RoomRegistry registry, HlsOrigin origin, RoomSettings config, java.time.Duration segmentDuration,
                 ExecutorService decoders, ScheduledExecutorService timer, Executor starts, Starter starter) {
+        this(room, registry, origin, config, segmentDuration, decoders, timer, starts, starter, new dev.amphi.core.room.Bans());
+    }
+
+    /** As above; a speaker {@code bans} refuses in this room is refused with {@link Removed}. */
+    ProgramRoom(Room room, RoomRegistry registry, HlsOrigin origin, RoomSettings config, java.time.Duration segmentDuration,
+                ExecutorService decoders, ScheduledExecutorService timer, Executor starts, Starter starter,
+                dev.amphi.core.room.Bans bans) {
+        this.bans = bans;
         this.segmentDuration = segmentDuration;
         this.room = room;
         this.registry = registry;
@@ -126,7 +135,7 @@ final class ProgramRoom implements AutoCloseable {
     }
 
     /** The room refuses this publisher (a bad speaker name, the server is stopping); the message says why, for the publisher. */
-    static final class Refused extends RuntimeException {
+    static class Refused extends RuntimeException {
         private final boolean unavailable;
 
         Refused(String message) {
@@ -142,6 +151,13 @@ final class ProgramRoom implements AutoCloseable {
         /** Whether the refusal is the server's state (try again later), not the publisher's request. */
         boolean unavailable() {
             return unavailable;
+        }
+    }
+
+    /** A host removed or banned this speaker from the room; the message says so. */
+    static final class Removed extends Refused {
+        Removed(String message) {
+            super(message, true);
         }
     }
 
@@ -181,6 +197,15 @@ final class ProgramRoom implements AutoCloseable {
             if (name.isPresent()) {
                 display = name.get();
                 id = display.toLowerCase(Locale.ROOT);
+                Optional<dev.amphi.core.room.Bans.Ban> ban = bans.find(room.name(), id, java.time.Instant.now());
+                if (ban.isEmpty() && id.endsWith(ScreenShares.SUFFIX.toLowerCase(Locale.ROOT))) { // a banned speaker's screen too
+                    ban = bans.find(room.name(), id.substring(0, id.length() - ScreenShares.SUFFIX.length()), java.time.Instant.now());
+                }
+                if (ban.isPresent()) {
+                    return CompletableFuture.failedFuture(new Removed(ban.get().permanent()
+                            ? "the host banned " + display + " from room " + room.name()
+                            : "the host removed " + display + " from room " + room.name() + "; try again later"));
+                }
             } else {
                 guests++;
                 display = "Guest " + guests;
@@ -203,7 +228,7 @@ final class ProgramRoom implements AutoCloseable {
         idleSince = 0; // the idle check must not stop the program before this speaker's first packet
         events.named(id, display);
         MediaSink input = control == null ? p.join(id, display) : p.join(id, display, control);
-        return new Accepted(room.name() + "/" + id, new Session(id, input));
+        return new Accepted(room.name() + "/" + id, new Session(id, input, events.meter(id)));
     }
 
     /** Starts {@code n} demo speakers (the program starts with them and never idles out). Start-up thread only. */
@@ -296,6 +321,27 @@ final class ProgramRoom implements AutoCloseable {
                 : choice;
         events.choose(resolved);
         LOG.info("room {}: layout {} chosen through the API", room.name(), resolved.spec());
+    }
+
+    /** A host mutes a speaker of the program out of the mix, or lets them back (lock-free). */
+    void mute(String speakerId, boolean mute) {
+        events.mute(speakerId, mute);
+    }
+
+    /** The speaker leaves the running program now (their tile goes at the next frame); their connections are the caller's. */
+    void leave(String speakerId) {
+        RoomProgram p;
+        synchronized (this) {
+            p = program;
+            Session s = current.remove(speakerId);
+            if (s != null) {
+                s.ended = true;
+                s.publishing = false;
+            }
+        }
+        if (p != null) {
+            p.leave(speakerId);
+        }
     }
 
     /** Reports the room's program events to {@code listener}. */
@@ -423,6 +469,7 @@ final class ProgramRoom implements AutoCloseable {
     private final class Session implements MediaSink {
         private final String speakerId;
         private final MediaSink input;
+        private final ProgramRoomEvents.IngestMeter meter;
         private boolean ended; // guarded by ProgramRoom.this
         /**
          * This session is the speaker's current publisher: its packets go straight to the
@@ -432,13 +479,15 @@ final class ProgramRoom implements AutoCloseable {
          */
         private volatile boolean publishing;
 
-        Session(String speakerId, MediaSink input) {
+        Session(String speakerId, MediaSink input, ProgramRoomEvents.IngestMeter meter) {
             this.speakerId = speakerId;
             this.input = input;
+            this.meter = meter;
         }
 
         @Override
         public void onPacket(MediaPacket packet) {
+            meter.add(packet.data().length);
             if (publishing) {
                 input.onPacket(packet);
                 return;

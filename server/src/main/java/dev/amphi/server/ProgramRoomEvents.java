@@ -38,6 +38,9 @@ final class ProgramRoomEvents implements ProgramListener {
     private final String room;
     private final List<ProgramEvents> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, String> names = new ConcurrentHashMap<>();
+    /** Speakers a host muted out of the mix: kept for the room's next programs too. */
+    private final Set<String> muted = ConcurrentHashMap.newKeySet();
+    private final Map<String, IngestMeter> meters = new ConcurrentHashMap<>();
     private volatile RoomProgram program;
     private volatile LayoutChoice layout;
 
@@ -60,6 +63,26 @@ final class ProgramRoomEvents implements ProgramListener {
         return layout;
     }
 
+    /** The byte meter of a speaker's publishers (one per speaker id, kept across its reconnections). */
+    IngestMeter meter(String speakerId) {
+        return meters.computeIfAbsent(speakerId, id -> new IngestMeter());
+    }
+
+    /** A host mutes a speaker out of the mix, or lets them back; listeners get the speaker list. */
+    void mute(String speakerId, boolean mute) {
+        if (mute) {
+            muted.add(speakerId);
+        } else {
+            muted.remove(speakerId);
+        }
+        RoomProgram p = program;
+        if (p != null) {
+            p.mute(speakerId, mute);
+        }
+        LOG.info("room {}: speaker {} {} by a host", room, speakerId, mute ? "muted" : "unmuted");
+        speakerList();
+    }
+
     /** The program layout of the current choice. */
     Layout programLayout() {
         return layoutOf(layout);
@@ -68,6 +91,9 @@ final class ProgramRoomEvents implements ProgramListener {
     /** The program started (under ProgramRoom's lock, before any speaker joined). */
     void started(RoomProgram p) {
         program = p;
+        for (String id : muted) {
+            p.mute(id, true);
+        }
         Layout wanted = programLayout();
         if (!p.layout().equals(wanted)) { // a layout change raced with the start
             p.layout(wanted);
@@ -132,7 +158,9 @@ final class ProgramRoomEvents implements ProgramListener {
     void forgetDeparted() {
         RoomProgram p = program;
         if (p != null) {
-            names.keySet().retainAll(new HashSet<>(p.speakers()));
+            Set<String> here = new HashSet<>(p.speakers());
+            names.keySet().retainAll(here);
+            meters.keySet().retainAll(here);
         }
     }
 
@@ -149,9 +177,12 @@ final class ProgramRoomEvents implements ProgramListener {
         Map<String, Double> levels = p.levels();
         Set<String> shown = p.visibleSpeakers();
         List<SpeakerView> views = new ArrayList<>(ids.size());
+        long now = System.nanoTime();
         for (String id : ids) {
             Double level = levels.get(id);
-            views.add(new SpeakerView(id, names.getOrDefault(id, id), level == null ? SpeakerView.SILENCE_DBFS : level, shown.contains(id)));
+            IngestMeter m = meters.get(id);
+            views.add(new SpeakerView(id, names.getOrDefault(id, id), level == null ? SpeakerView.SILENCE_DBFS : level, shown.contains(id),
+                    muted.contains(id), m == null ? 0 : m.kbps(now)));
         }
         return views;
     }
@@ -178,6 +209,34 @@ final class ProgramRoomEvents implements ProgramListener {
         if (p != null && !listeners.isEmpty()) {
             List<SpeakerView> views = views(p);
             fire(l -> l.speakersChanged(views));
+        }
+    }
+
+    /**
+     * Bytes a speaker's publishers sent, and their rate: {@link #add} on the publishers' threads (a
+     * {@code LongAdder}), {@link #kbps} computed over at least a second between two reads.
+     */
+    static final class IngestMeter {
+        private final java.util.concurrent.atomic.LongAdder bytes = new java.util.concurrent.atomic.LongAdder();
+        private long windowStart; // guarded by this
+        private long windowBytes; // guarded by this
+        private int kbps; // guarded by this
+
+        void add(int n) {
+            bytes.add(n);
+        }
+
+        synchronized int kbps(long nowNanos) {
+            long b = bytes.sum();
+            if (windowStart == 0) {
+                windowStart = nowNanos;
+                windowBytes = b;
+            } else if (nowNanos - windowStart >= 1_000_000_000L) {
+                kbps = (int) Math.min(Integer.MAX_VALUE, (b - windowBytes) * 8_000_000L / (nowNanos - windowStart));
+                windowStart = nowNanos;
+                windowBytes = b;
+            }
+            return kbps;
         }
     }
 

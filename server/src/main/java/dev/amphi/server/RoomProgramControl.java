@@ -15,9 +15,44 @@ import java.util.Objects;
 final class RoomProgramControl implements ProgramControl {
 
     private final Map<String, ProgramRoom> programs;
+    private final Disconnect disconnect;
+
+    /** Closes a room's connections whose speaker id {@code which} accepts; returns how many (any thread). */
+    @FunctionalInterface
+    interface Disconnect {
+        int disconnect(String room, java.util.function.Predicate<String> which, String reason);
+    }
 
     RoomProgramControl(Map<String, ProgramRoom> programs) {
+        this(programs, (room, which, reason) -> 0);
+    }
+
+    RoomProgramControl(Map<String, ProgramRoom> programs, Disconnect disconnect) {
         this.programs = programs; // the server's live map
+        this.disconnect = Objects.requireNonNull(disconnect, "disconnect");
+    }
+
+    private ProgramRoom composited(String room, String what) {
+        ProgramRoom p = programs.get(Objects.requireNonNull(room, "room"));
+        if (p == null) {
+            throw new IllegalStateException("room " + room + " passes its publisher through: it has no " + what);
+        }
+        return p;
+    }
+
+    @Override
+    public void mute(String room, String speakerId, boolean muted) {
+        composited(room, "mix to mute anyone in").mute(Objects.requireNonNull(speakerId, "speakerId"), muted);
+    }
+
+    @Override
+    public int kick(String room, String speakerId, String reason) {
+        ProgramRoom p = composited(room, "speakers to remove");
+        String screen = speakerId + ScreenShares.SUFFIX.toLowerCase(java.util.Locale.ROOT);
+        int n = disconnect.disconnect(room, id -> id.equals(speakerId) || id.equals(screen), reason);
+        p.leave(speakerId);
+        p.leave(screen);
+        return n;
     }
 
     @Override

@@ -45,6 +45,17 @@ final class ServerRooms implements RoomAdmin {
     private final People people;
     private final PeopleStore peopleStore;
     private volatile Disconnect disconnect = (room, reason) -> { };
+    private volatile Forget forget = room -> { };
+
+    /** Forgets more of a deleted room (its bans); blocking, called before the deletion is answered. */
+    @FunctionalInterface
+    interface Forget {
+        void forget(String room) throws Exception;
+    }
+
+    void forget(Forget f) {
+        forget = java.util.Objects.requireNonNull(f, "f");
+    }
 
     /** Closes every connection of a room's publishers and listeners (RTMP and WebRTC). */
     @FunctionalInterface
@@ -179,6 +190,7 @@ final class ServerRooms implements RoomAdmin {
         store.delete(name);
         peopleStore.deleteRoom(name);
         people.removeRoom(name);
+        forget.forget(name);
         stored.remove(name);
         disconnect.all(name, "room " + name + " was deleted");
         registry.remove(name); // its listener stops the room's program

@@ -155,6 +155,9 @@ final class WebRtcSpeakers implements WebRtcSessions, AutoCloseable {
         if (cause instanceof RoomProgram.RoomFullException) {
             return new WhipFailure(409, cause.getMessage());
         }
+        if (cause instanceof ProgramRoom.Removed r) {
+            return new WhipFailure(403, r.getMessage());
+        }
         if (cause instanceof ProgramRoom.Refused r) {
             return new WhipFailure(r.unavailable() ? 503 : 400, r.getMessage());
         }

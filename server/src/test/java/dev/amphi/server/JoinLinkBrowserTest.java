@@ -20,7 +20,8 @@ import org.openqa.selenium.WebDriver;
  * the host gave (read-only), takes the token out of the address bar, joins over WebRTC with the
  * token as its credential, and the room's program lists the speaker under that name; when the host
  * revokes the speaker in the call, the connection closes and the page's reconnection with the link
- * is refused with a message that says so.
+ * is refused with a message that says so. A speaker the host removes is told so, and their page does
+ * not rejoin.
  */
 class JoinLinkBrowserTest {
 
@@ -73,5 +74,15 @@ class JoinLinkBrowserTest {
         await(TIMEOUT, "the revoked speaker's page refused", () -> "error".equals(WebRtcBrowsers.state(b)));
         assertThat(b.findElement(By.id("error")).getText()).contains("join link is not valid any more");
         assertThat(b.findElement(By.id("key")).isDisplayed()).as("the key field is back").isTrue();
+    }
+
+    @Test
+    void aSpeakerTheHostRemovesIsToldSoAndNotLetBackIn() throws Exception {
+        WebDriver b = browsers.speaker("Eve", "green.y4m", "tone660.wav");
+        Awaitility.await("Eve in the room's program").atMost(TIMEOUT).until(() -> speakers().contains("\"eve\""));
+        assertThat(TestSupport.send(server, "POST", "/api/rooms/panel/program/speakers/eve/kick", KEY, null).statusCode()).isEqualTo(200);
+        await(TIMEOUT, "the removed speaker's page refused", () -> "error".equals(WebRtcBrowsers.state(b)));
+        assertThat(b.findElement(By.id("error")).getText()).contains("The host took you off this room").contains("removed Eve");
+        assertThat(speakers()).doesNotContain("\"eve\"");
     }
 }

@@ -150,7 +150,7 @@ class JoinPageBrowserTest {
         }
         List<Case> cases = List.of(
                 new Case(401, "wrong key", "key", "room key is not right"),
-                new Case(403, "forbidden", "key", "room key is not right"),
+                new Case(403, "the host removed Ada Lovelace from room stage; try again later", "removed", "took you off"),
                 new Case(404, "no such room", "missing", "no room called stage"),
                 new Case(409, "room full: 300 speakers", "full", "room is full"),
                 new Case(400, "no usable video codec", "offer", "no usable video codec"),

@@ -36,7 +36,8 @@ class OpenApiTest {
     private static final String ADMIN_TOKEN = "admin-token-for-the-openapi-test";
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** Example values of the path parameters. */
-    private static final Map<String, String> PARAMS = Map.of("name", "lobby", "id", "12345", "viewer", "v-1", "session", "no-such-session");
+    private static final Map<String, String> PARAMS = Map.of("name", "lobby", "id", "12345", "viewer", "v-1", "session", "no-such-session",
+            "speaker", "nobody");
 
     @TempDir
     static Path dataDir;

@@ -19,9 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real server in a JVM of its own makes rooms through the API, changes one, takes a
- * moderator's comment settings and a speaker's credentials, is killed with SIGKILL right after the
- * last answer, and after a restart on the same data directory every acknowledged room, change,
- * setting and credential is there, the keys working.
+ * moderator's comment settings, a speaker's credentials and a host's ban, is killed with SIGKILL
+ * right after the last answer, and after a restart on the same data directory every acknowledged
+ * room, change, setting, credential and ban is there, the keys working.
  */
 class RoomsKillTest {
 
@@ -63,6 +63,8 @@ class RoomsKillTest {
             HttpResponse<String> speaker = send(httpPort, "POST", "/api/rooms/seminar-2/speakers", "{\"displayName\":\"Ada Lovelace\"}");
             assertThat(speaker.statusCode()).isEqualTo(201);
             person = new JsonObject(speaker.body());
+            HttpResponse<String> ban = send(httpPort, "POST", "/api/rooms/seminar-3/bans", "{\"speaker\":\"Mallory\"}");
+            assertThat(ban.statusCode()).as(ban.body()).isEqualTo(201);
             server.destroyForcibly(); // SIGKILL, right after the last answer
             assertThat(server.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(server.exitValue()).as("killed by SIGKILL").isEqualTo(137);
@@ -90,6 +92,10 @@ class RoomsKillTest {
             JsonObject kept = new JsonArray(send(restarted.httpPort(), "GET", "/api/rooms/seminar-2/speakers", null).body()).getJsonObject(0);
             assertThat(kept.getString("streamKey")).isEqualTo(person.getString("streamKey"));
             assertThat(kept.getString("displayName")).isEqualTo("Ada Lovelace");
+            JsonArray bans = new JsonObject(send(restarted.httpPort(), "GET", "/api/rooms/seminar-3/bans", null).body()).getJsonArray("bans");
+            assertThat(bans).hasSize(1);
+            assertThat(bans.getJsonObject(0).getString("speaker")).isEqualTo("mallory");
+            assertThat(bans.getJsonObject(0).getString("kind")).isEqualTo("ban");
         }
     }
 }

@@ -182,6 +182,16 @@ final class DefaultRoomProgram implements RoomProgram, ProgramFrames {
     }
 
     @Override
+    public void mute(String speakerId, boolean muted) {
+        ticker.mute(java.util.Objects.requireNonNull(speakerId, "speakerId"), muted);
+    }
+
+    @Override
+    public Set<String> muted() {
+        return ticker.muted();
+    }
+
+    @Override
     public Map<String, Double> levels() {
         return ticker.levels();
     }

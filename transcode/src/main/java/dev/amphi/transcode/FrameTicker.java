@@ -50,12 +50,14 @@ final class FrameTicker {
     private volatile int visible;
     private volatile Set<String> visibleIds = Set.of();
     private volatile int shedLevel;
+    private volatile Set<String> muted = Set.of();
 
     // program thread only
     private List<TilePlacement> placements = List.of();
     private final List<String> recent = new ArrayList<>();
     private float[] mixBuffer = new float[0];
     private Layout laidOut; // the layout of the last relayout
+    private Set<String> mutedInMixer = Set.of();
     private final OverloadGovernor governor = new OverloadGovernor();
 
     FrameTicker(RoomProgramBuilder cfg, ProgramClock clock, SpeakerRoster roster, long gopFrames) {
@@ -108,8 +110,26 @@ final class FrameTicker {
         return levels;
     }
 
+    /** Keeps {@code speakerId} out of the mix (and out of the active-speaker choice), or lets it back, from the next chunk. */
+    synchronized void mute(String speakerId, boolean mute) {
+        Set<String> now = new java.util.HashSet<>(muted);
+        if (mute ? now.add(speakerId) : now.remove(speakerId)) {
+            muted = Set.copyOf(now);
+        }
+    }
+
+    Set<String> muted() {
+        return muted;
+    }
+
     int shedLevel() {
         return shedLevel;
+    }
+
+    private static Map<String, Double> withoutMuted(Map<String, Double> levels, Set<String> muted) {
+        Map<String, Double> heard = new java.util.HashMap<>(levels);
+        heard.keySet().removeAll(muted);
+        return heard;
     }
 
     /** Lays out the speakers in the room now, before the first frame (an offline start). */
@@ -157,6 +177,11 @@ final class FrameTicker {
         }
         InteractiveRendition live = interactive;
         pipe.mixer.keepParts(live != null && live.wantsAudio()); // mix-minus needs each speaker's part
+        Set<String> mutedNow = muted;
+        if (mutedNow != mutedInMixer) {
+            pipe.mixer.muted(mutedNow);
+            mutedInMixer = mutedNow;
+        }
         pipe.mixer.mix(audios, s0, count, mixBuffer);
         if (live != null) {
             live.audio(pipe.mixer, mixBuffer, s0, count);
@@ -167,7 +192,7 @@ final class FrameTicker {
             }
         }
         levels = Map.copyOf(pipe.mixer.levelsDbfs());
-        Optional<String> now = pipe.detector.update(levels, pts);
+        Optional<String> now = pipe.detector.update(mutedNow.isEmpty() ? levels : withoutMuted(levels, mutedNow), pts);
         if (now.isPresent() && !now.get().equals(active)) {
             active = now.get();
             recent.remove(active);

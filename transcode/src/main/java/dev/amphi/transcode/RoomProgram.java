@@ -103,6 +103,17 @@ public interface RoomProgram extends AutoCloseable {
     /** The current active speaker, if anyone has spoken yet. */
     Optional<String> activeSpeaker();
 
+    /**
+     * A host mutes {@code speakerId} out of the program's mix (and the speakers' own mix), or lets it
+     * back: from the next audio chunk, with the mix's usual short fade. A muted speaker is still
+     * metered ({@link #levels}) but never becomes the active speaker. Kept while the program runs,
+     * also for an id that has not joined yet or comes back.
+     */
+    void mute(String speakerId, boolean muted);
+
+    /** The speakers muted out of the mix. */
+    Set<String> muted();
+
     /** Smoothed audio level per speaker in dBFS (-120 for silence), updated every frame. */
     Map<String, Double> levels();
 

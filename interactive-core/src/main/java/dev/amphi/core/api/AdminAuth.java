@@ -33,6 +33,35 @@ public final class AdminAuth {
                 && MessageDigest.isEqual(token, h.substring(7).strip().getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * A route handler for a room's own business (its people, its settings): the admin token, or the
+     * own key or join token of a host of the room named by the path's {@code name}; 401 without
+     * credentials, 403 with others (the room's shared stream key among them: every speaker has it).
+     */
+    io.vertx.core.Handler<RoutingContext> orHostOf(dev.amphi.core.room.RoomRegistry registry) {
+        return ctx -> {
+            String header = ctx.request().getHeader("Authorization");
+            if (header != null && !holds(header)) {
+                String h = header.strip();
+                String credential = h.length() > 7 && h.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")
+                        ? h.substring(7).strip() : "";
+                String room = ctx.pathParam("name");
+                if (room != null && registry.isHost(room, credential)) {
+                    ctx.next();
+                    return;
+                }
+                if (header.isBlank()) {
+                    handle(ctx);
+                    return;
+                }
+                Responses.error(ctx, 403, "this needs the admin token or the own key or join link of a host of room '"
+                        + ProgramJson.bounded(room == null ? "" : room) + "'");
+                return;
+            }
+            handle(ctx);
+        };
+    }
+
     /** A route handler: answers 401/403 or calls {@code ctx.next()}. */
     void handle(RoutingContext ctx) {
         String header = ctx.request().getHeader("Authorization");

@@ -93,6 +93,15 @@ public final class ProgramApi {
         return streams.commentListener();
     }
 
+    /**
+     * What the hosts' event streams report as each room's viewers (a {@code levels} event's
+     * {@code viewers}); none until set.
+     */
+    public ProgramApi viewers(java.util.function.ToIntFunction<String> estimate) {
+        streams.viewers(estimate);
+        return this;
+    }
+
     /** Event streams open now, over all rooms. */
     public int openEventStreams() {
         return streams.openCount();

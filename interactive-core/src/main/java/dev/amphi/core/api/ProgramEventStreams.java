@@ -35,6 +35,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *   <li>{@code speakers}: {@code {"speakers":[...]}}, on joins and leaves</li>
  *   <li>{@code layout}: the layout JSON, e.g. {@code {"layout":"speaker"}}</li>
  *   <li>{@code program}: the whole state again when the program starts or stops</li>
+ *   <li>{@code levels}, to streams opened with the room's key (hosts) only, every
+ *       {@value #LEVELS_MILLIS} ms: {@code {"speakers":[...],"viewers":N}}, the
+ *       speakers with their levels, bitrates and mutes (as in {@code program}), and the viewers' estimate</li>
  *   <li>{@code comment}: each comment as it is accepted (streams opened with the room's key also get
  *       held comments, with {@code "held":true}, and each comment's {@code viewer} id, to mute);
  *       {@code comment-removed} ({@code {"id"}}); {@code comment-settings}</li>
@@ -59,6 +62,9 @@ final class ProgramEventStreams {
     private static final int SPEAKERS = 2;
     private static final int ACTIVE = 3;
 
+    /** How often hosts' streams get the speakers' levels. */
+    static final long LEVELS_MILLIS = 500;
+
     /** Comment events a client may have unwritten before it is disconnected. */
     static final int MAX_QUEUED = 2000;
 
@@ -68,12 +74,17 @@ final class ProgramEventStreams {
     private final long heartbeatMs;
     private final AtomicInteger open = new AtomicInteger();
     private final Map<String, RoomHub> hubs = new ConcurrentHashMap<>();
+    private volatile java.util.function.ToIntFunction<String> viewers = room -> 0;
 
     ProgramEventStreams(RoomRegistry registry, ProgramControl control, int maxStreams, Duration heartbeat) {
         this.registry = registry;
         this.control = control;
         this.maxStreams = maxStreams;
         this.heartbeatMs = heartbeat.toMillis();
+    }
+
+    void viewers(java.util.function.ToIntFunction<String> estimate) {
+        viewers = java.util.Objects.requireNonNull(estimate, "estimate");
     }
 
     int openCount() {
@@ -102,6 +113,13 @@ final class ProgramEventStreams {
         hub.clients.add(client);
         ctx.addEndHandler(ar -> client.close()); // the connection closed (or the response ended); keeps others' end handlers
         client.timer = ctx.vertx().setPeriodic(heartbeatMs, id -> client.write(": heartbeat\n\n"));
+        if (host) {
+            client.levelsTimer = ctx.vertx().setPeriodic(LEVELS_MILLIS, id -> {
+                ProgramState now = control.state(room.name());
+                client.write(frame("levels", new JsonObject().put("speakers", ProgramJson.speakers(now.speakers()))
+                        .put("viewers", viewers.applyAsInt(room.name()))));
+            });
+        }
         ProgramState state = control.state(room.name());
         client.write("retry: 5000\n\n" + frame(KINDS[PROGRAM], ProgramJson.state(room.name(), state, registry.isLive(room.name()))));
     }
@@ -202,6 +220,7 @@ final class ProgramEventStreams {
         private final AtomicInteger queuedCount = new AtomicInteger();
         final boolean host;
         long timer = -1; // event loop only
+        long levelsTimer = -1; // event loop only
 
         Client(RoomHub hub, Vertx vertx, Context context, HttpServerResponse res, boolean host) {
             this.hub = hub;
@@ -277,6 +296,9 @@ final class ProgramEventStreams {
                 hub.clients.remove(this);
                 if (timer >= 0) {
                     vertx.cancelTimer(timer);
+                }
+                if (levelsTimer >= 0) {
+                    vertx.cancelTimer(levelsTimer);
                 }
                 open.decrementAndGet();
             }

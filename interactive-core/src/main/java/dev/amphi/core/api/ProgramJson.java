@@ -118,7 +118,9 @@ final class ProgramJson {
                     .put("id", s.id())
                     .put("name", s.displayName())
                     .put("level", Math.round(s.levelDbfs() * 10) / 10.0)
-                    .put("visible", s.visible()));
+                    .put("visible", s.visible())
+                    .put("muted", s.muted())
+                    .put("kbps", s.kbps()));
         }
         return a;
     }

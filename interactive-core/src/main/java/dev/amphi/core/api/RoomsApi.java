@@ -27,9 +27,10 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code GET /api/rooms}: the public rooms, {@code [{"name","title","live","description",
  *       "scheduledStart","status"}, ...]}; with the admin token every room, with every field and its key;</li>
- *   <li>{@code GET /api/rooms/{name}}: one such object (a private room: 404 without the admin token);</li>
+ *   <li>{@code GET /api/rooms/{name}}: one such object (a private room: 404 without the admin token); with
+ *       the admin token or a host's own credentials for the room, every field;</li>
  *   <li>with the admin token ({@link AdminAuth}): {@code POST /api/rooms} makes a room (201,
- *       {@code Location}), {@code PATCH /api/rooms/{name}} changes some of its fields (200),
+ *       {@code Location}), {@code PATCH /api/rooms/{name}} changes some of its fields (200; a host of the room may too),
  *       {@code DELETE /api/rooms/{name}} removes it (204). Rooms configured by flags show up
  *       ({@code "source":"flags"}) and are changed by changing the flags (409 here).</li>
  * </ul>
@@ -81,7 +82,7 @@ public final class RoomsApi {
             // credentials and the content type are checked before the body is read (a second route of the same path)
             router.route(HttpMethod.POST, "/api/rooms").handler(auth::handle).handler(Responses::requireJson);
             router.route(HttpMethod.POST, "/api/rooms").handler(body).handler(this::create);
-            router.route(HttpMethod.PATCH, "/api/rooms/:name").handler(auth::handle).handler(Responses::requireJson);
+            router.route(HttpMethod.PATCH, "/api/rooms/:name").handler(auth.orHostOf(registry)).handler(Responses::requireJson);
             router.route(HttpMethod.PATCH, "/api/rooms/:name").handler(body).handler(this::patch);
             router.route(HttpMethod.DELETE, "/api/rooms/:name").handler(auth::handle).handler(this::delete);
         }
@@ -89,6 +90,30 @@ public final class RoomsApi {
 
     private boolean isAdmin(RoutingContext ctx) {
         return auth != null && auth.holds(ctx.request().getHeader("Authorization"));
+    }
+
+    private volatile java.util.function.ToIntFunction<String> viewers;
+
+    /** Adds {@code viewers}, the room's estimated audience, to {@code GET /api/rooms/{name}}. */
+    public RoomsApi viewers(java.util.function.ToIntFunction<String> estimate) {
+        viewers = Objects.requireNonNull(estimate, "estimate");
+        return this;
+    }
+
+    private String withViewers(String name, JsonObject room) {
+        java.util.function.ToIntFunction<String> v = viewers;
+        return (v == null ? room : room.put("viewers", v.applyAsInt(name))).encode();
+    }
+
+    /** Whether the request carries the own key or join token of a host of {@code room}. */
+    private boolean isHost(RoutingContext ctx, String room) {
+        String h = ctx.request().getHeader("Authorization");
+        if (h == null) {
+            return false;
+        }
+        h = h.strip();
+        return h.length() > 7 && h.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")
+                && registry.isHost(room, h.substring(7).strip());
     }
 
     private void list(RoutingContext ctx) {
@@ -111,17 +136,17 @@ public final class RoomsApi {
     private void one(RoutingContext ctx) {
         String name = ctx.pathParam("name");
         if (admin == null) {
-            registry.byName(name).ifPresentOrElse(room -> Responses.json(ctx, 200, basic(room.name(), room.title()).encode()),
+            registry.byName(name).ifPresentOrElse(room -> Responses.json(ctx, 200, withViewers(name, basic(room.name(), room.title()))),
                     () -> notFound(ctx, name));
             return;
         }
         Optional<RoomRecord> r = admin.room(name);
-        boolean full = isAdmin(ctx);
+        boolean full = isAdmin(ctx) || isHost(ctx, name);
         if (r.isEmpty() || (!full && r.get().visibility() == RoomRecord.Visibility.PRIVATE)) {
             notFound(ctx, name);
             return;
         }
-        Responses.json(ctx, 200, (full ? full(r.get()) : visible(r.get())).encode());
+        Responses.json(ctx, 200, withViewers(name, full ? full(r.get()) : visible(r.get())));
     }
 
     private void create(RoutingContext ctx) {

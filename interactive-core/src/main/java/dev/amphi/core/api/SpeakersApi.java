@@ -27,12 +27,13 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Per-person credentials of a room, for the administrator ({@link AdminAuth}):
+ * Per-person credentials of a room, for the administrator or a host of the room ({@link AdminAuth#orHostOf}):
  * <ul>
  *   <li>{@code POST /api/rooms/{room}/speakers} {@code {"displayName","role"}} (role {@code speaker},
  *       the default, or {@code host}): 201 {@code {"id","displayName","role","streamKey","joinUrl",
  *       "joinExpires"}}: their own RTMP key and a signed join link for the speaker page;</li>
- *   <li>{@code GET /api/rooms/{room}/speakers}: everyone of the room, keys included;</li>
+ *   <li>{@code GET /api/rooms/{room}/speakers}: everyone of the room, keys and fresh join links included
+ *       (a host's also has {@code hostUrl}, their way into the host console);</li>
  *   <li>{@code POST /api/rooms/{room}/speakers/{id}/regenerate}: a new key and join link (the old
  *       ones stop working at once);</li>
  *   <li>{@code DELETE /api/rooms/{room}/speakers/{id}}: revokes them (their key and links are
@@ -83,12 +84,12 @@ public final class SpeakersApi {
 
     /** Adds the routes to {@code router}. */
     public void mount(Router router) {
-        router.route(HttpMethod.POST, "/api/rooms/:name/speakers").handler(auth::handle).handler(this::room).handler(Responses::requireJson);
+        router.route(HttpMethod.POST, "/api/rooms/:name/speakers").handler(auth.orHostOf(registry)).handler(this::room).handler(Responses::requireJson);
         router.route(HttpMethod.POST, "/api/rooms/:name/speakers").handler(BodyHandler.create(false).setBodyLimit(4096)).handler(this::create);
-        router.route(HttpMethod.GET, "/api/rooms/:name/speakers").handler(auth::handle).handler(this::room).handler(this::list);
-        router.route(HttpMethod.POST, "/api/rooms/:name/speakers/:id/regenerate").handler(auth::handle).handler(this::room)
+        router.route(HttpMethod.GET, "/api/rooms/:name/speakers").handler(auth.orHostOf(registry)).handler(this::room).handler(this::list);
+        router.route(HttpMethod.POST, "/api/rooms/:name/speakers/:id/regenerate").handler(auth.orHostOf(registry)).handler(this::room)
                 .handler(ctx -> change(ctx, true));
-        router.route(HttpMethod.DELETE, "/api/rooms/:name/speakers/:id").handler(auth::handle).handler(this::room)
+        router.route(HttpMethod.DELETE, "/api/rooms/:name/speakers/:id").handler(auth.orHostOf(registry)).handler(this::room)
                 .handler(ctx -> change(ctx, false));
     }
 
@@ -164,7 +165,7 @@ public final class SpeakersApi {
         Room room = ctx.get("room");
         JsonArray out = new JsonArray();
         for (Person p : people.inRoom(room.name())) {
-            out.add(json(ctx, p, false));
+            out.add(json(ctx, p, !p.revoked())); // links are signed, not stored: a fresh one each time
         }
         Responses.json(ctx, 200, out.encode());
     }
@@ -208,6 +209,9 @@ public final class SpeakersApi {
             o.put("joinUrl", origin + "/join/" + p.room() + "?t=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
                     + "&name=" + URLEncoder.encode(p.displayName(), StandardCharsets.UTF_8).replace("+", "%20"));
             o.put("joinExpires", JoinLinks.expires(token).map(Object::toString).orElse(null));
+            if (p.role() == Person.Role.HOST) { // a host's way into the host console
+                o.put("hostUrl", origin + "/host/" + p.room() + "?t=" + URLEncoder.encode(token, StandardCharsets.UTF_8));
+            }
         }
         return o;
     }

@@ -23,6 +23,28 @@ public interface ProgramControl {
      */
     void layout(String room, LayoutChoice layout);
 
+    /**
+     * A host mutes the room's speaker {@code speakerId} out of the program's mix, or lets them back
+     * (see the program's own mute); kept while the room's program runs and across its restarts.
+     *
+     * @throws IllegalStateException when the room passes its publisher through (there is no mix)
+     */
+    default void mute(String room, String speakerId, boolean muted) {
+        throw new IllegalStateException("room " + room + " passes its publisher through: it has no mix to mute anyone in");
+    }
+
+    /**
+     * Takes the speaker {@code speakerId} off the room now: their connections (and their screen
+     * share's) are closed and their tile goes away at the next frame. Whether they may come back is
+     * the caller's business ({@link Bans}).
+     *
+     * @return the connections closed
+     * @throws IllegalStateException when the room passes its publisher through
+     */
+    default int kick(String room, String speakerId, String reason) {
+        throw new IllegalStateException("room " + room + " passes its publisher through: it has no speakers to remove");
+    }
+
     /** Starts reporting the room's events to {@code events} until the returned handle is closed. */
     Registration listen(String room, ProgramEvents events);
 

@@ -74,14 +74,14 @@ class ProgramJsonTest {
     void writesProgramStateWithRoundedLevels() {
         ProgramState s = new ProgramState(ProgramState.Mode.COMPOSITE, true, Optional.of(LayoutChoice.speaker()),
                 Optional.of("ada"), List.of(new SpeakerView("ada", "Ada", -12.345, true),
-                        new SpeakerView("bob", "Bob", Double.NEGATIVE_INFINITY, false)));
+                        new SpeakerView("bob", "Bob", Double.NEGATIVE_INFINITY, false, true, 812)));
 
         JsonObject o = ProgramJson.state("panel", s, true);
 
         assertThat(o.encode()).isEqualTo("{\"room\":\"panel\",\"mode\":\"composite\",\"running\":true,\"live\":true,"
                 + "\"layout\":{\"layout\":\"speaker\"},\"activeSpeaker\":\"ada\",\"speakers\":["
-                + "{\"id\":\"ada\",\"name\":\"Ada\",\"level\":-12.3,\"visible\":true},"
-                + "{\"id\":\"bob\",\"name\":\"Bob\",\"level\":-120.0,\"visible\":false}]}");
+                + "{\"id\":\"ada\",\"name\":\"Ada\",\"level\":-12.3,\"visible\":true,\"muted\":false,\"kbps\":0},"
+                + "{\"id\":\"bob\",\"name\":\"Bob\",\"level\":-120.0,\"visible\":false,\"muted\":true,\"kbps\":812}]}");
         assertThat(ProgramJson.state("hall", ProgramState.passthrough(), false).encode())
                 .isEqualTo("{\"room\":\"hall\",\"mode\":\"passthrough\",\"running\":false,\"live\":false,"
                         + "\"layout\":null,\"activeSpeaker\":null,\"speakers\":[]}");

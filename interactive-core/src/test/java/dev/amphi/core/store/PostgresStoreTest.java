@@ -48,9 +48,10 @@ class PostgresStoreTest {
     }
 
     @Test
-    void roomsAndCommentSettingsAreKeptInPostgresToo() throws Exception {
+    void roomsBansAndCommentSettingsAreKeptInPostgresToo() throws Exception {
         try (Database db = Database.open(postgres.newDatabase(), null, null)) {
             RoomStoreTest.roundTrip(db);
+            BanStoreTest.roundTrip(db);
             CommentStoreTest.settingsRoundTrip(db);
         }
     }
@@ -85,7 +86,7 @@ class PostgresStoreTest {
                     assertThat(r.getString(1)).isEqualTo(Integer.toString(migrations));
                     assertThat(r.getBoolean(2)).isTrue();
                 }
-                assertThat(migrations).as("V1 to V6, each applied once").isEqualTo(6);
+                assertThat(migrations).as("V1 to V7, each applied once").isEqualTo(7);
             }
         }
     }

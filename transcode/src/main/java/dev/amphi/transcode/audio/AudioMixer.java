@@ -49,6 +49,7 @@ public final class AudioMixer {
     private final Map<String, Channel> channels = new HashMap<>();
     private volatile Map<String, Double> levels = Map.of();
     private double limiterEnvelope;
+    private volatile Set<String> muted = Set.of();
     /** Mix-minus: keep each mixed speaker's part of the chunk (see {@link #keepParts}); mixer thread. */
     private boolean keepParts;
     private final List<Channel> parted = new ArrayList<>();
@@ -68,6 +69,15 @@ public final class AudioMixer {
 
     public int loudest() {
         return loudest;
+    }
+
+    /**
+     * The speakers kept out of the mix (a host muted them), from any thread; read at each chunk. A
+     * muted speaker is still read and metered, and fades out within the usual fade; unmuted, it
+     * competes for a place in the mix again.
+     */
+    public void muted(Set<String> speakerIds) {
+        this.muted = Set.copyOf(speakerIds);
     }
 
     /**
@@ -182,7 +192,15 @@ public final class AudioMixer {
     }
 
     private void choose(List<Channel> active) {
-        List<Channel> ranked = new ArrayList<>(active);
+        Set<String> out = muted;
+        List<Channel> ranked = new ArrayList<>(active.size());
+        for (Channel ch : active) {
+            if (out.contains(ch.id)) {
+                ch.target = 0f;
+            } else {
+                ranked.add(ch);
+            }
+        }
         ranked.sort((a, b) -> Double.compare(b.rankDb(), a.rankDb()));
         for (int i = 0; i < ranked.size(); i++) {
             Channel ch = ranked.get(i);

@@ -72,6 +72,37 @@ class AudioMixerTest {
     }
 
     @Test
+    void aMutedSpeakerLeavesTheMixButIsStillMeteredAndComesBackWhenUnmuted() {
+        speaker("a", tone(440, 0.3, 3.0));
+        speaker("b", tone(1000, 0.2, 3.0));
+        speaker("c", tone(1500, 0.1, 3.0));
+        AudioMixer mixer = new AudioMixer(2); // c is out of the mix while a and b are louder
+        int chunk = RATE / 50;
+        float[] mix = new float[3 * RATE * 2];
+        float[] out = new float[chunk * 2];
+        for (int k = 0; k < 150; k++) {
+            if (k == 50) {
+                mixer.muted(java.util.Set.of("a"));
+            } else if (k == 100) {
+                mixer.muted(java.util.Set.of());
+            }
+            mixer.mix(speakers, (long) k * chunk, chunk, out);
+            System.arraycopy(out, 0, mix, k * chunk * 2, chunk * 2);
+            if (k == 99) {
+                assertThat(mixer.mixed()).containsExactlyInAnyOrder("b", "c");
+                assertThat(mixer.levelsDbfs().get("a")).isCloseTo(dbfs(0.3), within(1.0));
+            }
+        }
+        // first second: a and b; from 1.1 s to 2 s: a gone, its place taken by c; last 0.9 s: a back
+        assertThat(amplitude(mix, 0, 9600, 43200, 440)).isCloseTo(0.3, within(0.02));
+        assertThat(amplitude(mix, 0, 9600, 43200, 1500)).isLessThan(0.002);
+        assertThat(amplitude(mix, 0, 52800, 96000, 440)).isLessThan(0.002);
+        assertThat(amplitude(mix, 0, 52800, 96000, 1000)).isCloseTo(0.2, within(0.02));
+        assertThat(amplitude(mix, 0, 52800, 96000, 1500)).isCloseTo(0.1, within(0.01));
+        assertThat(amplitude(mix, 0, 100800, 144000, 440)).isCloseTo(0.3, within(0.02));
+    }
+
+    @Test
     void switchingTheMixedSpeakerFadesWithoutClicks() {
         // "a" talks loudly for 0.5 s, then nearly stops (amplitude change at a zero crossing);
         // "b" talks steadily but softer, so with one mixed voice the mix switches from a to b
