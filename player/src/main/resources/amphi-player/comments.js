@@ -31,9 +31,10 @@
 
   function $(id) { return document.getElementById(id); }
 
-  /** ctx: {room, video, overlay, reactions, hls() → hls.js instance or null}. */
+  /** ctx: {room, video, overlay, reactions, hls() → hls.js instance or null, withAccess(url) → url with the page's viewer link}. */
   function init(ctx) {
     var base = '/api/rooms/' + encodeURIComponent(ctx.room);
+    var withAccess = ctx.withAccess || function (url) { return url; };  // a private room's viewer link
     var objects = '/live/' + encodeURIComponent(ctx.room) + '/comments/';
     var state = {
       queue: [], shown: {}, removed: {}, fetched: {}, index: null, shownList: [], missed: 0, ownReactions: {}
@@ -101,7 +102,7 @@
 
     function fetchWindow(k) {
       state.fetched[k] = true;
-      return fetch(objects + k + '.json').then(function (r) {
+      return fetch(withAccess(objects + k + '.json')).then(function (r) {
         if (!r.ok) { delete state.fetched[k]; return; }
         return r.json().then(function (w) { state.queue = T.admit(state.queue, w, state.shown, state.removed); });
       }).catch(function () { delete state.fetched[k]; });
@@ -115,7 +116,7 @@
       }
       // revalidated every time: a browser's own copy would add up to a second (max-age=1) of delay;
       // a CDN in front still answers from its copy
-      fetch(objects + 'index.json', { cache: 'no-cache' }).then(function (r) {
+      fetch(withAccess(objects + 'index.json'), { cache: 'no-cache' }).then(function (r) {
         if (!r.ok) return null;
         return r.json();
       }).then(function (index) {
@@ -143,7 +144,7 @@
     // one token per page: concurrent posts share the request for it
     function getToken(fresh) {
       if (token && !fresh) return token;
-      token = fetch(base + '/viewer-token', { method: 'POST' }).then(function (r) {
+      token = fetch(withAccess(base + '/viewer-token'), { method: 'POST' }).then(function (r) {
         if (!r.ok) throw new Error('viewer token: HTTP ' + r.status);
         return r.json();
       }).then(function (t) {

@@ -20,6 +20,8 @@
   var rows = {};               // speaker id -> {tr, cells}
   var stream = null;           // the event stream's AbortController
   var hls = null;
+  var watchQuery = '';         // a private room's viewer link, once made
+  var startWatch = null;
   var COMMENTS_SHOWN = 50;
 
   function enc(s) { return encodeURIComponent(s); }
@@ -186,7 +188,7 @@
   function openRoom() {
     $('console').hidden = false;
     $('watch-link').hidden = false;
-    $('watch-link').href = '/watch/' + enc(room);
+    $('watch-link').href = '/watch/' + enc(room);  // a private room's page needs a viewer link: made below
     $('join-link').hidden = false;
     $('join-link').href = '/join/' + enc(room);
     loadRoom();
@@ -218,6 +220,15 @@
       $('end-event').disabled = !editable;
       $('reopen-event').disabled = !editable;
       $('room-locked').hidden = editable;
+      $('viewer-links').hidden = !(full && r.visibility === 'private');
+      if (full && r.visibility === 'private' && !watchQuery) {
+        // a private room's program and watch page need a viewer link: the console makes one for itself
+        api('POST', roomPath('/viewer-links'), { ttl: 86400 }).then(function (l) {
+          watchQuery = l.query;
+          $('watch-link').href = l.url;
+          if (startWatch) startWatch();
+        }).catch(function (e) { say('No viewer link for the program: ' + e.message, true); });
+      }
       if (full && r.source === 'flags') {
         $('room-locked').hidden = false;
         $('room-locked').textContent = 'This room is configured by the server\'s --room flags: change it there.';
@@ -253,6 +264,22 @@
     });
   });
 
+  $('link-new').addEventListener('click', function () {
+    act($('link-new'), 'A new viewer link is ready to share.', function () {
+      return api('POST', roomPath('/viewer-links'), { ttl: Number($('link-ttl').value) }).then(function (l) {
+        copy(l.url, 'Viewer link');
+      });
+    });
+  });
+
+  $('link-revoke').addEventListener('click', function () {
+    var b = $('link-revoke');
+    if (!confirmed(b, 'Revoke all links')) return;
+    act(b, 'Every viewer link given out so far stopped working (edges: once they reload the map).', function () {
+      return api('POST', roomPath('/viewer-secret'));
+    });
+  });
+
   $('room-key-copy').addEventListener('click', function () { copy($('room-key').value, 'Room key'); });
 
   $('end-event').addEventListener('click', function () {
@@ -273,8 +300,8 @@
 
   function watch() {
     var video = $('program');
-    var src = '/live/' + enc(room) + '/master.m3u8';
     var start = function () {
+      var src = '/live/' + enc(room) + '/master.m3u8' + (watchQuery ? '?' + watchQuery : '');
       if (window.Hls && Hls.isSupported()) {
         if (hls) hls.destroy();
         hls = new Hls({ liveDurationInfinity: true });
@@ -291,6 +318,7 @@
         video.src = src;
       }
     };
+    startWatch = start;
     start();
     $('program-sound').addEventListener('click', function () {
       video.muted = !video.muted;

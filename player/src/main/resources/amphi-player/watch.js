@@ -16,7 +16,14 @@
 
   var parts = location.pathname.split('/').filter(Boolean);
   var room = decodeURIComponent(parts[parts.length - 1] || '');
-  var master = '/live/' + encodeURIComponent(room) + '/master.m3u8';
+  // A private room's viewer link (?e=EXPIRES&s=SIGNATURE) goes with every request about the room;
+  // the server writes it into the playlists' URIs itself.
+  var access = query.get('e') && query.get('s')
+    ? 'e=' + encodeURIComponent(query.get('e')) + '&s=' + encodeURIComponent(query.get('s')) : '';
+  function withAccess(url) {
+    return access ? url + (url.indexOf('?') >= 0 ? '&' : '?') + access : url;
+  }
+  var master = withAccess('/live/' + encodeURIComponent(room) + '/master.m3u8');
   var video = document.getElementById('video');
   var overlay = document.getElementById('overlay');
   var overlayTitle = document.getElementById('overlay-title');
@@ -155,7 +162,7 @@
   window.amphiReactions = reactions; // for the console and the browser tests: total
   var ctx = {
     room: room, video: video, player: player, overlay: danmaku, reactions: reactions,
-    hls: function () { return hls; }
+    hls: function () { return hls; }, withAccess: withAccess
   };
   window.AmphiControls.init(ctx);
   document.getElementById('player-title').textContent = room;
@@ -201,14 +208,14 @@
   function present() {
     if (document.body.dataset.state === 'missing') return;
     if (document.visibilityState !== 'visible' && video.paused) return;
-    var url = '/api/rooms/' + encodeURIComponent(room) + '/presence?viewer=' + viewerId;
+    var url = withAccess('/api/rooms/' + encodeURIComponent(room) + '/presence?viewer=' + viewerId);
     if (!(navigator.sendBeacon && navigator.sendBeacon(url))) {
       fetch(url, { method: 'POST', keepalive: true }).catch(function () { /* an estimate: a lost report is fine */ });
     }
   }
   setInterval(present, 30000);
 
-  fetch('/api/rooms/' + encodeURIComponent(room), { cache: 'no-store' }).then(function (r) {
+  fetch(withAccess('/api/rooms/' + encodeURIComponent(room)), { cache: 'no-store' }).then(function (r) {
     if (r.status === 404) {
       document.title = 'Amphi: no such room';
       setState('missing', 'There is no room called “' + room + '”', '');

@@ -10,6 +10,7 @@ import dev.amphi.core.api.LiveSpeakersApi;
 import dev.amphi.core.api.PresenceApi;
 import dev.amphi.core.api.ProgramApi;
 import dev.amphi.core.api.RoomsApi;
+import dev.amphi.core.api.ViewerLinksApi;
 import dev.amphi.core.api.SpeakersApi;
 import dev.amphi.core.comments.BlockedWords;
 import dev.amphi.core.comments.CommentHub;
@@ -22,11 +23,14 @@ import dev.amphi.core.room.Person;
 import dev.amphi.core.room.Room;
 import dev.amphi.core.room.RoomRegistry;
 import dev.amphi.core.room.StreamKeyStore;
+import dev.amphi.core.room.RoomRecord;
 import dev.amphi.core.room.ViewerEstimate;
+import dev.amphi.core.room.ViewerLinks;
 import dev.amphi.core.store.BanStore;
 import dev.amphi.core.store.CommentStore;
 import dev.amphi.core.store.Database;
 import dev.amphi.core.store.PeopleStore;
+import dev.amphi.core.store.RoomSecretStore;
 import dev.amphi.core.store.RoomStore;
 import dev.amphi.core.store.Secrets;
 import dev.amphi.hls.HlsOrigin;
@@ -40,6 +44,8 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -94,9 +100,13 @@ public final class AmphiServer implements AutoCloseable {
     private final Map<String, RoomSettings> settings = new ConcurrentHashMap<>();
     private ServerRooms serverRooms;
     /** People with credentials of their own (loaded from the database at start). */
+    /** The private rooms' secrets for nginx edges, in the data directory. */
+    static final String ROOM_SECRETS_MAP = "room-secrets.map";
     private final People people = new People();
     /** Speakers the rooms' hosts removed or banned (the bans loaded from the database at start). */
     private final dev.amphi.core.room.Bans bans = new dev.amphi.core.room.Bans();
+    /** Private rooms' viewer links (their secrets loaded with the rooms). */
+    private final ViewerLinks viewerLinks = new ViewerLinks(Clock.systemUTC());
     private PeopleStore peopleStore;
     private BanStore banStore;
     private JoinLinks joinLinks;
@@ -223,8 +233,24 @@ public final class AmphiServer implements AutoCloseable {
         peopleStore = new PeopleStore(database, wall);
         serverRooms = new ServerRooms(rooms, new RoomStore(database, wall), config.program(), settings, programs, rooms.rooms(),
                 StreamKeyStore.in(config.dataDir()), people, peopleStore);
+        RoomSecretStore roomSecrets = new RoomSecretStore(database, wall);
+        serverRooms.privacy(r -> {
+            if (r.visibility() == RoomRecord.Visibility.PRIVATE) {
+                viewerLinks.protect(r.name(), roomSecrets.get(r.name()));
+            } else {
+                viewerLinks.unprotect(r.name());
+            }
+        });
+        viewerLinks.onChange(links -> {
+            try {
+                worker.execute(this::writeRoomSecretsMap);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                LOG.debug("the map of private rooms is not written: the server is stopping");
+            }
+        });
         try {
             serverRooms.loadStored();
+            worker.execute(this::writeRoomSecretsMap); // also when no room is private: an edge can include it from the start
             for (Person p : peopleStore.all()) {
                 people.put(p);
             }
@@ -234,6 +260,8 @@ public final class AmphiServer implements AutoCloseable {
             }
             BanStore forgetBans = banStore;
             serverRooms.forget(room -> {
+                roomSecrets.delete(room);
+                viewerLinks.unprotect(room);
                 forgetBans.deleteRoom(room);
                 bans.removeRoom(room);
                 viewerEstimate.removeRoom(room);
@@ -268,8 +296,9 @@ public final class AmphiServer implements AutoCloseable {
         var router = HttpFrontend.router(vertx, rooms, origin, metrics,
                 new HttpFrontend.RtmpStatus(() -> rtmpUp, this::rtmpPort, this::rtmpsPort),
                 new HttpFrontend.HttpStatus(this::httpPort, this::httpsPort), programApi, !metricsApart,
-                RoomsApi.of(rooms, serverRooms, new AdminAuth(adminToken), vertx).viewers(viewerEstimate::estimate),
-                List.of(commentFeed::mount, commentsApi::mount, moderation::mount, export::mount,
+                RoomsApi.of(rooms, serverRooms, new AdminAuth(adminToken), vertx).viewers(viewerEstimate::estimate).viewerLinks(viewerLinks),
+                List.of(new ViewerLinksApi(vertx, rooms, viewerLinks, roomSecrets, new AdminAuth(adminToken))::mount, // the gate first
+                        commentFeed::mount, commentsApi::mount, moderation::mount, export::mount,
                         new WhipRoutes(rooms, webrtc, people, joinLinks)::mount,
                         new PresenceApi(rooms, viewerEstimate)::mount,
                         new LiveSpeakersApi(vertx, rooms, programControl, bans, banStore, people, peopleStore, SpeakerNames::parse,
@@ -420,6 +449,27 @@ public final class AmphiServer implements AutoCloseable {
             LOG.info("room {}: {} connection(s) closed: {}", room, n, reason);
         }
         return n;
+    }
+
+    /**
+     * Writes the private rooms' secrets as nginx map lines to the data directory's
+     * {@value #ROOM_SECRETS_MAP} (readable by its owner only), for an edge on this machine to include;
+     * a worker thread, the latest state each time.
+     */
+    private synchronized void writeRoomSecretsMap() {
+        Path file = config.dataDir().resolve(ROOM_SECRETS_MAP);
+        try {
+            Path tmp = Files.createTempFile(config.dataDir(), ".room-secrets", ".tmp");
+            try {
+                Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the data directory's own protection applies
+            }
+            Files.writeString(tmp, viewerLinks.nginxMap());
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.error("cannot write the edge's map of private rooms {}: {}", file, e.toString());
+        }
     }
 
     /** Someone's speaker ids in a program: their name's, and their screen share's. */

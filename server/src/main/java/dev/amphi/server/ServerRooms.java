@@ -46,6 +46,17 @@ final class ServerRooms implements RoomAdmin {
     private final PeopleStore peopleStore;
     private volatile Disconnect disconnect = (room, reason) -> { };
     private volatile Forget forget = room -> { };
+    private volatile Privacy privacy = r -> { };
+
+    /** Hears each stored room as it opens and after each change (private rooms get their viewer links' secret); blocking. */
+    @FunctionalInterface
+    interface Privacy {
+        void apply(RoomRecord r) throws SQLException;
+    }
+
+    void privacy(Privacy p) {
+        privacy = java.util.Objects.requireNonNull(p, "p");
+    }
 
     /** Forgets more of a deleted room (its bans); blocking, called before the deletion is answered. */
     @FunctionalInterface
@@ -159,6 +170,7 @@ final class ServerRooms implements RoomAdmin {
         }
         stored.put(r.name(), r);
         settings.put(r.name(), s);
+        privacy.apply(r);
         if (!r.title().equals(old.title())) {
             registry.replace(r.room());
         }
@@ -199,7 +211,8 @@ final class ServerRooms implements RoomAdmin {
         return true;
     }
 
-    private void open(RoomRecord r, RoomSettings s) {
+    private void open(RoomRecord r, RoomSettings s) throws SQLException {
+        privacy.apply(r); // a private room is closed to viewers before anyone can reach it
         settings.put(r.name(), s);
         stored.put(r.name(), r);
         try {

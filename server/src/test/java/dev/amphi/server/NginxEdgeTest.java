@@ -35,7 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
  * The recommended caching edge ({@code deploy/nginx}, run by its own {@code edge.sh}) in front of a
  * real server with a live room: a player reads the stream through it, immutable objects (segments,
  * comment windows) come from the edge's cache on the second request with the origin's
- * {@code Cache-Control}, and viewers post comments and read the room's events through it.
+ * {@code Cache-Control}, and viewers post comments and read the room's events through it. A private
+ * room's objects need a viewer link at the origin and at the edge (which checks it with nginx's
+ * {@code secure_link} from the origin's map of room secrets, and keeps one cached segment for all
+ * links); a rotated secret voids the links at both once the edge has reloaded the map.
  */
 class NginxEdgeTest {
 
@@ -64,8 +67,11 @@ class NginxEdgeTest {
         try (ServerSocket s = new ServerSocket(0)) {
             edgePort = s.getLocalPort();
         }
+        Path secrets = dataDir.resolve(AmphiServer.ROOM_SECRETS_MAP);
+        Awaitility.await("the origin's map of private rooms").atMost(TIMEOUT).until(() -> Files.exists(secrets));
         edge = new ProcessBuilder("bash", EDGE_SCRIPT.toString(), "run", "--listen", "127.0.0.1:" + edgePort,
-                "--origin", "127.0.0.1:" + server.httpPort(), "--prefix", edgeDir.toString(), "--workers", "1")
+                "--origin", "127.0.0.1:" + server.httpPort(), "--prefix", edgeDir.toString(), "--workers", "1",
+                "--room-secrets", secrets.toString())
                 .redirectErrorStream(true).redirectOutput(edgeDir.resolve("edge.out").toFile()).start();
         Awaitility.await("the edge to answer on port " + edgePort).atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
@@ -279,5 +285,127 @@ class NginxEdgeTest {
     @Test
     void theOriginsMetricsAreNotServedByTheEdge() throws Exception {
         assertThat(get("/metrics").statusCode()).isEqualTo(404);
+    }
+
+    private static HttpResponse<String> origin(String method, String path, String bearer, String json) throws Exception {
+        return TestSupport.send(server, method, path, bearer, json);
+    }
+
+    /** Tells nginx to reload its configuration (and the map of private rooms), as an operator would. */
+    private static void reloadEdge() throws Exception {
+        assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(edge.pid())).start().waitFor()).isZero();
+    }
+
+    private static String text(HttpResponse<byte[]> r) {
+        return new String(r.body(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aPrivateRoomNeedsAViewerLinkAtTheOriginAndAtTheEdge() throws Exception {
+        String admin = Files.readString(dataDir.resolve("admin-token")).strip();
+        HttpResponse<String> made = origin("POST", "/api/rooms", admin, "{\"name\":\"board\",\"title\":\"Board meeting\","
+                + "\"visibility\":\"private\",\"settings\":{\"canvas\":\"640x360\",\"ladder\":\"180p:320x180:250k\","
+                + "\"preset\":\"ultrafast\"}}");
+        assertThat(made.statusCode()).as(made.body()).isEqualTo(201);
+        AtomicBoolean stop = new AtomicBoolean();
+        CompletableFuture<Integer> board = CompletableFuture.supplyAsync(() -> {
+            try {
+                return SyntheticPublisher.publish(rtmpUrl(server, new JsonObject(made.body()).getString("streamKey") + "?name=Chair"),
+                        40 * SyntheticPublisher.FPS, 120, true, stop);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        try {
+            String a = new JsonObject(origin("POST", "/api/rooms/board/viewer-links", admin, "{\"ttl\":3600}").body()).getString("query");
+            String b = new JsonObject(origin("POST", "/api/rooms/board/viewer-links", admin, "{\"ttl\":7200}").body()).getString("query");
+            assertThat(a).matches("e=[0-9]+&s=[A-Za-z0-9_-]{22}").isNotEqualTo(b);
+
+            // the origin: the page, the room's description, playlists and comment objects only with a link
+            assertThat(origin("GET", "/watch/board", null, null).statusCode()).isEqualTo(403);
+            assertThat(origin("GET", "/watch/board?" + a, null, null).statusCode()).isEqualTo(200);
+            assertThat(origin("GET", "/api/rooms/board", null, null).statusCode()).isEqualTo(404);
+            assertThat(new JsonObject(origin("GET", "/api/rooms/board?" + a, null, null).body()).getString("title")).isEqualTo("Board meeting");
+            assertThat(origin("POST", "/api/rooms/board/viewer-token", null, "{}").statusCode()).isEqualTo(403);
+            assertThat(origin("POST", "/api/rooms/board/viewer-token?" + a, null, "{}").statusCode()).isEqualTo(201);
+            assertThat(origin("GET", "/live/board/comments/index.json", null, null).statusCode()).isEqualTo(403);
+            assertThat(origin("GET", "/live/board/comments/index.json?" + a, null, null).statusCode()).isEqualTo(200);
+            Awaitility.await("the private room's playlist at the origin").atMost(TIMEOUT).until(() ->
+                    origin("GET", "/live/board/master.m3u8?" + a, null, null).statusCode() == 200);
+            String master = origin("GET", "/live/board/master.m3u8?" + a, null, null).body();
+            assertThat(master.lines().filter(l -> !l.isBlank() && !l.startsWith("#")).toList()).allMatch(l -> l.endsWith("?" + a));
+            assertThat(origin("GET", "/live/board/master.m3u8", null, null).statusCode()).isEqualTo(403);
+            assertThat(origin("GET", "/live/board/master.m3u8?" + a.replaceFirst("s=.", "s=x"), null, null).statusCode()).isEqualTo(403);
+            String shortLived = new JsonObject(origin("POST", "/api/rooms/board/viewer-links", admin, "{\"ttl\":1}").body()).getString("query");
+            Thread.sleep(2100);
+            HttpResponse<String> expired = origin("GET", "/live/board/master.m3u8?" + shortLived, null, null);
+            assertThat(expired.statusCode()).isEqualTo(403);
+            assertThat(expired.body()).contains("expired");
+
+            // the edge, once it has the origin's map: refuses by itself, and keeps one copy of a segment for every link
+            reloadEdge();
+            Awaitility.await("the edge refusing the private room by itself").atMost(TIMEOUT).until(() -> {
+                HttpResponse<byte[]> r = get("/live/board/master.m3u8");
+                return r.statusCode() == 403 && text(r).contains("valid viewer link");
+            });
+            String[] segment = new String[1];
+            Awaitility.await("a segment of the private room through the edge").atMost(TIMEOUT).until(() -> {
+                String video = TestSupport.mediaPlaylists(edgeUrl("/live/board/master.m3u8?" + a),
+                        text(get("/live/board/master.m3u8?" + a))).get(0);
+                List<String> segs = text(get(URI.create(video).getRawPath() + "?" + URI.create(video).getRawQuery())).lines()
+                        .filter(l -> l.contains(".m4s")).toList();
+                if (segs.isEmpty()) {
+                    return false;
+                }
+                segment[0] = URI.create(video).resolve(segs.get(segs.size() - 1)).getRawPath();
+                return true;
+            });
+            HttpResponse<byte[]> withA = get(segment[0] + "?" + a);
+            HttpResponse<byte[]> withB = get(segment[0] + "?" + b);
+            assertThat(withA.statusCode()).isEqualTo(200);
+            assertThat(withB.statusCode()).isEqualTo(200);
+            assertThat(header(withB, "X-Cache-Status")).as("another link, the same cached segment").isEqualTo("HIT");
+            assertThat(withB.body()).isEqualTo(withA.body());
+            HttpResponse<byte[]> without = get(segment[0]);
+            assertThat(without.statusCode()).as("a cached segment without a link").isEqualTo(403);
+            assertThat(text(without)).contains("valid viewer link");
+
+            // FFmpeg's HLS demuxer plays the room through the edge from the link alone (the playlists carry it)
+            FFmpegFrameGrabber g = new FFmpegFrameGrabber(edgeUrl("/live/board/master.m3u8?" + a));
+            g.setOption("rw_timeout", "10000000");
+            int frames = 0;
+            try {
+                g.start();
+                Frame f;
+                while (frames < 30 && (f = g.grab()) != null) {
+                    if (f.image != null) {
+                        frames++;
+                    }
+                }
+            } finally {
+                g.stop();
+                g.release();
+            }
+            assertThat(frames).isEqualTo(30);
+
+            // a new secret: every link given out stops, at the origin at once, at the edge once it reloads the map
+            Path map = dataDir.resolve(AmphiServer.ROOM_SECRETS_MAP);
+            String before = Files.readString(map);
+            assertThat(before).contains("\nboard ");
+            assertThat(origin("POST", "/api/rooms/board/viewer-secret", admin, null).statusCode()).isEqualTo(200);
+            assertThat(origin("GET", "/live/board/master.m3u8?" + a, null, null).statusCode()).isEqualTo(403);
+            Awaitility.await("the origin's map rewritten").atMost(TIMEOUT).until(() -> {
+                String now = Files.readString(map);
+                return now.contains("\nboard ") && !now.equals(before);
+            });
+            reloadEdge();
+            Awaitility.await("the edge refusing the old link for a cached segment").atMost(TIMEOUT)
+                    .until(() -> get(segment[0] + "?" + a).statusCode() == 403);
+            String c = new JsonObject(origin("POST", "/api/rooms/board/viewer-links", admin, null).body()).getString("query");
+            assertThat(get(segment[0] + "?" + c).statusCode()).as("a new link").isEqualTo(200);
+        } finally {
+            stop.set(true);
+            board.handle((n, e) -> n).get(20, TimeUnit.SECONDS);
+        }
     }
 }

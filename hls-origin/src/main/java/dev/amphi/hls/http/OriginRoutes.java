@@ -32,6 +32,14 @@ public final class OriginRoutes {
             Pattern.compile("index\\.m3u8|init-[0-9a-z-]{1,40}\\.mp4|seg-[0-9a-z-]{1,40}\\.m4s");
 
     private static final String TEXT = "text/plain; charset=utf-8";
+    /**
+     * Routing-context key: a query ({@code a=1&b=2}) a handler before these routes put there (the
+     * embedding server's check of a private room's viewer link) to be carried into every URI of the
+     * playlists served for this request, so that players which only follow URIs keep sending it.
+     * Such a playlist is answered whole (200, no validators or ranges): it differs per query.
+     */
+    public static final String PROPAGATE_QUERY = "amphi.hls.query";
+    private static final Pattern URI_ATTRIBUTE = Pattern.compile("URI=\"([^\"]*)\"");
 
     private final ObjectResolver resolver;
 
@@ -72,7 +80,47 @@ public final class OriginRoutes {
             text(ctx, 404, lookup.notFound());
             return;
         }
+        String query = ctx.get(PROPAGATE_QUERY);
+        if (query != null && path.endsWith(".m3u8")) {
+            respondRewritten(ctx, lookup.object(), query);
+            return;
+        }
         respond(ctx, lookup.object());
+    }
+
+    /** A playlist with {@code query} added to each of its URIs. */
+    static String withQuery(String playlist, String query) {
+        StringBuilder out = new StringBuilder(playlist.length() + 64);
+        String[] lines = playlist.split("\n", -1);
+        for (int i = 0; i < lines.length; i++) {
+            String line = lines[i];
+            if (i > 0) {
+                out.append('\n');
+            }
+            if (line.isBlank()) {
+                out.append(line);
+            } else if (line.startsWith("#")) {
+                java.util.regex.Matcher m = URI_ATTRIBUTE.matcher(line);
+                StringBuilder b = new StringBuilder();
+                while (m.find()) {
+                    m.appendReplacement(b, java.util.regex.Matcher.quoteReplacement("URI=\"" + addQuery(m.group(1), query) + "\""));
+                }
+                m.appendTail(b);
+                out.append(b);
+            } else {
+                out.append(addQuery(line.strip(), query));
+            }
+        }
+        return out.toString();
+    }
+
+    private static String addQuery(String uri, String query) {
+        return uri + (uri.contains("?") ? "&" : "?") + query;
+    }
+
+    private void respondRewritten(RoutingContext ctx, StoredObject o, String query) {
+        whole(ctx, 200, o.contentType(), o.cacheControl(),
+                Buffer.buffer(withQuery(o.body().toString(StandardCharsets.UTF_8), query).getBytes(StandardCharsets.UTF_8)));
     }
 
     private void respond(RoutingContext ctx, StoredObject o) {
@@ -111,12 +159,16 @@ public final class OriginRoutes {
     }
 
     private void text(RoutingContext ctx, int status, String message) {
+        whole(ctx, status, TEXT, "no-cache", Buffer.buffer((message + "\n").getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** A whole body (no validators, no ranges); HEAD gets the headers only. */
+    private static void whole(RoutingContext ctx, int status, String type, String cacheControl, Buffer body) {
         HttpServerResponse res = ctx.response();
         identity(res);
-        Buffer body = Buffer.buffer((message + "\n").getBytes(StandardCharsets.UTF_8));
         res.setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, TEXT)
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+                .putHeader(HttpHeaders.CONTENT_TYPE, type)
+                .putHeader(HttpHeaders.CACHE_CONTROL, cacheControl)
                 .putHeader("X-Content-Type-Options", "nosniff")
                 .putHeader(HttpHeaders.CONTENT_LENGTH, Integer.toString(body.length()));
         if (ctx.request().method() == HttpMethod.HEAD) {

@@ -93,6 +93,13 @@ public final class RoomsApi {
     }
 
     private volatile java.util.function.ToIntFunction<String> viewers;
+    private volatile dev.amphi.core.room.ViewerLinks viewerLinks;
+
+    /** A private room answers {@code GET /api/rooms/{name}} (its public fields) to a request with a valid viewer link. */
+    public RoomsApi viewerLinks(dev.amphi.core.room.ViewerLinks links) {
+        viewerLinks = Objects.requireNonNull(links, "links");
+        return this;
+    }
 
     /** Adds {@code viewers}, the room's estimated audience, to {@code GET /api/rooms/{name}}. */
     public RoomsApi viewers(java.util.function.ToIntFunction<String> estimate) {
@@ -142,7 +149,9 @@ public final class RoomsApi {
         }
         Optional<RoomRecord> r = admin.room(name);
         boolean full = isAdmin(ctx) || isHost(ctx, name);
-        if (r.isEmpty() || (!full && r.get().visibility() == RoomRecord.Visibility.PRIVATE)) {
+        dev.amphi.core.room.ViewerLinks links = viewerLinks;
+        boolean invited = links != null && links.isPrivate(name) && ViewerLinksApi.refusal(links, name, ctx.request()).isEmpty();
+        if (r.isEmpty() || (!full && !invited && r.get().visibility() == RoomRecord.Visibility.PRIVATE)) {
             notFound(ctx, name);
             return;
         }

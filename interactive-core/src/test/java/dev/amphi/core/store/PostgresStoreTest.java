@@ -86,7 +86,7 @@ class PostgresStoreTest {
                     assertThat(r.getString(1)).isEqualTo(Integer.toString(migrations));
                     assertThat(r.getBoolean(2)).isTrue();
                 }
-                assertThat(migrations).as("V1 to V7, each applied once").isEqualTo(7);
+                assertThat(migrations).as("V1 to V8, each applied once").isEqualTo(8);
             }
         }
     }
