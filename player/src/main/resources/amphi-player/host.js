@@ -15,6 +15,7 @@
   var parts = location.pathname.split('/').filter(Boolean);
   var room = parts.length > 1 ? decodeURIComponent(parts[1]) : '';
   var STORE = 'amphi-host-key:' + room;
+  var ADMIN_STORE = 'amphi-host-key:';  // the key given on /host (the admin's), tried for every room
   var key = null;
   var layout = null;           // the program's layout, {layout, page?, source?}
   var rows = {};               // speaker id -> {tr, cells}
@@ -696,7 +697,7 @@
     history.replaceState(null, '', location.pathname);  // the token leaves the address bar
   }
   var kept = null;
-  try { kept = sessionStorage.getItem(STORE); } catch (e) { kept = null; }
+  try { kept = sessionStorage.getItem(STORE) || sessionStorage.getItem(ADMIN_STORE); } catch (e) { kept = null; }
   if (given || kept) {
     signIn(given || kept);
   } else {

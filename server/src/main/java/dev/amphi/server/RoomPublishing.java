@@ -96,7 +96,7 @@ final class RoomPublishing implements PublishAuthorizer, AutoCloseable {
     public CompletionStage<PublishDecision> authorize(PublishRequest asked) {
         // someone's own key: their room, under their display name
         Optional<Person> person = registry.byStreamKey(asked.streamKey()).isPresent() ? Optional.empty()
-                : people.byStreamKey(asked.streamKey()).filter(p -> programs.containsKey(p.room()));
+                : people.byStreamKey(asked.streamKey()); // a passthrough room's person publishes its one stream
         PublishRequest request = person.isEmpty() ? asked : new PublishRequest(asked.app(), asked.streamKey(), asked.remote(),
                 asked.secure(), "name=" + URLEncoder.encode(person.get().displayName(), StandardCharsets.UTF_8));
         String app = request.app().replaceFirst("[?].*$", "").replaceFirst("/+$", "");

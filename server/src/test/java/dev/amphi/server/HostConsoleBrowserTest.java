@@ -319,4 +319,36 @@ class HostConsoleBrowserTest {
         double power = s1 * s1 + s2 * s2 - k * s1 * s2;
         return 2 * Math.sqrt(Math.max(0, power)) / n;
     }
+
+    @Test
+    void theAdminMakesARoomInTheConsoleAndEndsItsEvent() throws Exception {
+        if (browser == null) {
+            browser = Chromium.open(dir.resolve("chromium"));
+        }
+        browser.get(TestSupport.httpUrl(server, "/host"));
+        browser.findElement(By.id("host-key")).sendKeys(admin);
+        browser.findElement(By.id("signin-go")).click();
+        await(TIMEOUT, "the rooms listed", () -> browser.findElement(By.id("room-list")).getText().contains("panel"));
+        browser.findElement(By.id("new-name")).sendKeys("seminar");
+        browser.findElement(By.id("new-title")).sendKeys("Friday seminar");
+        browser.findElement(By.id("create-go")).click();
+        await(TIMEOUT, "the new room's console, signed in", () -> browser.getCurrentUrl().endsWith("/host/seminar")
+                && "ready".equals(Chromium.js(browser, "return document.body.dataset.state")));
+        await(TIMEOUT, "its settings shown", () -> "Friday seminar".equals(browser.findElement(By.id("room-title")).getAttribute("value")));
+        assertThat(new JsonObject(TestSupport.send(server, "GET", "/api/rooms/seminar", null, null).body()).getString("status"))
+                .isEqualTo("scheduled");
+
+        browser.findElement(By.id("room-limit")).clear();
+        browser.findElement(By.id("room-limit")).sendKeys("12");
+        browser.findElement(By.id("room-save")).click();
+        Awaitility.await("the limit saved").atMost(TIMEOUT).until(() -> new JsonObject(TestSupport.send(server, "GET",
+                "/api/rooms/seminar", admin, null).body()).getInteger("speakerLimit") == 12);
+
+        WebElement end = browser.findElement(By.id("end-event"));
+        end.click();
+        end.click();
+        Awaitility.await("the event ended").atMost(TIMEOUT).until(() -> new JsonObject(TestSupport.send(server, "GET",
+                "/api/rooms/seminar", null, null).body()).getString("status").equals("ended"));
+        await(TIMEOUT, "the console says so", () -> "ended".equals(browser.findElement(By.id("room-status")).getText()));
+    }
 }

@@ -19,9 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real server in a JVM of its own makes rooms through the API, changes one, takes a
- * moderator's comment settings, a speaker's credentials and a host's ban, is killed with SIGKILL
- * right after the last answer, and after a restart on the same data directory every acknowledged
- * room, change, setting, credential and ban is there, the keys working.
+ * moderator's comment settings, a speaker's credentials, a host's ban and a private room's rotated
+ * secret, is killed with SIGKILL right after the last answer, and after a restart on the same data
+ * directory every acknowledged room, change, setting, credential, ban and secret is there, the keys
+ * and the newer viewer link working, the older link refused.
  */
 class RoomsKillTest {
 
@@ -46,6 +47,8 @@ class RoomsKillTest {
         CompletableFuture<Integer> port = spawned.httpPort();
         List<JsonObject> made = new ArrayList<>();
         JsonObject person = null;
+        String oldLink = null;
+        String newLink = null;
         try {
             int httpPort = port.get(120, TimeUnit.SECONDS);
             for (int i = 1; i <= 5; i++) {
@@ -55,6 +58,10 @@ class RoomsKillTest {
             }
             HttpResponse<String> changed = send(httpPort, "PATCH", "/api/rooms/seminar-5", "{\"title\":\"Seminar five\",\"visibility\":\"private\"}");
             assertThat(changed.statusCode()).isEqualTo(200);
+            // a private room's viewer link, then its secret rotated and a new link
+            oldLink = new JsonObject(send(httpPort, "POST", "/api/rooms/seminar-5/viewer-links", null).body()).getString("query");
+            assertThat(send(httpPort, "POST", "/api/rooms/seminar-5/viewer-secret", null).statusCode()).isEqualTo(200);
+            newLink = new JsonObject(send(httpPort, "POST", "/api/rooms/seminar-5/viewer-links", null).body()).getString("query");
             // a moderator's comment settings (the room's key), and a speaker's own credentials
             HttpResponse<String> settings = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort
                             + "/api/rooms/seminar-1/comment-settings")).header("Authorization", "Bearer " + made.get(0).getString("streamKey"))
@@ -96,6 +103,10 @@ class RoomsKillTest {
             assertThat(bans).hasSize(1);
             assertThat(bans.getJsonObject(0).getString("speaker")).isEqualTo("mallory");
             assertThat(bans.getJsonObject(0).getString("kind")).isEqualTo("ban");
+            assertThat(send(restarted.httpPort(), "GET", "/live/seminar-5/master.m3u8?" + oldLink, null).statusCode())
+                    .as("a link from before the rotation").isEqualTo(403);
+            assertThat(send(restarted.httpPort(), "GET", "/live/seminar-5/master.m3u8?" + newLink, null).statusCode())
+                    .as("a link from after it: past the check (the room is not live: 404)").isEqualTo(404);
         }
     }
 }

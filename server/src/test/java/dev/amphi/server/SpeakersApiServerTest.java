@@ -47,6 +47,7 @@ class SpeakersApiServerTest {
 
     private AmphiServer start() throws Exception {
         return TestSupport.start(dataDir, "--admin-token", ADMIN, "--room-mode", "composite", "--room", "panel=" + ROOM_KEY,
+                "--room", "hall=hall-room-key-0123", "--passthrough", "hall",
                 "--canvas", "640x360", "--ladder", "180p:320x180:250k", "--preset", "ultrafast");
     }
 
@@ -171,5 +172,15 @@ class SpeakersApiServerTest {
         assertThat(twice.statusCode()).isEqualTo(409);
         assertThat(new JsonObject(twice.body()).getString("rule")).isEqualTo("name-taken");
         assertThat(send("DELETE", "/api/rooms/panel/speakers/nobody", ADMIN, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void aPersonOfAPassthroughRoomPublishesItsStreamWithTheirOwnKey() throws Exception {
+        server = start();
+        JsonObject lecturer = new JsonObject(send("POST", "/api/rooms/hall/speakers", ADMIN,
+                "{\"displayName\":\"Lecturer\",\"role\":\"host\"}").body());
+        assertThat(rtmpStatus(lecturer.getString("streamKey"))).isEqualTo("NetStream.Publish.Start");
+        assertThat(send("DELETE", "/api/rooms/hall/speakers/" + lecturer.getString("id"), ADMIN, null).statusCode()).isEqualTo(204);
+        assertThat(rtmpStatus(lecturer.getString("streamKey"))).as("revoked").isEqualTo("NetStream.Publish.BadName");
     }
 }
