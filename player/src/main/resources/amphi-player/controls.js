@@ -1,5 +1,5 @@
 // The watch page's player controls: play/pause, mute and volume, the live badge ("back to live"
-// when behind the pinned latency band), quality (Auto and each hls.js level), fullscreen of the
+// when behind the pinned latency band), quality (Auto, each hls.js level, audio only), fullscreen of the
 // player's container (so the comments and controls stay), and the comment settings remembered in
 // localStorage. The bars hide themselves after HIDE_MS without pointer or keyboard activity, so
 // nothing stays over the video's own labels.
@@ -123,22 +123,49 @@
       auto.value = '-1';
       auto.textContent = 'Auto';
       select.appendChild(auto);
-      hls.levels.forEach(function (level, i) {
-        var o = document.createElement('option');
-        o.value = String(i);
-        o.textContent = levelLabel(level);
-        select.appendChild(o);
-      });
-      select.value = String(hls.autoLevelEnabled ? -1 : hls.manualLevel);
-      select.disabled = hls.levels.length < 2;
+      var listening = ctx.audioOnly && ctx.audioOnly();
+      if (listening) auto.textContent = 'Video (auto)';
+      if (!listening) {
+        hls.levels.forEach(function (level, i) {
+          var o = document.createElement('option');
+          o.value = String(i);
+          o.textContent = levelLabel(level);
+          select.appendChild(o);
+        });
+      }
+      if (ctx.setAudioOnly) {
+        var a = document.createElement('option');
+        a.value = 'audio';
+        a.textContent = 'Audio only';
+        select.appendChild(a);
+      }
+      select.value = listening ? 'audio' : String(hls.autoLevelEnabled ? -1 : hls.manualLevel);
+      select.disabled = select.options.length < 2;
+      if (pendingLevel !== null && !listening) {
+        hls.nextLevel = pendingLevel;
+        select.value = String(pendingLevel);
+      }
+      pendingLevel = null;
     };
+    var pendingLevel = null;  // a level chosen while listening: set once the video ladder is loaded
     ctx.onLevelSwitched = function (hls, level) {
+      if (ctx.audioOnly && ctx.audioOnly()) return;
       var auto = $('quality').options[0];
       auto.textContent = hls.autoLevelEnabled && hls.levels[level] ? 'Auto (' + levelLabel(hls.levels[level]) + ')' : 'Auto';
     };
     $('quality').addEventListener('change', function () {
+      var value = $('quality').value;
+      if (value === 'audio') {
+        ctx.setAudioOnly(true, 'chosen');
+        return;
+      }
+      if (ctx.audioOnly && ctx.audioOnly()) {  // back to video: the ladder is loaded again
+        pendingLevel = Number(value) >= 0 ? Number(value) : null;
+        ctx.setAudioOnly(false, 'chosen');
+        return;
+      }
       var hls = ctx.hls();
-      if (hls) hls.nextLevel = Number($('quality').value); // -1: automatic again; seamless either way
+      if (hls) hls.nextLevel = Number(value); // -1: automatic again; seamless either way
     });
 
     // --- fullscreen of the container: video, comments and controls together

@@ -24,6 +24,17 @@
     return access ? url + (url.indexOf('?') >= 0 ? '&' : '?') + access : url;
   }
   var master = withAccess('/live/' + encodeURIComponent(room) + '/master.m3u8');
+  // Audio only: the room's audio playlist alone (also a variant of the master, for players that pick
+  // it themselves); chosen in the quality menu, or by the page when video stalls at the lowest quality
+  // (3 times, or 6 s in all, within a minute) or stands still for STALL_MS while the stream is live.
+  var audioOnly = false;
+  var audioPlaylist = withAccess('/live/' + encodeURIComponent(room) + '/audio/index.m3u8');
+  var STALLS_FOR_AUDIO = 3;
+  var STALL_WINDOW_MS = 60000;
+  var stalls = [];
+  var STALLED_FOR_AUDIO_MS = 6000;
+  var PROBE_MS = 4000;
+  var stalledSeconds = [];  // the seconds of the last minute in which playback at the lowest video stood still
   var video = document.getElementById('video');
   var overlay = document.getElementById('overlay');
   var overlayTitle = document.getElementById('overlay-title');
@@ -113,6 +124,7 @@
     stop();
     nativeHls = false;
     lastProgress = Date.now();
+    var source = audioOnly ? audioPlaylist : master;
     if (window.Hls && window.Hls.isSupported()) {
       var Hls = window.Hls;
       hls = new Hls({
@@ -132,22 +144,77 @@
         ctx.onLevelSwitched && ctx.onLevelSwitched(created, data.level);
       });
       hls.on(Hls.Events.ERROR, function (event, data) {
-        if (!data.fatal) return;
+        if (!data.fatal) {
+          if (data.details === Hls.ErrorDetails.BUFFER_STALLED_ERROR) stalled(created);
+          return;
+        }
         if (data.type === Hls.ErrorTypes.MEDIA_ERROR && hls) {
           hls.recoverMediaError();
+        } else if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
+          videoFailed(created);
         } else {
           dropped();
         }
       });
-      hls.loadSource(master);
+      hls.loadSource(source);
       hls.attachMedia(video);
     } else if (video.canPlayType('application/vnd.apple.mpegurl')) {
-      nativeHls = true;
-      video.src = master;
+      nativeHls = true;  // Safari picks the master's audio-only variant by itself when it must
+      video.src = source;
       startVideo();
     } else {
       setState('unsupported', 'This browser cannot play HLS', 'Try a current Chrome, Firefox, Edge or Safari.');
     }
+  }
+
+  // Video playback failed (stood still for long, or hls.js gave up loading): when the stream is still
+  // live and hls.js chose the quality itself, this connection cannot carry video: audio only.
+  function videoFailed(h) {
+    if (audioOnly || !h || !h.autoLevelEnabled) {
+      dropped();
+      return;
+    }
+    // a playlist that does not even arrive within PROBE_MS behind the video's loads: too slow as well
+    var timeout = new Promise(function (resolve) { setTimeout(function () { resolve('slow'); }, PROBE_MS); });
+    Promise.race([probe(), timeout]).then(function (live) {
+      if (hls !== h) return;
+      if (live) {
+        setAudioOnly(true, 'slow');
+      } else {
+        dropped();
+      }
+    });
+  }
+
+  // Whether the lowest video quality is all the connection allows: hls.js, choosing by itself, loads
+  // it, or measures less bandwidth than it needs.
+  function atLowest(h) {
+    if (!h || audioOnly || !h.autoLevelEnabled || !h.levels || !h.levels.length) return false;
+    var min = Math.min.apply(null, h.levels.map(function (l) { return l.bitrate; }));
+    var loading = h.levels[h.loadLevel] || h.levels[h.currentLevel];
+    return (loading && loading.bitrate <= min) || (h.bandwidthEstimate > 0 && h.bandwidthEstimate < min);
+  }
+
+  // Playback stalled at the lowest video quality, often (STALLS_FOR_AUDIO times) or long
+  // (STALLED_FOR_AUDIO_MS in all) within a minute: the connection cannot carry video.
+  function stalled(h) {
+    if (!atLowest(h)) return;
+    var now = Date.now();
+    stalls = stalls.filter(function (t) { return now - t < STALL_WINDOW_MS; });
+    stalls.push(now);
+    if (stalls.length >= STALLS_FOR_AUDIO) setAudioOnly(true, 'slow');
+  }
+
+  // Switches between the video ladder and the audio alone (reloads the stream at the live edge).
+  function setAudioOnly(on, why) {
+    if (on === audioOnly) return;
+    audioOnly = on;
+    stalls = [];
+    stalledSeconds = [];
+    document.body.dataset.audioOnly = String(on);
+    document.getElementById('compose-status').textContent = on && why === 'slow'
+      ? 'Your connection is too slow for video: audio only. Choose a quality to try video again.' : '';
+    if (document.body.dataset.state !== 'offline' && document.body.dataset.state !== 'missing') play();
   }
 
   video.addEventListener('playing', function () {
@@ -162,7 +229,8 @@
   window.amphiReactions = reactions; // for the console and the browser tests: total
   var ctx = {
     room: room, video: video, player: player, overlay: danmaku, reactions: reactions,
-    hls: function () { return hls; }, withAccess: withAccess
+    hls: function () { return hls; }, withAccess: withAccess,
+    audioOnly: function () { return audioOnly; }, setAudioOnly: setAudioOnly
   };
   window.AmphiControls.init(ctx);
   document.getElementById('player-title').textContent = room;
@@ -184,13 +252,41 @@
 
   // A live stream whose clock stops moving for long has dropped even if no event said so.
   setInterval(function () {
+    var now = Date.now();
+    if (video.currentTime === lastTime && document.body.dataset.state === 'playing' && !video.paused && atLowest(hls)) {
+      stalledSeconds = stalledSeconds.filter(function (t) { return now - t < STALL_WINDOW_MS; });
+      stalledSeconds.push(now);
+      if (stalledSeconds.length * 1000 >= STALLED_FOR_AUDIO_MS) {
+        stalledSeconds = [];
+        setAudioOnly(true, 'slow');
+      }
+    }
     if (video.currentTime !== lastTime) {
       lastTime = video.currentTime;
       lastProgress = Date.now();
     } else if (document.body.dataset.state === 'playing' && !video.paused && Date.now() - lastProgress > STALL_MS) {
-      dropped();
+      lastProgress = Date.now();
+      videoFailed(hls);
     }
   }, 1000);
+
+  // The embed snippet: this room's /embed page (with the page's viewer link, for a private room)
+  var embedUrl = location.origin + withAccess('/embed/' + encodeURIComponent(room));
+  document.getElementById('embed-code').value = '<iframe src="' + embedUrl.replace(/&/g, '&amp;') + '" width="960" height="600" ' +
+    'allow="autoplay; fullscreen" allowfullscreen style="border:0"></iframe>';
+  document.getElementById('share').addEventListener('click', function () {
+    var panel = document.getElementById('share-panel');
+    panel.hidden = !panel.hidden;
+    this.setAttribute('aria-expanded', String(!panel.hidden));
+    if (!panel.hidden) document.getElementById('embed-code').select();
+  });
+  document.getElementById('embed-copy').addEventListener('click', function () {
+    var code = document.getElementById('embed-code');
+    code.select();
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(code.value).catch(function () { /* selected: Ctrl+C */ });
+    }
+  });
 
   // Presence for the hosts' viewer estimate: a random id of this tab, reported every 30 s while
   // the stream plays or the page is in view (nothing else about the viewer is sent or kept).

@@ -202,6 +202,9 @@ final class LadderPackager implements Packager, SegmentListener, HlsOrigin.Ladde
             variants.add(r.variant(audio));
             dirs.add(r.dir);
         }
+        if (audio.hasSegments() && !variants.isEmpty()) {
+            variants.add(audio.audioOnlyVariant()); // listeners on a weak connection keep following
+        }
         String listed = dirs + (audio.hasSegments() ? "+audio" : "");
         if (!listed.equals(mastered)) {
             if (ready.size() < video.length || (segmenter.hasAudio() && !audio.hasSegments())) {

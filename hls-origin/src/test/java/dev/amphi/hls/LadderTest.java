@@ -126,6 +126,8 @@ class LadderTest {
         assertThat(resolutions).containsExactly("1920x1080", "1280x720", "640x360");
         assertThat(uris).containsExactly("1080p/index.m3u8", "720p/index.m3u8", "360p/index.m3u8");
         assertThat(bandwidths).as("bigger rungs, more bits").isSortedAccordingTo((a, b) -> Long.compare(b, a));
+        assertThat(master).as("the audio alone, last, for listeners on a weak connection")
+                .matches("(?s).*\n#EXT-X-STREAM-INF:BANDWIDTH=\\d+,AVERAGE-BANDWIDTH=\\d+,CODECS=\"mp4a\\.40\\.2\"\naudio/index\\.m3u8\n");
         assertThat(origin.liveStreams()).containsExactly("room");
     }
 
@@ -140,7 +142,7 @@ class LadderTest {
 
         video.get(1).forEach(ladder.video(1)::onPacket);
         video.get(2).forEach(ladder.video(2)::onPacket);
-        assertThat(lines(text("room", "master.m3u8"), "#EXT-X-STREAM-INF:")).hasSize(3);
+        assertThat(lines(text("room", "master.m3u8"), "#EXT-X-STREAM-INF:")).as("three rungs and the audio-only variant").hasSize(4);
     }
 
     @Test
@@ -221,7 +223,7 @@ class LadderTest {
         for (String r : List.of("1080p", "720p", "360p", "audio")) {
             assertThat(text("room", r + "/index.m3u8")).as(r).endsWith("#EXT-X-ENDLIST\n");
         }
-        assertThat(lines(text("room", "master.m3u8"), "#EXT-X-STREAM-INF:")).hasSize(3);
+        assertThat(lines(text("room", "master.m3u8"), "#EXT-X-STREAM-INF:")).as("three rungs and the audio-only variant").hasSize(4);
     }
 
     @Test
@@ -241,7 +243,7 @@ class LadderTest {
         feed(two, rungs(5, 0).subList(1, 3), audio(5, 0));
         String newSegment = lines(text("room", "720p/index.m3u8"), "seg-").get(0);
         assertThat(newSegment).isNotEqualTo(oldSegment);
-        assertThat(lines(text("room", "master.m3u8"), "#EXT-X-STREAM-INF:")).hasSize(2);
+        assertThat(lines(text("room", "master.m3u8"), "#EXT-X-STREAM-INF:")).as("two rungs and the audio").hasSize(3);
 
         MediaSink passthrough = origin.sink("room");
         assertThat(origin.sink("room")).isSameAs(passthrough);

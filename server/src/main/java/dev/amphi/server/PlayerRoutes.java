@@ -17,7 +17,9 @@ import java.util.Map;
  * Serves the player's static files from the classpath ({@code amphi-player/} of the player jar
  * and the hls.js webjar): {@code /} (room list), {@code /watch/{room}} (the watch page; 404 for an
  * unknown room), {@code /join/{room}} (the speaker page; 404 for an unknown room), {@code /host/{room}}
- * (the host console; 404 for an unknown room) and {@code /host} (the admin's list of rooms), {@code /player/NAME}
+ * (the host console; 404 for an unknown room) and {@code /host} (the admin's list of rooms),
+ * {@code /embed/{room}} (the watch page for an {@code <iframe>}: no header, framed by any site; the
+ * host and speaker pages may only be framed by this server's own), {@code /player/NAME}
  * and {@code /webjars/hls.js/VERSION/dist/hls.min.js}. Every
  * file is read once at construction (blocking, at start-up) and served from memory, so handlers
  * never touch the disk on an event loop.
@@ -41,6 +43,7 @@ final class PlayerRoutes {
     private final Asset watchPage;
     private final Asset joinPage;
     private final Asset hostPage;
+    private final Asset embedPage;
 
     PlayerRoutes(RoomRegistry rooms) {
         this.rooms = rooms;
@@ -57,6 +60,9 @@ final class PlayerRoutes {
         watchPage = assets.get("/player/watch.html");
         joinPage = assets.get("/player/join.html");
         hostPage = assets.get("/player/host.html");
+        embedPage = watchPage == null ? null : new Asset(Buffer.buffer(watchPage.body().toString(StandardCharsets.UTF_8)
+                .replace("<body class=\"watch-page\"", "<body class=\"watch-page embed-page\"")), watchPage.contentType(),
+                watchPage.cacheControl());
         if (indexPage == null || watchPage == null || joinPage == null || hostPage == null) {
             throw new IllegalStateException(ROOT + "assets.txt must list index.html, watch.html, join.html and host.html");
         }
@@ -66,13 +72,23 @@ final class PlayerRoutes {
         for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.HEAD)) {
             router.route(method, "/").handler(ctx -> send(ctx, indexPage));
             router.route(method, "/watch/:room").handler(ctx -> roomPage(ctx, watchPage));
-            router.route(method, "/join/:room").handler(ctx -> roomPage(ctx, joinPage));
-            router.route(method, "/host").handler(ctx -> send(ctx, hostPage));
-            router.route(method, "/host/").handler(ctx -> send(ctx, hostPage));
-            router.route(method, "/host/:room").handler(ctx -> roomPage(ctx, hostPage));
+            router.route(method, "/join/:room").handler(ctx -> roomPage(notFramed(ctx), joinPage));
+            router.route(method, "/embed/:room").handler(ctx -> {
+                ctx.response().putHeader("Content-Security-Policy", "frame-ancestors *"); // made to be framed anywhere
+                roomPage(ctx, embedPage);
+            });
+            router.route(method, "/host").handler(ctx -> send(notFramed(ctx), hostPage));
+            router.route(method, "/host/").handler(ctx -> send(notFramed(ctx), hostPage));
+            router.route(method, "/host/:room").handler(ctx -> roomPage(notFramed(ctx), hostPage));
             router.route(method, "/player/*").handler(ctx -> asset(ctx, ctx.normalizedPath()));
             router.route(method, "/webjars/*").handler(ctx -> asset(ctx, ctx.normalizedPath()));
         }
+    }
+
+    /** A page with controls (the host's, a speaker's) is shown in a frame of this server's pages only. */
+    private static RoutingContext notFramed(RoutingContext ctx) {
+        ctx.response().putHeader("Content-Security-Policy", "frame-ancestors 'self'").putHeader("X-Frame-Options", "SAMEORIGIN");
+        return ctx;
     }
 
     /** A page about one room: served for a room that exists, 404 otherwise. */

@@ -186,7 +186,7 @@ class LiveCommentsBrowserTest {
         WebDriver b = near;
         new org.openqa.selenium.interactions.Actions(b).moveToElement(b.findElement(By.id("screen"))).perform();
         assertThat(Chromium.js(b, "return Array.prototype.map.call(document.getElementById('quality').options,"
-                + " function (o) { return o.value; });")).as("quality menu").isEqualTo(java.util.List.of("-1", "0", "1"));
+                + " function (o) { return o.value; });")).as("quality menu").isEqualTo(java.util.List.of("-1", "0", "1", "audio"));
         int to = 1 - ((Number) Chromium.js(b, "return window.amphiHls.currentLevel;")).intValue();
         new org.openqa.selenium.support.ui.Select(b.findElement(By.id("quality"))).selectByValue(String.valueOf(to));
         new WebDriverWait(b, Duration.ofSeconds(20)).withMessage("switched to level " + to)

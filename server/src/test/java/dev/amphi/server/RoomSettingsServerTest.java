@@ -58,6 +58,9 @@ class RoomSettingsServerTest {
         Matcher m = STREAM_INF.matcher(master);
         while (m.find()) {
             String attrs = m.group(1);
+            if (attrs.contains("CODECS=\"mp4a.40.2\"") && !attrs.contains("RESOLUTION=")) {
+                continue; // the audio-only variant
+            }
             out.add(new Variant(attribute(attrs, "RESOLUTION"), Long.parseLong(attribute(attrs, "BANDWIDTH")),
                     Double.parseDouble(attribute(attrs, "FRAME-RATE"))));
         }

@@ -177,4 +177,96 @@ class WatchPageBrowserTest {
             }
         }
     }
+
+    private double videoWidth() {
+        return ((Number) js("return document.getElementById('video').videoWidth;")).doubleValue();
+    }
+
+    private void choose(String value) {
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("quality"))).selectByValue(value);
+    }
+
+    @Test
+    void aListenerChoosesAudioOnlyOrTheTooSlowConnectionFallsBackToItAndTheEmbedPlays(@TempDir Path audioData) throws Exception {
+        AmphiServer room = TestSupport.start(audioData, "--room-mode", "composite", "--demo", "2",
+                "--canvas", "640x360", "--ladder", "360p:640x360:800k,180p:320x180:250k", "--preset", "ultrafast",
+                "--segment-duration", "1s");
+        try {
+            browser.get(httpUrl(room, "/watch/lobby"));
+            awaitPlayingAndAdvancing("composited lobby");
+            String master = TestSupport.get(httpUrl(room, "/live/lobby/master.m3u8")).body();
+            assertThat(master).as("an audio-only variant in the master").contains("CODECS=\"mp4a.40.2\"\naudio/index.m3u8");
+            new WebDriverWait(browser, Duration.ofSeconds(10)).until(b -> videoWidth() > 0);
+
+            choose("audio");
+            new WebDriverWait(browser, Duration.ofSeconds(30)).withMessage(() -> "audio only: state " + state())
+                    .until(b -> "true".equals(b.findElement(By.tagName("body")).getAttribute("data-audio-only")) && videoWidth() == 0
+                            && "playing".equals(state()));
+            double listening = currentTime();
+            new WebDriverWait(browser, Duration.ofSeconds(20)).withMessage(() -> "the audio plays on")
+                    .until(b -> currentTime() > listening + 2);
+            assertThat(String.valueOf(js("return window.amphiHls.url;"))).endsWith("/live/lobby/audio/index.m3u8");
+
+            assertThat(browser.findElement(By.id("quality")).getText()).contains("Video (auto)").contains("Audio only");
+            choose("-1");
+            new WebDriverWait(browser, Duration.ofSeconds(30)).withMessage(() -> "video again")
+                    .until(b -> videoWidth() > 0 && "playing".equals(state()));
+
+            // the connection becomes too slow for the lowest video: after repeated stalls the page keeps the sound going
+            js("window.seenStalls = 0; window.amphiHls.on('hlsError', function (e, d) {"
+                    + " if (d.details === 'bufferStalledError') window.seenStalls++; });");
+            org.openqa.selenium.chromium.ChromiumNetworkConditions slow = new org.openqa.selenium.chromium.ChromiumNetworkConditions();
+            slow.setDownloadThroughput(250); // kbit/s: less than the lowest rung and its audio need, more than the audio alone
+            slow.setUploadThroughput(1000);
+            slow.setLatency(Duration.ofMillis(50));
+            ((org.openqa.selenium.chromium.HasNetworkConditions) browser).setNetworkConditions(slow);
+            try {
+                new WebDriverWait(browser, Duration.ofSeconds(90)).withMessage(() -> "the fallback to audio only: level "
+                                + js("return window.amphiHls && window.amphiHls.currentLevel;") + ", stalls " + js("return window.seenStalls;")
+                                + ", time " + currentTime() + ", paused " + js("return document.getElementById('video').paused;")
+                                + ", state " + state() + ", estimate "
+                                + js("return window.amphiHls.bandwidthEstimate;") + ", levels "
+                                + js("return JSON.stringify(window.amphiHls.levels.map(function (l) { return l.bitrate; }));"))
+                        .until(b -> "true".equals(b.findElement(By.tagName("body")).getAttribute("data-audio-only")));
+                assertThat(browser.findElement(By.id("compose-status")).getText()).contains("too slow for video");
+            } finally {
+                ((org.openqa.selenium.chromium.HasNetworkConditions) browser).deleteNetworkConditions();
+            }
+
+            // the embed: the player alone, framed by any site, the snippet on the watch page
+            assertThat(String.valueOf(js("return document.getElementById('embed-code').value;")))
+                    .isEqualTo("<iframe src=\"" + httpUrl(room, "/embed/lobby") + "\" width=\"960\" height=\"600\" "
+                            + "allow=\"autoplay; fullscreen\" allowfullscreen style=\"border:0\"></iframe>");
+            java.net.http.HttpResponse<String> embed = TestSupport.send(room, "GET", "/embed/lobby", null, null);
+            assertThat(embed.headers().firstValue("Content-Security-Policy")).hasValue("frame-ancestors *");
+            assertThat(TestSupport.send(room, "GET", "/host/lobby", null, null).headers().firstValue("X-Frame-Options"))
+                    .as("the host console is not framed by other sites").hasValue("SAMEORIGIN");
+            // another site's page (another origin: a port of its own) that embeds the room
+            byte[] page = ("<!doctype html><title>Physics 101</title><iframe id=\"f\" src=\"" + httpUrl(room, "/embed/lobby")
+                    + "\" width=\"640\" height=\"400\" allow=\"autoplay; fullscreen\"></iframe>").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            com.sun.net.httpserver.HttpServer course = com.sun.net.httpserver.HttpServer.create(
+                    new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+            course.createContext("/", exchange -> {
+                exchange.getResponseHeaders().add("Content-Type", "text/html; charset=utf-8");
+                exchange.sendResponseHeaders(200, page.length);
+                exchange.getResponseBody().write(page);
+                exchange.close();
+            });
+            course.start();
+            try {
+                browser.get("http://127.0.0.1:" + course.getAddress().getPort() + "/physics-101");
+            } finally {
+                course.stop(0);
+            }
+            browser.switchTo().frame("f");
+            new WebDriverWait(browser, Duration.ofSeconds(30)).withMessage(() -> "the embedded player plays: " + state())
+                    .until(b -> "playing".equals(state()) && currentTime() > 0);
+            assertThat(browser.findElement(By.tagName("header")).isDisplayed()).as("no page header in the embed").isFalse();
+            assertThat(browser.findElement(By.id("danmaku")).isDisplayed()).as("the comments overlay").isTrue();
+            browser.switchTo().defaultContent();
+        } finally {
+            browser.get("about:blank");
+            room.close();
+        }
+    }
 }

@@ -53,20 +53,23 @@ public final class MasterPlaylist {
     /**
      * The master of several variants sharing one audio rendition (a ladder): the
      * {@code EXT-X-MEDIA} line comes from the first variant, and every variant must name the same
-     * audio playlist (or none).
+     * audio playlist (or none). The last may be audio-only (that audio playlist as a variant of its
+     * own, for listeners on a connection too slow for any video; players that do not want it, such
+     * as hls.js with video variants, leave it out).
      */
     public static String render(List<Variant> variants) {
         if (variants.isEmpty()) {
             throw new IllegalArgumentException("a master playlist needs at least one variant");
         }
         Variant first = variants.get(0);
-        for (Variant v : variants) {
+        for (int i = 0; i < variants.size(); i++) {
+            Variant v = variants.get(i);
             if (!Objects.equals(v.audioUri(), first.audioUri())) {
                 throw new IllegalArgumentException("variants share one audio rendition, got " + first.audioUri()
                         + " and " + v.audioUri());
             }
-            if (variants.size() > 1 && v.videoUri() == null) {
-                throw new IllegalArgumentException("only a single variant may be audio-only");
+            if (variants.size() > 1 && v.videoUri() == null && (i != variants.size() - 1 || first.videoUri() == null)) {
+                throw new IllegalArgumentException("an audio-only variant comes last, after variants with video");
             }
         }
         StringBuilder sb = new StringBuilder(256 + 256 * variants.size());
@@ -104,7 +107,7 @@ public final class MasterPlaylist {
         if (v.videoUri() != null && v.frameRate() > 0) {
             sb.append(",FRAME-RATE=").append(String.format(Locale.ROOT, "%.3f", v.frameRate()));
         }
-        if (audioGroup) {
+        if (audioGroup && v.videoUri() != null) { // an audio-only variant is the group's playlist itself
             sb.append(",AUDIO=\"").append(AUDIO_GROUP).append('"');
         }
         sb.append('\n').append(v.videoUri() != null ? v.videoUri() : v.audioUri()).append('\n');

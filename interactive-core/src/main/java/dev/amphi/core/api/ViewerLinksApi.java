@@ -19,7 +19,7 @@ import java.util.Optional;
 /**
  * Private rooms for their viewers:
  * <ul>
- *   <li>a gate in front of the watch page {@code /watch/{room}} (403 page) and the comments' viewer
+ *   <li>a gate in front of the watch page {@code /watch/{room}} and {@code /embed/{room}} (403 page) and the comments' viewer
  *       tokens {@code POST /api/rooms/{room}/viewer-token} (403), and in front of {@code /live/{room}/...} (playlists, segments, comment objects): a
  *       private room's objects need a valid {@code ?e=&s=} viewer link ({@link ViewerLinks}), checked
  *       in memory; without one 403 (plain text, not cacheable). A valid link's query is handed on
@@ -61,6 +61,7 @@ public final class ViewerLinksApi {
     public void mount(Router router) {
         router.route("/live/:name/*").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(this::gate);
         router.route("/watch/:name").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(this::page);
+        router.route("/embed/:name").method(HttpMethod.GET).method(HttpMethod.HEAD).handler(this::page);
         router.route(HttpMethod.POST, "/api/rooms/:name/viewer-token").handler(ctx -> {
             Optional<String> refused = refusal(links, ctx.pathParam("name"), ctx.request());
             if (refused.isPresent()) {
