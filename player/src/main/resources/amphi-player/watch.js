@@ -125,6 +125,7 @@
     nativeHls = false;
     lastProgress = Date.now();
     var source = audioOnly ? audioPlaylist : master;
+    if (!qoe.loadAt) qoe.loadAt = performance.now();
     if (window.Hls && window.Hls.isSupported()) {
       var Hls = window.Hls;
       hls = new Hls({
@@ -140,6 +141,8 @@
         startVideo();
       });
       hls.on(Hls.Events.LEVEL_SWITCHED, function (event, data) {
+        if (qoe.level !== null && qoe.level !== data.level) qoe.switches++;
+        qoe.level = data.level;
         document.body.setAttribute('data-level', String(data.level));
         ctx.onLevelSwitched && ctx.onLevelSwitched(created, data.level);
       });
@@ -301,14 +304,42 @@
     try { sessionStorage.setItem('amphi-viewer', id); } catch (e) { /* as above */ }
     return id;
   })();
+  // With it, how this page fares since its last report: startup (once), stalls, time stalled,
+  // rendition switches, latency behind live. Only counts and durations: nothing about the viewer.
+  var qoe = { loadAt: 0, startupMs: null, stalls: 0, stalledMs: 0, stalledSince: 0, switches: 0, level: null };
   function present() {
     if (document.body.dataset.state === 'missing') return;
     if (document.visibilityState !== 'visible' && video.paused) return;
     var url = withAccess('/api/rooms/' + encodeURIComponent(room) + '/presence?viewer=' + viewerId);
-    if (!(navigator.sendBeacon && navigator.sendBeacon(url))) {
-      fetch(url, { method: 'POST', keepalive: true }).catch(function () { /* an estimate: a lost report is fine */ });
+    var report = { stalls: qoe.stalls, stalledMs: Math.round(qoe.stalledMs), switches: qoe.switches };
+    if (qoe.startupMs !== null && qoe.startupMs >= 0) report.startupMs = Math.round(qoe.startupMs);
+    if (hls && hls.latency > 0 && isFinite(hls.latency)) report.latency = Math.round(hls.latency * 100) / 100;
+    qoe.startupMs = qoe.startupMs === null ? null : -1;  // -1: reported
+    qoe.stalls = 0;
+    qoe.stalledMs = 0;
+    qoe.switches = 0;
+    var body = JSON.stringify(report);
+    if (!(navigator.sendBeacon && navigator.sendBeacon(url, new Blob([body], { type: 'application/json' })))) {
+      fetch(url, { method: 'POST', keepalive: true, headers: { 'Content-Type': 'application/json' }, body: body })
+        .catch(function () { /* an estimate: a lost report is fine */ });
     }
   }
+  video.addEventListener('waiting', function () {
+    if (document.body.dataset.state === 'playing' && !qoe.stalledSince) {
+      qoe.stalls++;
+      qoe.stalledSince = performance.now();
+    }
+  });
+  video.addEventListener('playing', function () {
+    if (qoe.stalledSince) {
+      qoe.stalledMs += performance.now() - qoe.stalledSince;
+      qoe.stalledSince = 0;
+    }
+    if (qoe.startupMs === null && qoe.loadAt) {
+      qoe.startupMs = performance.now() - qoe.loadAt;
+      present();  // the first report as soon as the stream plays
+    }
+  });
   setInterval(present, 30000);
 
   fetch(withAccess('/api/rooms/' + encodeURIComponent(room)), { cache: 'no-store' }).then(function (r) {

@@ -300,7 +300,7 @@ public final class AmphiServer implements AutoCloseable {
                 List.of(new ViewerLinksApi(vertx, rooms, viewerLinks, roomSecrets, new AdminAuth(adminToken))::mount, // the gate first
                         commentFeed::mount, commentsApi::mount, moderation::mount, export::mount,
                         new WhipRoutes(rooms, webrtc, people, joinLinks)::mount,
-                        new PresenceApi(rooms, viewerEstimate)::mount,
+                        new PresenceApi(rooms, viewerEstimate, metrics.viewerReports(), System::nanoTime)::mount,
                         new LiveSpeakersApi(vertx, rooms, programControl, bans, banStore, people, peopleStore, SpeakerNames::parse,
                                 wall)::mount,
                         new SpeakersApi(vertx, rooms, people, peopleStore, joinLinks, new AdminAuth(adminToken), SpeakerNames::parse,

@@ -162,6 +162,46 @@ final class ServerMetrics implements RtmpListener, AutoCloseable {
     }
 
     /** Webhook deliveries by outcome, and those waiting now (in flight or between tries). */
+    /**
+     * The watch pages' quality reports as histograms and counters over all rooms (fixed buckets:
+     * memory does not grow with the audience): {@code amphi_viewer_startup_seconds},
+     * {@code amphi_viewer_latency_seconds}, {@code amphi_viewer_stalls_total},
+     * {@code amphi_viewer_stalled_seconds_total}, {@code amphi_viewer_rendition_switches_total},
+     * {@code amphi_viewer_reports_total{result=kept|sampled_out}}.
+     */
+    dev.amphi.core.api.ViewerReports viewerReports() {
+        io.micrometer.core.instrument.DistributionSummary startup = io.micrometer.core.instrument.DistributionSummary
+                .builder("amphi.viewer.startup").baseUnit("seconds").description("Watch pages: from loading the stream to playing it")
+                .serviceLevelObjectives(0.5, 1, 2, 3, 5, 8, 13, 20).register(registry);
+        io.micrometer.core.instrument.DistributionSummary latency = io.micrometer.core.instrument.DistributionSummary
+                .builder("amphi.viewer.latency").baseUnit("seconds").description("Watch pages: how far behind live they play, at each report")
+                .serviceLevelObjectives(1, 2, 3, 4, 6, 8, 10, 15, 20, 30).register(registry);
+        Counter stalls = Counter.builder("amphi.viewer.stalls").description("Watch pages: playback stalls").register(registry);
+        Counter stalled = Counter.builder("amphi.viewer.stalled").baseUnit("seconds").description("Watch pages: time stalled")
+                .register(registry);
+        Counter switches = Counter.builder("amphi.viewer.rendition.switches").description("Watch pages: rendition switches")
+                .register(registry);
+        Counter kept = Counter.builder("amphi.viewer.reports").tags("result", "kept")
+                .description("Watch pages' quality reports: kept, or sampled out above the rate kept").register(registry);
+        Counter dropped = Counter.builder("amphi.viewer.reports").tags("result", "sampled_out").register(registry);
+        return new dev.amphi.core.api.ViewerReports() {
+            @Override
+            public void report(String room, Report r) {
+                kept.increment();
+                r.startupMs().ifPresent(ms -> startup.record(ms / 1000.0));
+                r.latency().ifPresent(latency::record);
+                stalls.increment(r.stalls());
+                stalled.increment(r.stalledMs() / 1000.0);
+                switches.increment(r.switches());
+            }
+
+            @Override
+            public void sampledOut() {
+                dropped.increment();
+            }
+        };
+    }
+
     void bindWebhooks(dev.amphi.core.hooks.Webhooks hooks) {
         String name = "amphi.webhook.deliveries";
         FunctionCounter.builder(name, hooks, dev.amphi.core.hooks.Webhooks::delivered).tags("result", "delivered")

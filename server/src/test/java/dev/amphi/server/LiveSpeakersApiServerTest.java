@@ -115,6 +115,19 @@ class LiveSpeakersApiServerTest {
             assertThat(send("POST", "/api/rooms/panel/presence?viewer=short", null, null).statusCode()).isEqualTo(400);
             assertThat(send("POST", "/api/rooms/panel/presence?viewer=abcdef0123456789", null, null).statusCode()).isEqualTo(204);
             assertThat(new JsonObject(send("GET", "/api/rooms/panel", null, null).body()).getInteger("viewers")).isEqualTo(1);
+            // a page's quality report: kept as histograms and counters, nothing per viewer
+            assertThat(send("POST", "/api/rooms/panel/presence?viewer=abcdef0123456789", null,
+                    "{\"startupMs\":1500,\"stalls\":2,\"stalledMs\":2500,\"switches\":1,\"latency\":6.5}").statusCode()).isEqualTo(204);
+            HttpResponse<String> bad = send("POST", "/api/rooms/panel/presence?viewer=abcdef0123456789", null, "{\"stalls\":-1}");
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(new JsonObject(bad.body()).getString("field")).isEqualTo("stalls");
+            assertThat(send("POST", "/api/rooms/panel/presence?viewer=abcdef0123456789", null, "{\"name\":\"Ada\"}").statusCode())
+                    .as("nothing else").isEqualTo(400);
+            String metrics = TestSupport.get(TestSupport.httpUrl(server, "/metrics")).body();
+            assertThat(metrics).containsPattern("amphi_viewer_startup_seconds_count 1(\\.0)?\n").contains("amphi_viewer_startup_seconds_sum 1.5")
+                    .contains("amphi_viewer_stalls_total 2.0").contains("amphi_viewer_stalled_seconds_total 2.5")
+                    .contains("amphi_viewer_rendition_switches_total 1.0").containsPattern("amphi_viewer_latency_seconds_count 1(\\.0)?\n")
+                    .contains("amphi_viewer_reports_total{result=\"kept\"} 1.0");
         } finally {
             stopPublishing.set(true);
         }

@@ -89,6 +89,8 @@ class WatchPageBrowserTest {
         try {
             awaitPlayingAndAdvancing("publisher started");
             assertThat(browser.findElement(By.id("overlay")).isDisplayed()).isFalse();
+            new WebDriverWait(browser, Duration.ofSeconds(20)).withMessage(() -> "the page's startup report in the metrics")
+                    .until(b -> TestSupport.get(httpUrl(server, "/metrics")).body().matches("(?s).*\namphi_viewer_startup_seconds_count [1-9].*"));
             assertThat(browser.findElement(By.id("unmute")).getAttribute("aria-label")).as("unmute button while muted")
                     .isEqualTo("Unmute");
 
