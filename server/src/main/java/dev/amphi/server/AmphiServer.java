@@ -475,7 +475,7 @@ public final class AmphiServer implements AutoCloseable {
     /** Someone's speaker ids in a program: their name's, and their screen share's. */
     private static java.util.function.Predicate<String> speakerIdOf(String displayName) {
         String id = displayName.toLowerCase(java.util.Locale.ROOT);
-        String screen = (displayName + ScreenShares.SUFFIX).toLowerCase(java.util.Locale.ROOT);
+        String screen = ScreenShares.screenIdOf(id);
         return x -> x.equals(id) || x.equals(screen);
     }
 

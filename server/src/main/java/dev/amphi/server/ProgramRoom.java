@@ -197,10 +197,9 @@ final class ProgramRoom implements AutoCloseable {
             if (name.isPresent()) {
                 display = name.get();
                 id = display.toLowerCase(Locale.ROOT);
-                Optional<dev.amphi.core.room.Bans.Ban> ban = bans.find(room.name(), id, java.time.Instant.now());
-                if (ban.isEmpty() && id.endsWith(ScreenShares.SUFFIX.toLowerCase(Locale.ROOT))) { // a banned speaker's screen too
-                    ban = bans.find(room.name(), id.substring(0, id.length() - ScreenShares.SUFFIX.length()), java.time.Instant.now());
-                }
+                java.time.Instant now = java.time.Instant.now();
+                Optional<dev.amphi.core.room.Bans.Ban> ban = bans.find(room.name(), id, now)
+                        .or(() -> ScreenShares.sharerOf(id).flatMap(sharer -> bans.find(room.name(), sharer, now))); // their screen too
                 if (ban.isPresent()) {
                     return CompletableFuture.failedFuture(new Removed(ban.get().permanent()
                             ? "the host banned " + display + " from room " + room.name()

@@ -48,7 +48,7 @@ final class RoomProgramControl implements ProgramControl {
     @Override
     public int kick(String room, String speakerId, String reason) {
         ProgramRoom p = composited(room, "speakers to remove");
-        String screen = speakerId + ScreenShares.SUFFIX.toLowerCase(java.util.Locale.ROOT);
+        String screen = ScreenShares.screenIdOf(speakerId);
         int n = disconnect.disconnect(room, id -> id.equals(speakerId) || id.equals(screen), reason);
         p.leave(speakerId);
         p.leave(screen);

@@ -27,6 +27,18 @@ final class ScreenShares {
     /** Per room with shares: the layout before the first one; guarded by {@link #shares}. */
     private final Map<String, LayoutChoice> beforeShares = new HashMap<>();
 
+    /** The speaker id of {@code speakerId}'s screen share. */
+    static String screenIdOf(String speakerId) {
+        return speakerId + SUFFIX.toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** The speaker whose screen share {@code speakerId} is, if it is one. */
+    static java.util.Optional<String> sharerOf(String speakerId) {
+        String suffix = SUFFIX.toLowerCase(java.util.Locale.ROOT);
+        return speakerId.endsWith(suffix) ? java.util.Optional.of(speakerId.substring(0, speakerId.length() - suffix.length()))
+                : java.util.Optional.empty();
+    }
+
     /** Whether a speaker's display name says the session is a screen share. */
     static boolean isScreen(String name) {
         return name.strip().endsWith(SUFFIX);

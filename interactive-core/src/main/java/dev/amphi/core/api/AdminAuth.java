@@ -3,7 +3,6 @@ package dev.amphi.core.api;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -25,12 +24,8 @@ public final class AdminAuth {
 
     /** Whether {@code authorization} is {@code Bearer <the admin token>}. */
     public boolean holds(String authorization) {
-        if (authorization == null) {
-            return false;
-        }
-        String h = authorization.strip();
-        return h.length() > 7 && h.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")
-                && MessageDigest.isEqual(token, h.substring(7).strip().getBytes(StandardCharsets.UTF_8));
+        String credential = Responses.bearer(authorization);
+        return credential != null && MessageDigest.isEqual(token, credential.getBytes(StandardCharsets.UTF_8));
     }
 
     /**
@@ -42,11 +37,8 @@ public final class AdminAuth {
         return ctx -> {
             String header = ctx.request().getHeader("Authorization");
             if (header != null && !holds(header)) {
-                String h = header.strip();
-                String credential = h.length() > 7 && h.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")
-                        ? h.substring(7).strip() : "";
                 String room = ctx.pathParam("name");
-                if (room != null && registry.isHost(room, credential)) {
+                if (room != null && registry.isHost(room, Responses.bearer(header))) {
                     ctx.next();
                     return;
                 }

@@ -47,6 +47,15 @@ final class Responses {
         ctx.next();
     }
 
+    /** The credential of an {@code Authorization: Bearer CREDENTIAL} header (scheme in any case), or null for any other header. */
+    static String bearer(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        String h = authorization.strip();
+        return h.length() > 7 && h.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ") ? h.substring(7).strip() : null;
+    }
+
     /** The room named by the path's {@code name}, or empty after a 404 naming it (bounded). */
     static Optional<Room> room(RoutingContext ctx, RoomRegistry registry) {
         String name = ctx.pathParam("name");

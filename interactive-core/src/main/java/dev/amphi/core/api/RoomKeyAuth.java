@@ -52,15 +52,8 @@ public final class RoomKeyAuth {
      * for the room (no answer sent either way).
      */
     public static boolean holdsKey(RoomRegistry registry, Room room, String authorization) {
-        if (authorization == null) {
-            return false;
-        }
-        String h = authorization.strip();
-        if (h.length() < 7 || !h.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
-            return false;
-        }
-        String credential = h.substring(7).strip();
-        return registry.byStreamKey(credential).map(r -> r.name().equals(room.name())).orElse(false)
+        String credential = Responses.bearer(authorization);
+        return credential != null && registry.byStreamKey(credential).map(r -> r.name().equals(room.name())).orElse(false)
                 || registry.isHost(room.name(), credential); // a host's own key or join link
     }
 

@@ -114,13 +114,7 @@ public final class RoomsApi {
 
     /** Whether the request carries the own key or join token of a host of {@code room}. */
     private boolean isHost(RoutingContext ctx, String room) {
-        String h = ctx.request().getHeader("Authorization");
-        if (h == null) {
-            return false;
-        }
-        h = h.strip();
-        return h.length() > 7 && h.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")
-                && registry.isHost(room, h.substring(7).strip());
+        return registry.isHost(room, Responses.bearer(ctx.request().getHeader("Authorization")));
     }
 
     private void list(RoutingContext ctx) {
